@@ -1,0 +1,30 @@
+"""Packaged SQL files: schema migrations and named queries, loaded once."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+@cache
+def query(name: str, package: str = "thera_analytics.store") -> str:
+    """The text of ``queries/<name>.sql`` in ``package``."""
+    return (resources.files(package) / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """Every numbered migration as ``(version, name, sql)``, in order."""
+    found = []
+    for entry in (resources.files("thera_analytics.store") / "migrations").iterdir():
+        m = _MIGRATION.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps: {versions}")
+    return tuple(found)
