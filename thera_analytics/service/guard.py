@@ -1,0 +1,43 @@
+"""Checks every change to an event shares: who may change it, and is their copy current."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.errors import ConflictError, PermissionDenied, ValidationError
+from thera_analytics.service import records
+from thera_analytics.service.records import EventRecord
+from thera_analytics.store.database import Cursor
+
+
+def check_owner(actor: Actor, clinician_id: int, what: str) -> None:
+    """Only the clinician who owns an event changes it; managers and clients read only."""
+    if actor.role is not Role.CLINICIAN or actor.clinician_id != clinician_id:
+        raise PermissionDenied(f"{what}: only the clinician who owns this event can change it")
+
+
+def load_for_change(cur: Cursor, actor: Actor, event_id: int, version: int,
+                    what: str) -> EventRecord:
+    """Load an event the actor owns, refusing a stale version or a cancelled event."""
+    record = records.load(cur, event_id)
+    check_owner(actor, record.clinician_id, what)
+    if record.version != version:
+        raise ConflictError(event_id, version, record.version)
+    if record.cancelled_at is not None:
+        raise ValidationError(what, "this event was cancelled")
+    return record
+
+
+def bump_version(cur: Cursor, event_id: int, version: int, actor: Actor, now: datetime) -> int:
+    """Advance the event's version; a concurrent writer makes this fail as a conflict."""
+    # No RETURNING here: DuckDB refuses UPDATE ... RETURNING on a row other tables reference.
+    changed = cur.execute(
+        "UPDATE events SET version = version + 1, updated_at = ?, updated_by = ?"
+        " WHERE id = ? AND version = ?",
+        [now, actor.user_id, event_id, version],
+    ).fetchone()
+    if not changed or changed[0] != 1:
+        actual = cur.execute("SELECT version FROM events WHERE id = ?", [event_id]).fetchone()
+        raise ConflictError(event_id, version, int(actual[0]) if actual else -1)
+    return version + 1

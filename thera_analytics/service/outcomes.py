@@ -1,0 +1,153 @@
+"""Step 3 use cases: attendance or status, note, homework; signing; comments after the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.attendance import Attendance, SessionStatus, check_outcome_fits
+from thera_analytics.domain.details import clean_text
+from thera_analytics.domain.errors import PermissionDenied, SigningError, ValidationError
+from thera_analytics.domain.signing import check_can_change, check_can_sign
+from thera_analytics.service import audit, records
+from thera_analytics.service.amending import record_amendment
+from thera_analytics.service.guard import bump_version, load_for_change
+from thera_analytics.store.database import Database
+
+_UNSET: object = object()
+
+
+def save_outcome(
+    db: Database,
+    actor: Actor,
+    event_id: int,
+    version: int,
+    now: datetime,
+    *,
+    attendance: Mapping[int, Attendance | str | None] | None = None,
+    status: SessionStatus | str | None | object = _UNSET,
+    note: str | None = None,
+    homework: str | None = None,
+    homework_enabled: bool | None = None,
+    homework_shared: bool | None = None,
+) -> int:
+    """Save step 3 (only what is given changes). Within 24 h of signing each change is kept
+    as an amendment; after that the record is locked. Returns the new version."""
+    marks = {int(k): (Attendance.parse(v) if v is not None else None)
+             for k, v in (attendance or {}).items()}
+    new_status = (SessionStatus.parse(status) if status not in (_UNSET, None) else status)
+    note = clean_text(note, "note") if note is not None else None
+    homework = clean_text(homework, "homework") if homework is not None else None
+    with db.transaction() as cur:
+        rec = load_for_change(cur, actor, event_id, version, "outcome")
+        if not rec.is_client_event:
+            raise ValidationError("outcome", f"a {rec.kind.label} event has no outcome step")
+        check_can_change(rec.signed_at, now, "outcome")
+        check_outcome_fits(bool(rec.direct), bool(marks), new_status not in (_UNSET, None))
+        unknown = sorted(set(marks) - set(rec.client_ids))
+        if unknown:
+            raise ValidationError("attendance", f"client(s) {unknown} are not in this session")
+        enabled = rec.homework_enabled if homework_enabled is None else bool(homework_enabled)
+        shared = rec.homework_shared if homework_shared is None else bool(homework_shared)
+        if shared and not enabled:
+            raise ValidationError("homework_shared", "enable the homework before sharing it")
+        if rec.signed_at is not None and new_status is None and rec.status is not None:
+            raise ValidationError("status", "a signed session keeps a status")
+        signed = rec.signed_at is not None
+        before: dict[str, object] = {}
+        after: dict[str, object] = {}
+        old_marks = {c.client_id: c.attendance for c in rec.clients}
+        for client_id, value in marks.items():
+            if old_marks[client_id] == value:
+                continue
+            if signed and value is None:
+                raise ValidationError("attendance", "a signed session keeps every attendance")
+            cur.execute("UPDATE event_clients SET attendance = ? WHERE event_id = ?"
+                        " AND client_id = ?", [value.value if value else None, event_id,
+                                                client_id])
+            before[f"attendance[{client_id}]"] = old_marks[client_id]
+            after[f"attendance[{client_id}]"] = value
+            if signed:
+                record_amendment(cur, actor, now, event_id, "attendance", old_marks[client_id],
+                                 value, client_id)
+        fields: dict[str, object] = {}
+        if new_status is not _UNSET and new_status != rec.status:
+            fields["status"] = new_status
+        for key, value, old in (("note", note, rec.note), ("homework", homework, rec.homework),
+                                ("homework_enabled", homework_enabled, rec.homework_enabled),
+                                ("homework_shared", homework_shared, rec.homework_shared)):
+            if value is not None and value != old:
+                fields[key] = value
+        olds = {"status": rec.status, "note": rec.note, "homework": rec.homework,
+                "homework_enabled": rec.homework_enabled,
+                "homework_shared": rec.homework_shared}
+        for key, value in fields.items():
+            before[key] = olds[key]
+            after[key] = value
+            if signed:
+                record_amendment(cur, actor, now, event_id, key, olds[key], value)
+        final_status = fields.get("status", rec.status)
+        cur.execute(
+            "INSERT INTO outcomes (event_id, status, note, homework, homework_enabled,"
+            " homework_shared, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (event_id) DO UPDATE SET status = excluded.status,"
+            " note = excluded.note, homework = excluded.homework,"
+            " homework_enabled = excluded.homework_enabled,"
+            " homework_shared = excluded.homework_shared, updated_at = excluded.updated_at,"
+            " updated_by = excluded.updated_by",
+            [event_id, getattr(final_status, "value", None),
+             fields.get("note", rec.note), fields.get("homework", rec.homework),
+             enabled, shared, now, actor.user_id],
+        )
+        new_version = bump_version(cur, event_id, version, actor, now)
+        audit.record(cur, actor, now, "amend_outcome" if signed else "save_outcome", "event",
+                     event_id, before, after)
+    return new_version
+
+
+def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime) -> int:
+    """Sign the note: owner only, once, with the outcome marked. Returns the new version."""
+    with db.transaction() as cur:
+        rec = records.load(cur, event_id)
+        is_owner = actor.role is Role.CLINICIAN and actor.clinician_id == rec.clinician_id
+        if not rec.is_client_event:
+            raise SigningError(f"signature: a {rec.kind.label} event has no note to sign")
+        check_can_sign(signed_at=rec.signed_at, outcome_marked=rec.outcome_marked,
+                       is_owner=is_owner)
+        rec = load_for_change(cur, actor, event_id, version, "signature")
+        if now < rec.start:
+            raise SigningError("signature: a session can be signed once it has started")
+        cur.execute(
+            "INSERT INTO outcomes (event_id, updated_at, updated_by, signed_at, signed_by)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+            " signed_at = excluded.signed_at, signed_by = excluded.signed_by",
+            [event_id, now, actor.user_id, now, actor.user_id],
+        )
+        new_version = bump_version(cur, event_id, version, actor, now)
+        audit.record(cur, actor, now, "sign", "event", event_id, {"signed_at": None},
+                     {"signed_at": now})
+    return new_version
+
+
+def add_comment(db: Database, actor: Actor, event_id: int, body: str, now: datetime) -> int:
+    """Add an addendum; comments are the one thing allowed after the lock. Returns its id."""
+    body = clean_text(body, "comment").strip()
+    if not body:
+        raise ValidationError("comment", "write something first")
+    with db.transaction() as cur:
+        rec = records.load(cur, event_id)
+        allowed = (actor.role is Role.MANAGER or (
+            actor.role is Role.CLINICIAN and (actor.clinician_id == rec.clinician_id
+                                              or actor.clinician_id in rec.team_member_ids)))
+        if not allowed:
+            raise PermissionDenied("comment: only the session's clinicians or a manager can"
+                                   " comment on it")
+        row = cur.execute("SELECT nextval('comment_id_seq')").fetchone()
+        assert row is not None
+        comment_id = int(row[0])
+        cur.execute("INSERT INTO comments VALUES (?, ?, ?, ?, ?)",
+                    [comment_id, event_id, actor.user_id, now, body])
+        audit.record(cur, actor, now, "comment", "event", event_id, None,
+                     {"comment_id": comment_id, "body": body})
+    return comment_id

@@ -1,0 +1,79 @@
+"""Step 2 use case: save the plan, with previous homework and note pre-filled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.details import clean_text
+from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.signing import check_can_change
+from thera_analytics.service import audit
+from thera_analytics.service.amending import record_amendment
+from thera_analytics.service.guard import bump_version, load_for_change
+from thera_analytics.service.records import EventRecord
+from thera_analytics.store.database import Cursor, Database
+
+
+@dataclass(frozen=True)
+class PlanPrefill:
+    previous_homework: str
+    previous_note: str
+    from_event_id: int | None
+
+
+def prefill(cur: Cursor, rec: EventRecord) -> PlanPrefill:
+    """Homework and note of the clinician's most recent earlier session with these clients."""
+    if not rec.client_ids:
+        return PlanPrefill("", "", None)
+    row = cur.execute(
+        "SELECT e.id, o.homework, o.note FROM events e"
+        " JOIN outcomes o ON o.event_id = e.id"
+        " WHERE e.clinician_id = ? AND e.starts_at < ? AND e.cancelled_at IS NULL AND e.id <> ?"
+        " AND e.id IN (SELECT event_id FROM event_clients WHERE client_id IN (SELECT unnest(?)))"
+        " ORDER BY e.starts_at DESC, e.id DESC LIMIT 1",
+        [rec.clinician_id, rec.start, rec.id, list(rec.client_ids)],
+    ).fetchone()
+    if row is None:
+        return PlanPrefill("", "", None)
+    return PlanPrefill(row[1] or "", row[2] or "", int(row[0]))
+
+
+def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text: str,
+              now: datetime, *, previous_homework: str | None = None,
+              previous_note: str | None = None) -> int:
+    """Save step 2; unspecified previous homework/note are pre-filled. Returns the new version."""
+    plan_text = clean_text(plan_text, "plan")
+    with db.transaction() as cur:
+        rec = load_for_change(cur, actor, event_id, version, "plan")
+        if not rec.is_client_event:
+            raise ValidationError("plan", f"a {rec.kind.label} event has no plan step")
+        check_can_change(rec.signed_at, now, "plan")
+        if previous_homework is None or previous_note is None:
+            filled = prefill(cur, rec)
+            if previous_homework is None:
+                previous_homework = rec.previous_homework or filled.previous_homework
+            if previous_note is None:
+                previous_note = rec.previous_note or filled.previous_note
+        previous_homework = clean_text(previous_homework, "previous_homework")
+        previous_note = clean_text(previous_note, "previous_note")
+        new = {"plan_text": plan_text, "previous_homework": previous_homework,
+               "previous_note": previous_note}
+        old = {"plan_text": rec.plan_text, "previous_homework": rec.previous_homework,
+               "previous_note": rec.previous_note}
+        if rec.signed_at is not None:
+            for key, value in new.items():
+                if old[key] != value:
+                    record_amendment(cur, actor, now, event_id, key, old[key], value)
+        cur.execute(
+            "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+            " plan_text = excluded.plan_text, previous_homework = excluded.previous_homework,"
+            " previous_note = excluded.previous_note, saved_at = excluded.saved_at,"
+            " saved_by = excluded.saved_by",
+            [event_id, plan_text, previous_homework, previous_note, now, actor.user_id],
+        )
+        new_version = bump_version(cur, event_id, version, actor, now)
+        audit.record(cur, actor, now, "save_plan", "event", event_id,
+                     old if rec.plan_saved_at else None, new)
+    return new_version
