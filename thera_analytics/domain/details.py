@@ -38,6 +38,20 @@ class ReminderRequest:
     channel: Channel
     lead_minutes: int
 
+    def __post_init__(self) -> None:
+        # Accept plain strings from forms and the CLI; refuse unknown values by field.
+        for name, enum in (("recipient_kind", RecipientKind), ("channel", Channel)):
+            value = getattr(self, name)
+            try:
+                object.__setattr__(self, name, enum(value))
+            except ValueError:
+                raise ValidationError("reminders", f"unknown {name} {value!r}") from None
+        try:
+            object.__setattr__(self, "lead_minutes", int(self.lead_minutes))
+            object.__setattr__(self, "recipient_id", int(self.recipient_id))
+        except (TypeError, ValueError):
+            raise ValidationError("reminders", "lead time and recipient are numbers") from None
+
 
 @dataclass(frozen=True)
 class EventDetails:
@@ -63,7 +77,9 @@ def clean_text(value: str | None, field_name: str, limit: int = MAX_TEXT) -> str
     if "\x00" in text:
         raise ValidationError(field_name, "contains a NUL character")
     if len(text) > limit:
-        raise ValidationError(field_name, f"is {len(text):,} characters long; the limit is {limit:,}")
+        raise ValidationError(
+            field_name, f"is {len(text):,} characters long; the limit is {limit:,}"
+        )
     return text
 
 
@@ -110,8 +126,6 @@ def validate_details(d: EventDetails) -> EventDetails:
             raise ValidationError("video_link", "a join link is an https:// address")
     third = tuple(dict.fromkeys(d.third_party_ids))
     for r in d.reminders:
-        if r.channel not in tuple(Channel):
-            raise ValidationError("reminders", f"unknown channel {r.channel!r}")
         if not 0 <= r.lead_minutes <= MAX_LEAD_MINUTES:
             raise ValidationError(
                 "reminders", f"a reminder is sent 0 to {MAX_LEAD_MINUTES} minutes before"

@@ -47,7 +47,9 @@ class Database:
                     f"{self.path} is open in another process (is `thera serve` running?). "
                     "Read a snapshot instead: `thera snapshot` or Database.open_snapshot()"
                 ) from None
-            raise
+            raise PracticeError(f"db: cannot open {self.path}: {exc}") from None
+        except duckdb.Error as exc:
+            raise PracticeError(f"db: cannot open {self.path}: {exc}") from None
         self._local = threading.local()
         self._write_lock = threading.RLock()
         if not read_only:

@@ -1,0 +1,202 @@
+"""The ``thera`` command line: init, sample, demo, serve, report.
+
+This module is the composition root: it is the only part of the core package that reaches
+into ``dashboards`` (lazily, for ``serve`` and ``demo``), so importing the core never loads Panel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from thera_analytics.clock import system_clock
+from thera_analytics.domain.errors import PracticeError
+
+DEFAULT_DEMO_DB = Path("data") / "demo.duckdb"
+DEMO_CLINICIANS = 8
+DEMO_WEEKS = 26
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date-time (YYYY-MM-DDTHH:MM[+00:00])"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _positive(limit: int):  # type: ignore[no-untyped-def]
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not 1 <= value <= limit:
+            raise argparse.ArgumentTypeError(f"{value} is not between 1 and {limit}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thera",
+        description="thera-analytics: a practice scheduler, dashboard and reports over DuckDB.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a new practice database")
+    p.add_argument("--db", type=Path, required=True, help="database file to create")
+    p.add_argument("--name", required=True, help="the practice's name")
+    p.add_argument("--time-zone", required=True, help="IANA time zone, e.g. Australia/Sydney")
+    p.add_argument("--manager", default="manager", help="user name of the first manager")
+    p.add_argument("--manager-password", required=True, help="their password")
+    p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser("sample", help="generate a deterministic sample practice")
+    p.add_argument("--db", type=Path, required=True, help="database file (must have no events)")
+    p.add_argument("--clinicians", type=_positive(1000), default=DEMO_CLINICIANS)
+    p.add_argument("--weeks", type=_positive(520), default=DEMO_WEEKS, help="weeks of history")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--end", type=_date, help="last day of the history (default: today)")
+    p.add_argument("--now", type=_instant, help="the instant treated as now (default: now)")
+    p.add_argument("--time-zone", default="Australia/Sydney")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_sample)
+
+    p = sub.add_parser("demo", help="sample practice in data/ (if absent), then serve the apps")
+    p.add_argument("--db", type=Path, default=DEFAULT_DEMO_DB)
+    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--address", default="127.0.0.1")
+    p.add_argument("--no-serve", action="store_true", help="generate and summarise only")
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve /scheduler, /practice and /portal")
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--address", default="127.0.0.1")
+    p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("report", help="write a report as CSV, Parquet, Markdown or HTML")
+    p.add_argument("name", choices=["attendance", "backlog", "completion"])
+    p.add_argument("--db", type=Path, default=DEFAULT_DEMO_DB)
+    p.add_argument("--format", choices=["csv", "parquet", "markdown", "html"], default=None,
+                   help="default: from --out's suffix, else csv")
+    p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    p.add_argument("--html", type=Path, help="shorthand for --format html --out FILE")
+    p.add_argument("--from", dest="start", type=_date, help="first day of the period")
+    p.add_argument("--to", dest="end", type=_date, help="last day of the period")
+    p.add_argument("--as-of", type=_instant, help="instant the backlog is measured at")
+    p.add_argument("--clinician", type=int, help="only this clinician id")
+    p.add_argument("--service", type=int, help="only this service id")
+    p.set_defaults(run=cmd_report)
+    return parser
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from thera_analytics.service import accounts
+    from thera_analytics.store import Database
+
+    if args.db.exists():
+        raise PracticeError(f"db: {args.db} already exists; choose a new file")
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    now = system_clock()
+    with Database(args.db) as db:
+        db.init_practice(args.name, args.time_zone, now)
+        accounts.create_user(db, username=args.manager, password=args.manager_password,
+                             role="manager", display_name="Practice manager", now=now)
+    print(f"Created {args.db} for {args.name} ({args.time_zone}); manager login: {args.manager}")
+    return 0
+
+
+def _generate(db_path: Path, *, clinicians: int, weeks: int, seed: int, end: date | None,
+              now: datetime | None, time_zone: str, progress: bool) -> None:
+    from thera_analytics.sample.generator import generate_practice
+    from thera_analytics.store import Database
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with Database(db_path) as db:
+        summary = generate_practice(db, clinicians=clinicians, weeks=weeks, seed=seed, end=end,
+                                    now=now, time_zone=time_zone, progress=progress)
+    print(f"Sample practice in {db_path}: {summary}")
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    _generate(args.db, clinicians=args.clinicians, weeks=args.weeks, seed=args.seed,
+              end=args.end, now=args.now, time_zone=args.time_zone, progress=not args.quiet)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not args.db.exists():
+        _generate(args.db, clinicians=DEMO_CLINICIANS, weeks=DEMO_WEEKS, seed=7, end=None,
+                  now=None, time_zone="Australia/Sydney", progress=True)
+    if args.no_serve:
+        return 0
+    print("Demo logins (password 'demo'): manager, clinician1 .. clinician8, client1 ..")
+    return _serve(args.db, args.port, args.address)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not args.db.exists():
+        raise PracticeError(f"db: {args.db} does not exist; run `thera init` or `thera sample`")
+    return _serve(args.db, args.port, args.address)
+
+
+def _serve(db_path: Path, port: int, address: str) -> int:
+    from dashboards.server import serve  # the UI is loaded only when serving
+
+    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops")
+    serve(db_path, port=port, address=address, show=False)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from thera_analytics.reports.export import write_report
+    from thera_analytics.reports.source import open_for_reading
+
+    fmt, out = args.format, args.out
+    if args.html is not None:
+        fmt, out = "html", args.html
+    if fmt is None:
+        suffixes = {".csv": "csv", ".parquet": "parquet", ".md": "markdown", ".html": "html"}
+        fmt = suffixes.get(out.suffix.lower(), "csv") if out else "csv"
+    if fmt in ("parquet", "html") and out is None:
+        raise PracticeError(f"out: a {fmt} report needs --out FILE")
+    db = open_for_reading(args.db)
+    try:
+        write_report(db, args.name, fmt, out, start=args.start, end=args.end, as_of=args.as_of,
+                     clinician_id=args.clinician, service_id=args.service)
+    finally:
+        db.close()
+    if out is not None:
+        print(f"Wrote {args.name} report ({fmt}) to {out}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except PracticeError as exc:
+        print(f"thera {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
