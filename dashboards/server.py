@@ -1,0 +1,245 @@
+"""Serve the practice's apps behind the login: /scheduler, /practice and /portal.
+
+Each route names the module that will hold its app (``create_app(db, actor, clock)``); until that
+module exists the route serves a placeholder. This process is the only one holding the database
+file: analysts read snapshots beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import panel as pn
+
+from dashboards import auth
+from dashboards.placeholder import placeholder_app
+from thera_analytics.clock import Clock, system_clock
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.errors import PermissionDenied
+from thera_analytics.service import accounts
+from thera_analytics.store.database import Database
+
+log = logging.getLogger(__name__)
+
+AppFactory = Callable[[Database, Actor, Clock], Any]
+"""What an app module's ``create_app`` is: (db, signed-in actor, clock) -> Panel object."""
+
+COOKIE_SECRET_ENV = "THERA_COOKIE_SECRET"
+TITLE = "Thera"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One served app: its path, its title, the module holding ``create_app``, who may open it."""
+
+    path: str
+    title: str
+    module: str
+    roles: frozenset[Role]
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/scheduler", "Scheduler", "dashboards.scheduler.app",
+          frozenset({Role.CLINICIAN, Role.MANAGER})),
+    Route("/practice", "Practice", "dashboards.practice.app", frozenset({Role.MANAGER})),
+    Route("/portal", "Portal", "dashboards.portal.app", frozenset({Role.CLIENT})),
+)
+
+HOME: dict[Role, str] = {
+    Role.CLINICIAN: "/scheduler",
+    Role.MANAGER: "/practice",
+    Role.CLIENT: "/portal",
+}
+
+
+def load_factory(route: Route) -> AppFactory:
+    """The route module's ``create_app``, or a placeholder while that module does not exist."""
+    try:
+        module = importlib.import_module(route.module)
+    except ModuleNotFoundError as exc:
+        # Only a missing app module means "not built yet"; a broken import inside it must show.
+        if exc.name and (route.module == exc.name or route.module.startswith(exc.name + ".")):
+            return placeholder_app(route.title)
+        raise
+    return module.create_app
+
+
+def current_actor(db: Database) -> Actor:
+    """The actor of the user signed in to the current Panel session."""
+    user = pn.state.user
+    if not user or user == "guest":
+        raise PermissionDenied("nobody is signed in")
+    return accounts.actor_for(db, user)
+
+
+def build_apps(db: Database, clock: Clock | None = None,
+               routes: Iterable[Route] = ROUTES) -> dict[str, Callable[[], Any]]:
+    """Map each route's path to a per-session function building its app for the signed-in user."""
+    clock = clock or system_clock
+    apps: dict[str, Callable[[], Any]] = {}
+    for route in routes:
+        apps[route.path] = _session_app(load_factory(route), db, clock, route.title)
+    return apps
+
+
+def _session_app(factory: AppFactory, db: Database, clock: Clock,
+                 title: str) -> Callable[[], Any]:
+    def app() -> Any:
+        return factory(db, current_actor(db), clock)
+
+    app.__name__ = f"{title.lower()}_app"
+    return app
+
+
+def cookie_secret() -> str:
+    """The secret signing the login cookies: from the environment, else a fresh one per start."""
+    secret = os.environ.get(COOKIE_SECRET_ENV)
+    if secret:
+        return secret
+    warnings.warn(
+        f"{COOKIE_SECRET_ENV} is not set: using a random cookie secret, so everyone must sign in "
+        "again after a restart", stacklevel=3)
+    return secrets.token_urlsafe(32)
+
+
+def _free_port(address: str) -> int:
+    host = "127.0.0.1" if address in ("", "0.0.0.0") else address
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _websocket_origins(address: str, port: int, extra: Iterable[str]) -> list[str]:
+    hosts = ["localhost", "127.0.0.1"]
+    if address not in ("", "0.0.0.0", *hosts):
+        hosts.append(address)
+    return [f"{h}:{port}" for h in hosts] + list(extra)
+
+
+# server object id -> (Panel server id, database), so ``stop`` can release the file.
+_served: dict[int, tuple[str, Database]] = {}
+_served_lock = threading.Lock()
+
+
+def serve(
+    db_path: str | Path,
+    *,
+    port: int = 0,
+    address: str = "127.0.0.1",
+    show: bool = False,
+    threaded: bool = False,
+    clock: Clock | None = None,
+    start: bool = True,
+    websocket_origin: Iterable[str] = (),
+    routes: Iterable[Route] = ROUTES,
+    home: Mapping[Role, str] = HOME,
+) -> Any:
+    """Open the practice database in this process and serve the apps behind the login.
+
+    Returns the Bokeh/Panel server (``server.port`` is the port bound). With ``threaded=True``
+    the server runs on its own thread and this returns once it listens; stop it with ``stop``.
+    Without it and with ``start=True`` this blocks until the server stops.
+    """
+    routes = tuple(routes)
+    db = Database(db_path)
+    try:
+        db.zone  # noqa: B018  -- fails clearly when the file has no practice yet
+        clock = clock or system_clock
+        auth.configure(db, clock=clock, access={r.path: r.roles for r in routes}, home=home)
+        pn.config.oauth_expiry = auth.SESSION_DAYS
+        pn.config.authorize_callback = auth.authorize
+        apps = build_apps(db, clock, routes)
+        port = port or _free_port(address)
+        server_id = uuid.uuid4().hex
+        kwargs: dict[str, Any] = dict(
+            port=port, address=address, show=show, threaded=threaded,
+            start=start or threaded, title={r.path: f"{r.title} · {TITLE}" for r in routes},
+            auth_provider=auth.PracticeAuthProvider(), cookie_secret=cookie_secret(),
+            websocket_origin=_websocket_origins(address, port, websocket_origin),
+            server_id=server_id, verbose=False,
+        )
+        log.info("serving %s at http://%s:%s/", db_path, address, port)
+        if threaded:
+            pn.serve(apps, **kwargs)
+            server = _wait_for_server(server_id)
+        elif start:
+            server = pn.serve(apps, **kwargs)  # blocks until the loop stops
+            _release(db)
+            return server
+        else:
+            server = pn.serve(apps, **kwargs)
+    except BaseException:
+        _release(db)
+        raise
+    with _served_lock:
+        _served[id(server)] = (server_id, db)
+    return server
+
+
+def _wait_for_server(server_id: str, timeout: float = 20.0) -> Any:
+    thread = pn.state._threads.get(server_id)
+    deadline = time.monotonic() + timeout
+    while server_id not in pn.state._servers:
+        if thread is not None and not thread.is_alive():
+            raise RuntimeError("the server thread stopped before it started listening")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the server did not start within {timeout:.0f} s")
+        time.sleep(0.02)
+    return pn.state._servers[server_id][0]
+
+
+def stop(server: Any, timeout: float = 10.0) -> None:
+    """Stop a server started by ``serve`` and release the database file."""
+    with _served_lock:
+        entry = _served.pop(id(server), None)
+    if entry is None:
+        return
+    server_id, db = entry
+    thread = pn.state._threads.pop(server_id, None)
+    if thread is not None:
+        thread.stop()
+        thread.join(timeout)
+    else:
+        try:
+            server.stop()
+        except AssertionError:  # already stopped
+            pass
+    pn.state._servers.pop(server_id, None)
+    _release(db)
+
+
+def _release(db: Database) -> None:
+    if auth._registry is not None and auth._registry.db is db:
+        auth.unconfigure()
+        if pn.config.authorize_callback is auth.authorize:
+            pn.config.authorize_callback = None
+    db.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m dashboards.server PRACTICE.duckdb``: serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m dashboards.server", description=main.__doc__)
+    parser.add_argument("db_path")
+    parser.add_argument("--port", type=int, default=5006)
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO)
+    serve(args.db_path, port=args.port, address=args.address, show=args.show)
+
+
+if __name__ == "__main__":
+    main()
