@@ -1,0 +1,81 @@
+"""Fixtures shared by every test directory."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from thera_analytics.service import accounts
+from thera_analytics.store.database import Database
+
+# -- browser launch (pytest-playwright) ----------------------------------------------------------
+# Playwright's own browser downloads are not available: drive the system Chromium instead.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("THERA_CHROMIUM", "/usr/bin/chromium"),
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+# -- a small practice on disk --------------------------------------------------------------------
+PRACTICE_CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+DEMO_PASSWORD = "demo"
+
+
+@cache
+def _demo_hash() -> str:
+    # One argon2 hash for every fixture user: hashing per user costs ~0.3 s each.
+    return accounts.hash_password(DEMO_PASSWORD)
+
+
+@pytest.fixture
+def practice_db(tmp_path: Path) -> Path:
+    """A closed practice database file (Australia/Sydney), every password 'demo'.
+
+    Users: ``manager`` (Morgan Reid, manager), ``alice`` (Alice Nguyen, clinician),
+    ``ben`` (Ben Okafor, clinician), ``chloe`` (Chloe Martin, client).
+    """
+    path = tmp_path / "practice.duckdb"
+    with Database(path) as db:
+        db.init_practice("Harbour Allied Health", "Australia/Sydney", PRACTICE_CREATED)
+        with db.transaction() as cur:
+            clinician_ids = [
+                cur.execute("INSERT INTO clinicians (id, name, email)"
+                            " VALUES (nextval('clinician_id_seq'), ?, ?) RETURNING id",
+                            [name, email]).fetchone()[0]
+                for name, email in (("Alice Nguyen", "alice@example.org"),
+                                    ("Ben Okafor", "ben@example.org"))
+            ]
+            chloe_id = cur.execute("INSERT INTO clients (id, name, email)"
+                                   " VALUES (nextval('client_id_seq'), ?, ?) RETURNING id",
+                                   ["Chloe Martin", "chloe@example.org"]).fetchone()[0]
+        users = (
+            ("manager", "Morgan Reid", "manager", None, None),
+            ("alice", "Alice Nguyen", "clinician", clinician_ids[0], None),
+            ("ben", "Ben Okafor", "clinician", clinician_ids[1], None),
+            ("chloe", "Chloe Martin", "client", None, chloe_id),
+        )
+        for username, display_name, role, clinician_id, client_id in users:
+            accounts.create_user(
+                db, username=username, password=DEMO_PASSWORD, role=role,
+                display_name=display_name, now=PRACTICE_CREATED, clinician_id=clinician_id,
+                client_id=client_id, password_hash=_demo_hash(),
+            )
+    return path
