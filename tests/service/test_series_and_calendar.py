@@ -1,0 +1,95 @@
+"""Recurring series, rescheduling, cancelling and the calendar week."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from thera_analytics.domain.details import ReminderRequest
+from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.recurrence import Recurrence
+
+
+def _local_times(tp, ids):
+    frame = tp.db.df(
+        "SELECT id, local_start, duration_minutes, starts_at FROM events"
+        " WHERE id IN (SELECT unnest(?)) ORDER BY starts_at", [ids])
+    return frame
+
+
+def test_weekly_series_across_the_autumn_clock_change_keeps_time_and_duration(tp):
+    details = tp.details(start=datetime(2026, 10, 12, 9, 0), end=datetime(2026, 10, 12, 9, 50))
+    ids = tp.practice.create_event(tp.ann, details, repeat=Recurrence(1, count=4))
+    frame = _local_times(tp, ids)
+    assert [t.strftime("%a %H:%M") for t in frame["local_start"]] == ["Mon 09:00"] * 4
+    assert frame["duration_minutes"].tolist() == [50] * 4
+    # 09:00 BST is 08:00 UTC; after 25 October 09:00 GMT is 09:00 UTC.
+    assert [t.hour for t in frame["starts_at"]] == [8, 8, 9, 9]
+
+
+def test_series_that_would_land_in_a_skipped_hour_is_refused_naming_the_date(tp):
+    details = tp.details(start=datetime(2026, 3, 15, 1, 30), end=datetime(2026, 3, 15, 2, 0))
+    with pytest.raises(ValidationError, match="2026-03-29 01:30 does not exist"):
+        tp.practice.create_event(tp.ann, details, repeat=Recurrence(1, count=3))
+    assert tp.db.df("SELECT count(*) AS n FROM events")["n"][0] == 0
+
+
+def test_reschedule_one_occurrence_leaves_the_rest(tp):
+    ids = tp.practice.create_event(tp.ann, tp.details(), repeat=Recurrence(1, count=3))
+    second = tp.practice.event(tp.ann, ids[1])
+    tp.practice.reschedule(tp.ann, ids[1], second.version, datetime(2026, 6, 9, 14, 0),
+                           datetime(2026, 6, 9, 14, 50))
+    frame = _local_times(tp, ids)
+    assert [t.strftime("%d %H:%M") for t in frame["local_start"]] == [
+        "01 10:00", "09 14:00", "15 10:00"]
+
+
+def test_reschedule_all_following_shifts_wall_clock_time_across_daylight_saving(tp):
+    details = tp.details(start=datetime(2026, 10, 5, 10, 0), end=datetime(2026, 10, 5, 10, 50))
+    ids = tp.practice.create_event(tp.ann, details, repeat=Recurrence(1, count=5))
+    second = tp.practice.event(tp.ann, ids[1])
+    moved = tp.practice.reschedule(tp.ann, ids[1], second.version, datetime(2026, 10, 13, 15, 0),
+                                   datetime(2026, 10, 13, 16, 0), scope="following")
+    assert moved == ids[1:]
+    frame = _local_times(tp, ids)
+    assert [t.strftime("%a %H:%M") for t in frame["local_start"]] == [
+        "Mon 10:00"] + ["Tue 15:00"] * 4
+    assert frame["duration_minutes"].tolist() == [50, 60, 60, 60, 60]
+
+
+def test_cancel_all_following_cancels_their_reminders(tp):
+    reminder = ReminderRequest("client", tp.clients[0], "email", 60)
+    ids = tp.practice.create_event(tp.ann, tp.details(reminders=(reminder,)),
+                                   repeat=Recurrence(1, count=3))
+    tp.practice.cancel(tp.ann, ids[1], tp.version(ids[1]), scope="following")
+    states = tp.db.df("SELECT e.id, e.cancelled_at IS NOT NULL AS cancelled, r.state FROM events e"
+                      " JOIN reminders r ON r.event_id = e.id ORDER BY e.id")
+    assert states["cancelled"].tolist() == [False, True, True]
+    assert states["state"].tolist() == ["pending", "cancelled", "cancelled"]
+    assert len(tp.practice.week(tp.ann, date(2026, 6, 8))) == 0
+
+
+def test_rescheduling_moves_reminder_due_times(tp):
+    reminder = ReminderRequest("third_party", tp.third_party, "email", 24 * 60)
+    event_id = tp.create(third_party_ids=(tp.third_party,), reminders=(reminder,))
+    tp.practice.reschedule(tp.ann, event_id, tp.version(event_id), datetime(2026, 6, 3, 11, 0),
+                           datetime(2026, 6, 3, 11, 50))
+    due = tp.db.df("SELECT due_at FROM reminders")["due_at"][0]
+    assert due.to_pydatetime() == tp.practice.event(tp.ann, event_id).start - timedelta(days=1)
+
+
+def test_clinician_week_shows_own_events_with_dots_and_team_meetings_they_join(tp):
+    mine = tp.create()
+    from thera_analytics.domain.kinds import EventKind
+    ben_meeting = tp.practice.create_event(
+        tp.ben, tp.details(kind=EventKind.TEAM_MEETING, clinician_id=tp.ben.clinician_id,
+                           service_id=None, client_ids=(), direct=None, title="Staff meeting",
+                           team_member_ids=(tp.ann.clinician_id,),
+                           start=datetime(2026, 6, 2, 12, 0), end=datetime(2026, 6, 2, 13, 0)))[0]
+    week = tp.practice.week(tp.ann, date(2026, 6, 3))
+    assert week["event_id"].tolist() == [mine, ben_meeting]
+    first = week.iloc[0]
+    assert (first["colour_family"], first["dot_details"], first["dot_plan"]) == ("blue", True,
+                                                                                False)
+    assert week.iloc[1]["colour_family"] == "purple"
+    assert not week.iloc[1]["dot_details"]  # non-client events carry no dots
+    assert len(tp.practice.week(tp.manager, date(2026, 6, 3))) == 2
