@@ -275,8 +275,8 @@ class PracticeLoginHandler(BasicLoginHandler):
         wait = reg.limiter.refused_for(username, reg.clock())
         if wait is not None:
             self._render(next_url=next_url, username=username, status=429, error=(
-                f"Too many wrong passwords for this user name. Sign-in is paused for "
-                f"{_minutes(wait)}; try again later or ask the practice manager to reset it."))
+                "Too many wrong passwords for this user name. Sign-in for it is paused: "
+                f"try again in {_minutes(wait)}."))
             return
         actor = None
         if len(username) <= MAX_INPUT and len(password) <= MAX_INPUT:
