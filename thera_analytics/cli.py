@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -37,7 +37,7 @@ def _instant(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _positive(limit: int):  # type: ignore[no-untyped-def]
+def _positive(limit: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)

@@ -6,10 +6,10 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from tests.factories import make_practice
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.signing import is_locked
-from tests.factories import make_practice
 
 ATTENDANCE = st.sampled_from(["attended", "cancelled", "late_cancellation", "no_show",
                               "non_billable"])

@@ -15,8 +15,6 @@ from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, load_for_change
 from thera_analytics.store.database import Database
 
-_UNSET: object = object()
-
 
 def save_outcome(
     db: Database,
@@ -26,17 +24,20 @@ def save_outcome(
     now: datetime,
     *,
     attendance: Mapping[int, Attendance | str | None] | None = None,
-    status: SessionStatus | str | None | object = _UNSET,
+    status: SessionStatus | str | None = None,
+    clear_status: bool = False,
     note: str | None = None,
     homework: str | None = None,
     homework_enabled: bool | None = None,
     homework_shared: bool | None = None,
 ) -> int:
-    """Save step 3 (only what is given changes). Within 24 h of signing each change is kept
-    as an amendment; after that the record is locked. Returns the new version."""
+    """Save step 3 (only what is given changes; ``clear_status`` removes a status).
+
+    Within 24 h of signing each change is kept as an amendment; after that the record is
+    locked. Returns the new version."""
     marks = {int(k): (Attendance.parse(v) if v is not None else None)
              for k, v in (attendance or {}).items()}
-    new_status = (SessionStatus.parse(status) if status not in (_UNSET, None) else status)
+    new_status = SessionStatus.parse(status) if status is not None else None
     note = clean_text(note, "note") if note is not None else None
     homework = clean_text(homework, "homework") if homework is not None else None
     with db.transaction() as cur:
@@ -44,7 +45,7 @@ def save_outcome(
         if not rec.is_client_event:
             raise ValidationError("outcome", f"a {rec.kind.label} event has no outcome step")
         check_can_change(rec.signed_at, now, "outcome")
-        check_outcome_fits(bool(rec.direct), bool(marks), new_status not in (_UNSET, None))
+        check_outcome_fits(bool(rec.direct), bool(marks), new_status is not None)
         unknown = sorted(set(marks) - set(rec.client_ids))
         if unknown:
             raise ValidationError("attendance", f"client(s) {unknown} are not in this session")
@@ -52,28 +53,30 @@ def save_outcome(
         shared = rec.homework_shared if homework_shared is None else bool(homework_shared)
         if shared and not enabled:
             raise ValidationError("homework_shared", "enable the homework before sharing it")
-        if rec.signed_at is not None and new_status is None and rec.status is not None:
-            raise ValidationError("status", "a signed session keeps a status")
+        if clear_status and rec.signed_at is not None:
+            raise ValidationError("status", "a signed session keeps its status")
         signed = rec.signed_at is not None
         before: dict[str, object] = {}
         after: dict[str, object] = {}
         old_marks = {c.client_id: c.attendance for c in rec.clients}
-        for client_id, value in marks.items():
-            if old_marks[client_id] == value:
+        for client_id, mark in marks.items():
+            if old_marks[client_id] == mark:
                 continue
-            if signed and value is None:
+            if signed and mark is None:
                 raise ValidationError("attendance", "a signed session keeps every attendance")
             cur.execute("UPDATE event_clients SET attendance = ? WHERE event_id = ?"
-                        " AND client_id = ?", [value.value if value else None, event_id,
+                        " AND client_id = ?", [mark.value if mark else None, event_id,
                                                 client_id])
             before[f"attendance[{client_id}]"] = old_marks[client_id]
-            after[f"attendance[{client_id}]"] = value
+            after[f"attendance[{client_id}]"] = mark
             if signed:
                 record_amendment(cur, actor, now, event_id, "attendance", old_marks[client_id],
-                                 value, client_id)
+                                 mark, client_id)
         fields: dict[str, object] = {}
-        if new_status is not _UNSET and new_status != rec.status:
+        if new_status is not None and new_status != rec.status:
             fields["status"] = new_status
+        elif clear_status and rec.status is not None:
+            fields["status"] = None
         for key, value, old in (("note", note, rec.note), ("homework", homework, rec.homework),
                                 ("homework_enabled", homework_enabled, rec.homework_enabled),
                                 ("homework_shared", homework_shared, rec.homework_shared)):
@@ -82,11 +85,11 @@ def save_outcome(
         olds = {"status": rec.status, "note": rec.note, "homework": rec.homework,
                 "homework_enabled": rec.homework_enabled,
                 "homework_shared": rec.homework_shared}
-        for key, value in fields.items():
+        for key, changed in fields.items():
             before[key] = olds[key]
-            after[key] = value
+            after[key] = changed
             if signed:
-                record_amendment(cur, actor, now, event_id, key, olds[key], value)
+                record_amendment(cur, actor, now, event_id, key, olds[key], changed)
         final_status = fields.get("status", rec.status)
         cur.execute(
             "INSERT INTO outcomes (event_id, status, note, homework, homework_enabled,"
