@@ -1,0 +1,82 @@
+"""Bulk loading: a whole DataFrame into a table in one statement, and sequences moved past it.
+
+Used by the sample generator and imports, where inserting row by row would take minutes.
+Table and column names cannot be SQL parameters, so they are checked against the catalogue
+before they are written into a statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from thera_analytics.store.database import Cursor
+
+_FRAME = "thera_bulk_frame"
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def table_columns(cur: Cursor, table: str) -> tuple[str, ...]:
+    """The columns of a base table in the current schema, in order (empty if no such table)."""
+    rows = cur.execute(
+        "SELECT c.column_name FROM information_schema.columns c"
+        " JOIN information_schema.tables t"
+        "   ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema"
+        "  AND t.table_name = c.table_name"
+        " WHERE c.table_schema = current_schema() AND c.table_catalog = current_database()"
+        "   AND c.table_name = ? AND t.table_type = 'BASE TABLE'"
+        " ORDER BY c.ordinal_position",
+        [table],
+    ).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+def bulk_insert(cur: Cursor, table: str, df: pd.DataFrame) -> int:
+    """Insert every row of ``df`` into ``table``, matching columns by name; return the count.
+
+    Runs inside the caller's transaction. Columns the frame leaves out take their defaults.
+    """
+    allowed = table_columns(cur, table)
+    if not allowed or not _NAME.match(table):
+        raise ValueError(f"bulk_insert: no table {table!r}")
+    columns = [str(c) for c in df.columns]
+    unknown = [c for c in columns if c not in allowed or not _NAME.match(c)]
+    if unknown:
+        raise ValueError(f"bulk_insert: {table} has no column(s) {unknown}")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"bulk_insert: repeated columns in the frame for {table}")
+    if df.empty:
+        return 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    cur.register(_FRAME, df)
+    try:
+        cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM {_FRAME}')
+    finally:
+        cur.unregister(_FRAME)
+    return len(df)
+
+
+def restart_sequence(cur: Cursor, name: str, start: int) -> None:
+    """Make the sequence ``name`` hand out ``start`` next (after rows were loaded with ids)."""
+    if not _NAME.match(name):
+        raise ValueError(f"restart_sequence: bad sequence name {name!r}")
+    known = cur.execute(
+        "SELECT 1 FROM duckdb_sequences() WHERE sequence_name = ?"
+        " AND schema_name = current_schema() AND database_name = current_database()",
+        [name],
+    ).fetchone()
+    if known is None:
+        raise ValueError(f"restart_sequence: no sequence {name!r}")
+    # DuckDB cannot ALTER a sequence's position; PostgreSQL would use
+    # SELECT setval('name', start, false) instead of recreating it.
+    cur.execute(f'CREATE OR REPLACE SEQUENCE "{name}" START {int(start)}')
+
+
+def next_free_id(cur: Cursor, table: str) -> int:
+    """One past the largest ``id`` in ``table`` (1 for an empty table)."""
+    if "id" not in table_columns(cur, table):
+        raise ValueError(f"next_free_id: {table!r} has no id column")
+    row = cur.execute(f'SELECT COALESCE(max(id), 0) + 1 FROM "{table}"').fetchone()
+    assert row is not None
+    return int(row[0])
