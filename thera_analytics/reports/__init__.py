@@ -1,0 +1,65 @@
+"""Reports over the practice database: SQL queries returning small, tidy pandas DataFrames.
+
+The same functions feed the notebooks, ``thera report`` and the dashboard panels. Each takes a
+``Database`` (or anything with ``.df(sql, params)``) and plain values; periods are local days
+(the stored ``local_date``), ``as_of`` an instant. Charts live in ``reports.charts``, imported
+on its own so that importing this package never loads HoloViews.
+"""
+
+from thera_analytics.reports.attendance import (
+    AttendanceSummary,
+    attendance_breakdowns,
+    attendance_by,
+    attendance_long,
+    attendance_summary,
+    attendance_trend,
+    billing_summary,
+    clinician_time,
+    rate_table,
+)
+from thera_analytics.reports.backlog import (
+    BacklogSummary,
+    amendable_notes,
+    amendable_table,
+    backlog_by_clinician,
+    backlog_items,
+    backlog_summary,
+    backlog_trend,
+    item_table,
+    missing_counts,
+    signing_delay_distribution,
+    signing_table,
+    signing_times,
+)
+from thera_analytics.reports.completion import completion_by_week, completion_summary
+from thera_analytics.reports.period import Period
+from thera_analytics.reports.source import DatabaseLocked, open_for_reading
+
+__all__ = [
+    "AttendanceSummary",
+    "BacklogSummary",
+    "DatabaseLocked",
+    "Period",
+    "amendable_notes",
+    "amendable_table",
+    "attendance_breakdowns",
+    "attendance_by",
+    "attendance_long",
+    "attendance_summary",
+    "attendance_trend",
+    "backlog_by_clinician",
+    "backlog_items",
+    "backlog_summary",
+    "backlog_trend",
+    "billing_summary",
+    "clinician_time",
+    "completion_by_week",
+    "completion_summary",
+    "item_table",
+    "missing_counts",
+    "open_for_reading",
+    "rate_table",
+    "signing_delay_distribution",
+    "signing_table",
+    "signing_times",
+]
