@@ -1,0 +1,123 @@
+"""A small practice whose sessions are written through the use cases at chosen times."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tests.factories import START_OF_TESTS, TestPractice, make_practice
+from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.details import EventDetails
+from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.local_time import to_instant
+from thera_analytics.service import catalog
+
+
+@dataclass
+class Booking:
+    event_id: int
+    start: datetime  # UTC instant
+    end: datetime
+
+
+class Book:
+    """Write one client event and its steps, each at its own instant (Europe/London).
+
+    ``plan_at`` / ``sign_at`` are hours after the session's end (negative: before it);
+    ``attendance`` is one value per client (None leaves that client unmarked).
+    """
+
+    def __init__(self, tp: TestPractice) -> None:
+        self.tp = tp
+        self.group_service = catalog.add_service(tp.db, "Group programme", 90, START_OF_TESTS)
+
+    def __call__(
+        self,
+        day: date,
+        hour: int,
+        *,
+        who: str = "ann",
+        minutes: int = 50,
+        clients: Sequence[int] = (0,),
+        kind: EventKind = EventKind.CLIENT_SESSION,
+        direct: bool = True,
+        service: int | None = None,
+        attendance: Sequence[str | None] | str | None = None,
+        status: str | None = None,
+        plan_at: float | None = None,
+        sign_at: float | None = None,
+        cancel: bool = False,
+    ) -> Booking:
+        tp = self.tp
+        actor: Actor = getattr(tp, who)
+        zone = tp.db.zone
+        start = to_instant(datetime(day.year, day.month, day.day, hour), zone)
+        end = start + timedelta(minutes=minutes)
+        tp.clock.set(START_OF_TESTS)
+        ids = [tp.clients[i] for i in clients]
+        details = EventDetails(kind=kind, clinician_id=actor.clinician_id or 0, start=start,
+                               end=end, service_id=service or tp.service, client_ids=tuple(ids),
+                               direct=direct)
+        event_id = tp.practice.create_event(actor, details, allow_overlap=True)[0]
+        if cancel:
+            tp.practice.cancel(actor, event_id, tp.version(event_id))
+            return Booking(event_id, start, end)
+        if plan_at is not None:
+            tp.clock.set(end + timedelta(hours=plan_at))
+            tp.practice.save_plan(actor, event_id, tp.version(event_id), "plan")
+        marks_at = end + timedelta(minutes=5)
+        if sign_at is not None:
+            marks_at = min(marks_at, end + timedelta(hours=sign_at))
+        if attendance is not None:
+            values = [attendance] * len(ids) if isinstance(attendance, str) else attendance
+            tp.clock.set(max(marks_at, start))
+            tp.practice.record_attendance(actor, event_id, tp.version(event_id),
+                                          dict(zip(ids, values, strict=True)))
+        if status is not None:
+            tp.clock.set(max(marks_at, start))
+            tp.practice.record_status(actor, event_id, tp.version(event_id), status)
+        if sign_at is not None:
+            tp.clock.set(max(end + timedelta(hours=sign_at), start))
+            tp.practice.sign(actor, event_id, tp.version(event_id))
+        return Booking(event_id, start, end)
+
+    def other(self, day: date, hour: int, kind: EventKind, *, who: str = "ann",
+              minutes: int = 60) -> Booking:
+        """A non-client event (admin, leave...)."""
+        tp = self.tp
+        actor: Actor = getattr(tp, who)
+        start = to_instant(datetime(day.year, day.month, day.day, hour), tp.db.zone)
+        end = start + timedelta(minutes=minutes)
+        tp.clock.set(START_OF_TESTS)
+        details = EventDetails(kind=kind, clinician_id=actor.clinician_id or 0, start=start,
+                               end=end, title=kind.label)
+        event_id = tp.practice.create_event(actor, details, allow_overlap=True)[0]
+        return Booking(event_id, start, end)
+
+
+@pytest.fixture
+def tp() -> Iterator[TestPractice]:
+    practice = make_practice()
+    yield practice
+    practice.db.close()
+
+
+@pytest.fixture
+def book(tp: TestPractice) -> Book:
+    return Book(tp)
+
+
+@contextmanager
+def scenario(build: Callable[[TestPractice, Book], None]) -> Iterator[tuple[TestPractice, Book]]:
+    """A practice built once for a module's read-only tests."""
+    practice = make_practice()
+    book = Book(practice)
+    build(practice, book)
+    try:
+        yield practice, book
+    finally:
+        practice.db.close()
