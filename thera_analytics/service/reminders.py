@@ -1,0 +1,338 @@
+"""The reminder queue and its dispatcher: send what is due, once, and record every attempt.
+
+Exactly-once, as far as a mail server allows. Each email reminder goes through three steps:
+
+1. **claim** (one transaction): re-check the reminder is still wanted, set ``claimed_at`` and
+   count the attempt;
+2. **send** (outside any transaction): hand the message to the mail server;
+3. **record** (one transaction): ``sent`` (or a retry time, or ``failed``), clear the claim, and
+   write the audit row.
+
+A restart can only happen between two of these. Before 1 nothing was sent; after 3 everything is
+recorded. Between 1 and 3 the message may or may not have reached the server, and the dispatcher
+cannot tell. We chose **at most once** for that window: a claim left behind is never sent again,
+it is resolved as ``failed`` with "delivery unknown" in ``last_error`` and an audit row, for a
+person to follow up. A duplicate reminder is never sent; the price is that a crash in the
+milliseconds between an accepted message and its record marks that one reminder "unknown".
+Claims are taken one reminder at a time, so at most one reminder can be caught this way.
+
+Browser reminders need no step 2: the portal notification is written in the same transaction
+that marks the reminder sent (and ``notifications.reminder_id`` is unique), so they are exactly
+once without any window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from thera_analytics.domain.details import Channel, RecipientKind
+from thera_analytics.domain.errors import PracticeError
+from thera_analytics.service import audit
+from thera_analytics.service.notifications import (
+    DeliveryRefused,
+    ReminderFacts,
+    ReminderMessage,
+    Sender,
+    compose,
+    write_portal_notification,
+)
+from thera_analytics.store.database import Cursor, Database, WriteConflict
+from thera_analytics.store.sql import query
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=1)
+# A reminder is still worth sending a little after the session starts (a video link), not later.
+SEND_UNTIL_AFTER_START = timedelta(minutes=15)
+# Longer than any send can take (the SMTP timeout is 20 s): an older claim was abandoned.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ERROR = 500
+# Attendance marked before the session that means the client will not be there.
+_NOT_COMING = ("cancelled", "late_cancellation")
+
+
+class Outcome(StrEnum):
+    """What one dispatch did with one reminder."""
+
+    SENT = "sent"
+    RETRY = "retry"  # a failed attempt; tried again after a back-off
+    FAILED = "failed"  # given up: too many attempts, expired, or refused for good
+    CANCELLED = "cancelled"  # no longer wanted (event cancelled, client cancelled, duplicate)
+    SKIPPED = "skipped"  # no sender configured for the channel; left pending
+    UNKNOWN = "unknown"  # a claim abandoned mid-send; recorded as failed, never re-sent
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    """Reminder ids by what happened to them in one ``dispatch_due`` run."""
+
+    sent: tuple[int, ...] = ()
+    retry: tuple[int, ...] = ()
+    failed: tuple[int, ...] = ()
+    cancelled: tuple[int, ...] = ()
+    skipped: tuple[int, ...] = ()
+    unknown: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        parts = [f"{len(getattr(self, o.value))} {o.value}" for o in Outcome]
+        return "reminders: " + ", ".join(parts)
+
+
+@dataclass
+class _Tally:
+    ids: dict[Outcome, list[int]] = field(default_factory=lambda: {o: [] for o in Outcome})
+
+    def add(self, outcome: Outcome, reminder_id: int) -> None:
+        self.ids[outcome].append(reminder_id)
+
+    def result(self) -> DispatchResult:
+        return DispatchResult(**{o.value: tuple(v) for o, v in self.ids.items()})
+
+
+def retry_delay(attempts: int, first: timedelta = FIRST_RETRY,
+                longest: timedelta = LONGEST_WAIT) -> timedelta:
+    """Exponential back-off after ``attempts`` failed attempts: 1, 2, 4, 8 ... minutes."""
+    return min(first * (2 ** max(attempts - 1, 0)), longest)
+
+
+# -- the rule: is this reminder still to be sent? ----------------------------------------------
+@dataclass(frozen=True)
+class _Row:
+    facts: ReminderFacts
+    state: str
+    claimed: bool
+    attempts: int
+    cancelled_event: bool
+    client_booked: bool
+    client_attendance: str | None
+    third_party_invited: bool
+
+
+def _still_wanted(row: _Row, now: datetime) -> tuple[Outcome, str] | None:
+    """Why a pending reminder must not be sent now (outcome, reason), or None to send it."""
+    facts = row.facts
+    if row.cancelled_event:
+        return Outcome.CANCELLED, "the event was cancelled"
+    if facts.recipient_kind is RecipientKind.CLIENT:
+        if not row.client_booked:
+            return Outcome.CANCELLED, "the client is no longer in this session"
+        if row.client_attendance in _NOT_COMING:
+            return Outcome.CANCELLED, "the client cancelled this session"
+    elif not row.third_party_invited:
+        return Outcome.CANCELLED, "the third party is no longer invited"
+    if now > facts.start + SEND_UNTIL_AFTER_START:
+        return Outcome.FAILED, "expired: the session had started before it could be sent"
+    if facts.channel is Channel.EMAIL and not facts.recipient_email:
+        kind = "client" if facts.recipient_kind is RecipientKind.CLIENT else "third party"
+        return Outcome.FAILED, f"the {kind} has no email address"
+    return None
+
+
+def _load(cur: Cursor, reminder_id: int) -> _Row | None:
+    result = cur.execute(query("reminder_facts"), [reminder_id])
+    names = [d[0] for d in result.description or []]
+    raw = result.fetchone()
+    if raw is None:
+        return None
+    r: dict[str, Any] = dict(zip(names, raw, strict=True))
+    kind = RecipientKind(r["recipient_kind"])
+    facts = ReminderFacts(
+        reminder_id=int(r["id"]), event_id=int(r["event_id"]), channel=Channel(r["channel"]),
+        recipient_kind=kind,
+        recipient_id=int(r["client_id"] if kind is RecipientKind.CLIENT else r["third_party_id"]),
+        recipient_name=r["recipient_name"] or "", recipient_email=r["recipient_email"],
+        kind_label=r["kind_label"], clinician_name=r["clinician_name"], start=r["starts_at"],
+        end=r["ends_at"], video_link=r["video_link"], practice_name=r["practice_name"],
+    )
+    return _Row(facts=facts, state=r["state"], claimed=r["claimed_at"] is not None,
+                attempts=int(r["attempts"]), cancelled_event=r["cancelled_at"] is not None,
+                client_booked=bool(r["client_booked"]), client_attendance=r["client_attendance"],
+                third_party_invited=bool(r["third_party_invited"]))
+
+
+def _audit_view(facts: ReminderFacts, **extra: object) -> dict[str, object]:
+    return {"event_id": facts.event_id, "channel": facts.channel.value,
+            "recipient_kind": facts.recipient_kind.value, "recipient_id": facts.recipient_id,
+            **extra}
+
+
+def _close(cur: Cursor, now: datetime, row: _Row, outcome: Outcome, reason: str) -> None:
+    """Settle a reminder without sending it (cancelled or failed), with its audit row."""
+    state = "cancelled" if outcome is Outcome.CANCELLED else "failed"
+    cur.execute("UPDATE reminders SET state = ?, last_error = ?, claimed_at = NULL,"
+                " next_attempt_at = NULL WHERE id = ?", [state, reason, row.facts.reminder_id])
+    audit.record(cur, None, now, f"reminder_{outcome.value}", "reminder", row.facts.reminder_id,
+                 {"state": row.state}, _audit_view(row.facts, state=state, reason=reason))
+
+
+# -- the dispatcher ---------------------------------------------------------------------------
+def dispatch_due(db: Database, now: datetime, senders: Mapping[Channel, Sender], *,
+                 batch: int = 100, max_attempts: int = MAX_ATTEMPTS) -> DispatchResult:
+    """Send the reminders due at ``now`` (at most ``batch``), each at most once; see the module.
+
+    ``senders`` maps a channel to its sender (``notifications.senders_from_env()``); browser
+    reminders need none. Email reminders without a sender stay pending and are reported as
+    skipped.
+    """
+    tally = _Tally()
+    for reminder_id in resolve_abandoned(db, now):
+        tally.add(Outcome.UNKNOWN, reminder_id)
+    due = db.cursor().execute(query("reminder_due"), [now, now, batch]).fetchall()
+    for reminder_id, channel in due:
+        reminder_id, channel = int(reminder_id), Channel(channel)
+        sender = senders.get(channel)
+        if channel is Channel.EMAIL and sender is None:
+            tally.add(Outcome.SKIPPED, reminder_id)
+            continue
+        try:
+            if channel is Channel.BROWSER:
+                outcome = _deliver_to_portal(db, reminder_id, now)
+            else:
+                assert sender is not None
+                outcome = _send_email(db, reminder_id, now, sender, max_attempts)
+        except WriteConflict:
+            # Someone changed the reminder (e.g. rescheduled the event) at this moment.
+            log.info("reminder %s changed while dispatching; next run takes it", reminder_id)
+            continue
+        if outcome is not None:
+            tally.add(outcome, reminder_id)
+    return tally.result()
+
+
+def _deliver_to_portal(db: Database, reminder_id: int, now: datetime) -> Outcome | None:
+    with db.transaction() as cur:
+        row = _load(cur, reminder_id)
+        if row is None or row.state != "pending" or row.claimed:
+            return None
+        refusal = _refusal(cur, row, now)
+        if refusal is not None:
+            _close(cur, now, row, *refusal)
+            return refusal[0]
+        message = compose(row.facts, db.zone)
+        notification_id = write_portal_notification(cur, message, now)
+        cur.execute("UPDATE reminders SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
+                    " last_error = NULL, next_attempt_at = NULL WHERE id = ?", [now, reminder_id])
+        audit.record(cur, None, now, "reminder_sent", "reminder", reminder_id,
+                     {"state": "pending"},
+                     _audit_view(row.facts, state="sent", notification_id=notification_id))
+    return Outcome.SENT
+
+
+def _refusal(cur: Cursor, row: _Row, now: datetime) -> tuple[Outcome, str] | None:
+    refusal = _still_wanted(row, now)
+    if refusal is None:
+        twin = cur.execute(query("reminder_sent_twin"),
+                           [row.facts.reminder_id, row.facts.reminder_id]).fetchone()
+        if twin and twin[0] is not None:
+            refusal = Outcome.CANCELLED, f"duplicate of reminder {int(twin[0])}, already sent"
+    return refusal
+
+
+def _claim(db: Database, reminder_id: int, now: datetime) -> ReminderMessage | Outcome | None:
+    """Step 1: the message to send (claim taken), or what happened instead."""
+    with db.transaction() as cur:
+        row = _load(cur, reminder_id)
+        if row is None or row.state != "pending" or row.claimed:
+            return None
+        refusal = _refusal(cur, row, now)
+        if refusal is not None:
+            _close(cur, now, row, *refusal)
+            return refusal[0]
+        changed = cur.execute(
+            "UPDATE reminders SET claimed_at = ?, attempts = attempts + 1"
+            " WHERE id = ? AND state = 'pending' AND claimed_at IS NULL", [now, reminder_id]
+        ).fetchone()
+        if not changed or changed[0] != 1:
+            return None
+        return compose(row.facts, db.zone)
+
+
+def _send_email(db: Database, reminder_id: int, now: datetime, sender: Sender,
+                max_attempts: int) -> Outcome | None:
+    claimed = _claim(db, reminder_id, now)
+    if not isinstance(claimed, ReminderMessage):
+        return claimed
+    facts = claimed.facts
+    try:
+        sender.send(claimed)  # step 2
+    except Exception as exc:  # any send failure is recorded and retried, never raised
+        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+        return _record_failure(db, facts, now, error, permanent=isinstance(exc, DeliveryRefused),
+                               max_attempts=max_attempts)
+    with db.transaction() as cur:  # step 3
+        cur.execute("UPDATE reminders SET state = 'sent', sent_at = ?, claimed_at = NULL,"
+                    " last_error = NULL, next_attempt_at = NULL WHERE id = ?",
+                    [now, reminder_id])
+        audit.record(cur, None, now, "reminder_sent", "reminder", reminder_id,
+                     {"state": "pending"},
+                     _audit_view(facts, state="sent", to=facts.recipient_email,
+                                 subject=claimed.subject))
+    return Outcome.SENT
+
+
+def _record_failure(db: Database, facts: ReminderFacts, now: datetime, error: str, *,
+                    permanent: bool, max_attempts: int) -> Outcome:
+    with db.transaction() as cur:
+        got = cur.execute("SELECT attempts FROM reminders WHERE id = ?",
+                          [facts.reminder_id]).fetchone()
+        attempts = int(got[0]) if got else max_attempts
+        if permanent or attempts >= max_attempts:
+            outcome, state, retry_at = Outcome.FAILED, "failed", None
+        else:
+            outcome, state, retry_at = Outcome.RETRY, "pending", now + retry_delay(attempts)
+        cur.execute("UPDATE reminders SET state = ?, claimed_at = NULL, last_error = ?,"
+                    " next_attempt_at = ? WHERE id = ?",
+                    [state, error, retry_at, facts.reminder_id])
+        audit.record(cur, None, now, f"reminder_{outcome.value}", "reminder", facts.reminder_id,
+                     {"state": "pending"},
+                     _audit_view(facts, state=state, attempts=attempts, error=error,
+                                 next_attempt_at=retry_at))
+    return outcome
+
+
+def resolve_abandoned(db: Database, now: datetime,
+                      claim_timeout: timedelta = CLAIM_TIMEOUT) -> list[int]:
+    """Settle claims older than ``claim_timeout`` as failed, "delivery unknown"; never re-send."""
+    cutoff = now - claim_timeout
+    settled = []
+    with db.transaction() as cur:
+        for reminder_id, claimed_at, attempts in cur.execute(
+            query("reminder_abandoned"), [cutoff]
+        ).fetchall():
+            error = (f"delivery unknown: the dispatcher stopped while sending (claimed at "
+                     f"{claimed_at:%Y-%m-%d %H:%M:%S} UTC); not sent again so that nobody gets "
+                     "it twice")
+            cur.execute("UPDATE reminders SET state = 'failed', claimed_at = NULL,"
+                        " last_error = ?, next_attempt_at = NULL WHERE id = ?",
+                        [error, reminder_id])
+            audit.record(cur, None, now, "reminder_unknown", "reminder", int(reminder_id),
+                         {"state": "pending", "claimed_at": claimed_at},
+                         {"state": "failed", "attempts": int(attempts), "error": error})
+            settled.append(int(reminder_id))
+    return settled
+
+
+# -- queue views ------------------------------------------------------------------------------
+def queue(db: Database, *, state: str | None = None, event_id: int | None = None) -> pd.DataFrame:
+    """The reminder queue (newest due first), optionally one state or one event's reminders."""
+    if state is not None and state not in ("pending", "sent", "failed", "cancelled"):
+        raise PracticeError(f"state: {state!r} is not pending, sent, failed or cancelled")
+    return db.named("reminder_queue", [state, state, event_id, event_id])
+
+
+def pending_count(db: Database, now: datetime) -> int:
+    """How many reminders are due and waiting at ``now``."""
+    row = db.cursor().execute(
+        "SELECT COUNT(*) FROM reminders WHERE state = 'pending' AND claimed_at IS NULL"
+        " AND due_at <= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", [now, now]
+    ).fetchone()
+    return int(row[0]) if row else 0
