@@ -1,0 +1,112 @@
+"""The clinician's scheduler: the week calendar beside the event editor, at ``/scheduler``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import panel as pn
+import param
+
+from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
+from dashboards.scheduler.editor import EventEditor
+from dashboards.shell import AppShell
+from thera_analytics.clock import Clock, system_clock
+from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.local_time import to_local, week_start
+from thera_analytics.practice import Practice
+from thera_analytics.store.database import Database
+
+EDITOR_WIDTH = 480
+
+APP_CSS = """
+:host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+"""
+
+
+class SchedulerApp(pn.viewable.Viewer):
+    """Week calendar (left) and editor (right); clicking the one drives the other."""
+
+    practice = param.ClassSelector(class_=Practice)
+    actor = param.ClassSelector(class_=Actor)
+
+    def __init__(self, *, week: date | None = None, event_id: int | None = None,
+                 **params: object) -> None:
+        super().__init__(**params)
+        self.calendar = WeekCalendar(practice=self.practice, actor=self.actor, week=week)
+        self.editor = EventEditor(practice=self.practice, actor=self.actor)
+        self.calendar.param.watch(self._on_request, "request")
+        self.editor.param.watch(self._on_saved, "saved")
+        self.editor.param.watch(self._on_record, "record")
+        self.editor.param.watch(lambda _: setattr(self.calendar, "selected", None), "closed")
+        if event_id is not None:
+            self.open_event(event_id)
+
+    def open_event(self, event_id: int) -> None:
+        """Open an event (e.g. from a link) and show its week."""
+        if self.editor.open(event_id):
+            rec = self.editor.record
+            assert rec is not None
+            local = to_local(rec.start, self.practice.db.zone)
+            if rec.clinician_id != self.calendar.clinician_id and self.actor.is_manager:
+                self.calendar.clinician_id = rec.clinician_id
+            self.calendar.week = week_start(local.date())
+
+    def _on_request(self, event: param.parameterized.Event) -> None:
+        request = event.new
+        if isinstance(request, OpenEvent):
+            self.editor.open(request.event_id)
+        elif isinstance(request, NewEvent):
+            self.calendar.selected = None
+            self.editor.new(request.start)
+
+    def _on_record(self, event: param.parameterized.Event) -> None:
+        rec = event.new
+        self.calendar.selected = None if rec is None else rec.id
+
+    def _on_saved(self, _: object) -> None:
+        rec = self.editor.record
+        if rec is not None:
+            monday = week_start(to_local(rec.start, self.practice.db.zone).date())
+            if monday != self.calendar.week:
+                self.calendar.week = monday  # loads that week
+                return
+        self.calendar.refresh()
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        editor = pn.Column(self.editor, width=EDITOR_WIDTH, margin=(10, 10),
+                           styles={"border-left": "1px solid #d0d7de", "padding-left": "12px"},
+                           css_classes=["thera-editor-panel"])
+        body = pn.Row(self.calendar, editor, sizing_mode="stretch_width", margin=0,
+                      stylesheets=[APP_CSS])
+        return AppShell(body, actor=self.actor, title="Scheduler")
+
+
+def _query_int(name: str) -> int | None:
+    values = pn.state.session_args.get(name) if pn.state.curdoc else None
+    if not values:
+        return None
+    try:
+        return int(values[0])
+    except (TypeError, ValueError):
+        return None
+
+
+def _query_date(name: str) -> date | None:
+    values = pn.state.session_args.get(name) if pn.state.curdoc else None
+    if not values:
+        return None
+    try:
+        return date.fromisoformat(values[0].decode() if isinstance(values[0], bytes)
+                                  else values[0])
+    except ValueError:
+        return None
+
+
+def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> SchedulerApp:
+    """Route factory: the scheduler for the signed-in ``actor`` (``?event=ID``, ``?week=DATE``)."""
+    event_id = week = None
+    if pn.state.served:
+        event_id = _query_int("event")
+        week = _query_date("week")
+    return SchedulerApp(practice=Practice(db, clock), actor=actor, week=week,
+                        event_id=event_id)

@@ -1,0 +1,520 @@
+"""The event editor: Details / Plan / Outcome for client events, Details only for the rest.
+
+Every refusal from the core is shown next to the field it names (or in the banner when it names
+none), and the form keeps what was typed. A save over someone else's newer save offers a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from html import escape
+
+import panel as pn
+import param
+
+from dashboards.scheduler.details_form import DetailsForm
+from dashboards.scheduler.feedback import FEEDBACK_CSS, Banner, FieldErrors, split_refusal
+from dashboards.scheduler.outcome_form import OutcomeForm
+from dashboards.scheduler.plan_form import PlanForm
+from thera_analytics.domain import palette
+from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.details import EventDetails
+from thera_analytics.domain.errors import (
+    ConflictError,
+    LockedError,
+    NotFoundError,
+    PermissionDenied,
+    PracticeError,
+)
+from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.steps import Step
+from thera_analytics.practice import Practice
+from thera_analytics.service.records import EventRecord
+from thera_analytics.service.scheduling import OverlapError
+from thera_analytics.store.database import WriteConflict
+
+STEPS = (Step.DETAILS, Step.PLAN, Step.OUTCOME)
+TAB_NAMES = {Step.DETAILS: "1 · Details", Step.PLAN: "2 · Plan", Step.OUTCOME: "3 · Outcome"}
+
+EDITOR_CSS = """
+.thera-editor-head { font: 13px system-ui, sans-serif; color: #1f2328; padding: 10px 12px;
+                     border-left: 6px solid var(--edge); background: var(--fill);
+                     border-radius: 6px; }
+.thera-editor-head .kind { font-weight: 700; font-size: 15px; }
+.thera-editor-head .who { font-size: 14px; margin-top: 2px; overflow-wrap: anywhere; }
+.thera-editor-head .when { color: #32383f; margin-top: 2px; }
+.thera-editor-head .dots { margin-top: 6px; display: flex; gap: 12px; flex-wrap: wrap; }
+.thera-editor-head .dot { display: inline-flex; align-items: center; gap: 4px; }
+.thera-editor-head .dot i { width: 10px; height: 10px; border-radius: 50%; display: inline-block;
+                            border: 1px solid #fff; }
+.thera-empty { font: 14px system-ui, sans-serif; color: #57606a; padding: 24px 12px;
+               text-align: center; border: 2px dashed #d0d7de; border-radius: 8px; }
+"""
+
+
+def _same_details(a: EventDetails, rec: EventRecord) -> bool:
+    """True when the form's details (times aside) equal the saved record's."""
+    return (a.kind is rec.kind and (a.title or "").strip() == (rec.title or "")
+            and a.service_id == rec.service_id
+            and sorted(a.client_ids) == sorted(rec.client_ids)
+            and (a.direct if a.kind.is_client_event else None) == rec.direct
+            and sorted(a.team_member_ids) == sorted(rec.team_member_ids)
+            and sorted(a.third_party_ids) == sorted(rec.third_party_ids)
+            and set(a.reminders) == set(rec.reminders)
+            and (a.video_link or None) == (rec.video_link or None))
+
+
+class EventEditor(pn.viewable.Viewer):
+    """Opens one event (or a new one at a slot) and saves each step through the core."""
+
+    practice = param.ClassSelector(class_=Practice)
+    actor = param.ClassSelector(class_=Actor)
+    record = param.ClassSelector(class_=EventRecord, default=None, allow_None=True,
+                                 doc="The saved event shown; None for a new one or none.")
+    is_open = param.Boolean(default=False, doc="An event (new or saved) is in the editor.")
+    saved = param.Event(doc="Something was written: the calendar should refresh.")
+    closed = param.Event(doc="The user closed the editor.")
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self._retry: Callable[[], None] | None = None
+        w = pn.widgets
+        self._reload = w.Button(name="Reload", button_type="primary", width=100)
+        self._save_anyway = w.Button(name="Save anyway", button_type="warning", width=130)
+        self._reload.on_click(lambda _: self.reload())
+        self._save_anyway.on_click(self._on_save_anyway)
+        self.banner = Banner(self._reload, self._save_anyway)
+        self.details = DetailsForm(practice=self.practice, actor=self.actor)
+        self.plan = PlanForm(practice=self.practice)
+        self.outcome = OutcomeForm(practice=self.practice)
+
+        self.save_details = w.Button(name="Save", button_type="primary", width=100)
+        self.next_details = w.Button(name="Save and next ›", button_type="default", width=150)
+        self.save_plan = w.Button(name="Save", button_type="primary", width=100)
+        self.next_plan = w.Button(name="Save and next ›", button_type="default", width=150)
+        self.save_outcome = w.Button(name="Save", button_type="primary", width=100)
+        self.cancel_event = w.Button(name="Cancel event…", button_type="danger",
+                                     button_style="outline", width=130)
+        self.confirm_cancel = w.Button(name="Yes, cancel it", button_type="danger", width=130)
+        self.keep_event = w.Button(name="Keep it", button_type="light", width=90)
+        self.cancel_scope = w.RadioButtonGroup(
+            options={"This event": "this", "This and all following": "following"},
+            value="this")
+        self.close_button = w.Button(name="✕", button_type="light", width=40,
+                                     description="Close the editor")
+
+        self.save_details.on_click(lambda _: self._save_details(False))
+        self.next_details.on_click(lambda _: self._save_details(True))
+        self.save_plan.on_click(lambda _: self._save_plan(False))
+        self.next_plan.on_click(lambda _: self._save_plan(True))
+        self.save_outcome.on_click(lambda _: self._save_outcome())
+        self.outcome.sign.on_click(self._on_sign)
+        self.outcome.confirm_sign.on_click(self._on_confirm_sign)
+        self.outcome.add_comment.on_click(self._on_comment)
+        self.cancel_event.on_click(self._on_cancel_event)
+        self.confirm_cancel.on_click(self._on_confirm_cancel)
+        self.keep_event.on_click(lambda _: setattr(self._cancel_row, "visible", False))
+        self.close_button.on_click(lambda _: self.close())
+
+        self._head = pn.pane.HTML("", stylesheets=[EDITOR_CSS], sizing_mode="stretch_width",
+                                  margin=(5, 5), css_classes=["thera-editor-header"])
+        self._cancel_row = pn.Column(
+            pn.pane.HTML('<div class="thera-notice warning">Take this event off the calendar? '
+                         "Its reminders are cancelled too.</div>",
+                         stylesheets=[FEEDBACK_CSS], sizing_mode="stretch_width"),
+            self.cancel_scope, pn.Row(self.confirm_cancel, self.keep_event, margin=0),
+            visible=False, sizing_mode="stretch_width", margin=0)
+        self._details_actions = pn.Row(self.save_details, self.next_details,
+                                       pn.layout.HSpacer(), self.cancel_event,
+                                       sizing_mode="stretch_width")
+        self._plan_actions = pn.Row(self.save_plan, self.next_plan)
+        self._outcome_actions = pn.Row(self.save_outcome, self.outcome.sign)
+        self._tab_details = pn.Column(
+            self.details, self._details_actions,
+            self._cancel_row, sizing_mode="stretch_width", margin=0,
+            css_classes=["thera-step-details"])
+        self._tab_plan = pn.Column(
+            self.plan, self._plan_actions, sizing_mode="stretch_width",
+            margin=0, visible=False, css_classes=["thera-step-plan"])
+        self._tab_outcome = pn.Column(
+            self.outcome, self._outcome_actions,
+            sizing_mode="stretch_width", margin=0, visible=False,
+            css_classes=["thera-step-outcome"])
+        self._panels = {Step.DETAILS: self._tab_details, Step.PLAN: self._tab_plan,
+                        Step.OUTCOME: self._tab_outcome}
+        # Steps as a button bar over panels kept in the page: switching steps or events only
+        # toggles visibility and values, it never rebuilds the form's models.
+        self.steps = w.RadioButtonGroup(options={TAB_NAMES[s]: s.value for s in STEPS},
+                                        value=Step.DETAILS.value, button_type="primary",
+                                        button_style="outline", sizing_mode="stretch_width",
+                                        css_classes=["thera-steps"])
+        self.steps.param.watch(self._on_step, "value")
+        self._empty = pn.pane.HTML(
+            '<div class="thera-empty">Click an event to open it,<br>or an empty slot on the '
+            "calendar to book a session at that time.</div>",
+            stylesheets=[EDITOR_CSS], sizing_mode="stretch_width")
+        self._body = pn.Column(
+            pn.Row(self._head, self.close_button, sizing_mode="stretch_width", margin=0),
+            self.steps, self._tab_details, self._tab_plan, self._tab_outcome,
+            sizing_mode="stretch_width", margin=0, visible=False)
+        self._layout = pn.Column(self.banner, self._empty, self._body,
+                                 sizing_mode="stretch_width", margin=0,
+                                 css_classes=["thera-editor"])
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout
+
+    # -- who may do what -----------------------------------------------------------------------
+    def _owner(self, rec: EventRecord) -> bool:
+        return self.actor.is_clinician and self.actor.clinician_id == rec.clinician_id
+
+    def _can_comment(self, rec: EventRecord) -> bool:
+        return self.actor.is_manager or (self.actor.is_clinician and (
+            self._owner(rec) or self.actor.clinician_id in rec.team_member_ids))
+
+    # -- opening -------------------------------------------------------------------------------
+    def open(self, event_id: int, step: Step | None = None) -> bool:
+        """Show a saved event on the step that is next to do (or ``step``)."""
+        try:
+            rec = self.practice.event(self.actor, int(event_id))
+        except (PermissionDenied, NotFoundError) as exc:
+            self._show_nothing()
+            _, message = split_refusal(exc)
+            self.banner.show("error", message[:1].upper() + message[1:] + ".",
+                             title="Cannot open this event.")
+            return False
+        self.banner.clear()
+        self._show(rec, step or rec.next_step)
+        if not self._owner(rec):
+            self.banner.show("info", f"This is {rec.clinician_name}'s event: you can read it"
+                             + (" and add comments." if self._can_comment(rec) else "."),
+                             title="Read only.")
+        return True
+
+    def reload(self) -> None:
+        """Read the event again (after someone else's save); unsaved changes are dropped."""
+        if self.record is None:
+            return
+        current = self._current_step()
+        self.open(self.record.id, current)
+
+    def new(self, start: datetime) -> None:
+        """An empty Details form for an event starting at ``start`` (wall-clock)."""
+        self.banner.clear()
+        if not self.actor.is_clinician or self.actor.clinician_id is None:
+            self.banner.show("info", "Clinicians book their own sessions; pick an event to "
+                             "read it.", title="Read only.")
+            return
+        self._retry = None
+        with pn.io.hold():
+            self.record = None
+            self.details.editable = True
+            self.details.load_new(start, self.actor.clinician_id)
+            self._set_buttons(details=True, plan=False, outcome=False, new=True)
+            self.steps.visible = False
+            self._go(Step.DETAILS)
+            self._head.object = self._head_html(None, start)
+            self._empty.visible = False
+            self._body.visible = True
+            self.is_open = True
+
+    def close(self) -> None:
+        self._show_nothing()
+        self.banner.clear()
+        self.closed = True
+
+    def _show_nothing(self) -> None:
+        self.record = None
+        self._retry = None
+        self._empty.visible = True
+        self._body.visible = False
+        self.is_open = False
+
+    def _show(self, rec: EventRecord, step: Step) -> None:
+        now = self.practice.now()
+        owner = self._owner(rec)
+        with pn.io.hold():
+            self.record = rec
+            self._retry = None
+            self._cancel_row.visible = False
+            self.details.editable = owner and rec.signed_at is None
+            self.details.load(rec)
+            if rec.is_client_event:
+                self.plan.editable = owner and not rec.locked(now)
+                self.plan.load(rec, self.actor)
+                self.outcome.load(rec, now, editable=owner, can_comment=self._can_comment(rec),
+                                  owner=owner)
+            self._set_buttons(details=self.details.editable, plan=self.plan.editable,
+                              outcome=self.outcome.editable, new=False,
+                              client=rec.is_client_event)
+            self.steps.visible = rec.is_client_event
+            if rec.is_client_event:
+                done = rec.dots.as_tuple() if rec.dots else (False, False, False)
+                self.steps.options = {TAB_NAMES[s] + (" ✓" if ok else ""): s.value
+                                      for s, ok in zip(STEPS, done, strict=True)}
+            self._go(step if rec.is_client_event else Step.DETAILS)
+            self._head.object = self._head_html(rec)
+            self._empty.visible = False
+            self._body.visible = True
+            self.is_open = True
+
+    def _set_buttons(self, *, details: bool, plan: bool, outcome: bool, new: bool,
+                     client: bool = True) -> None:
+        # Whole rows appear or vanish: one re-layout each, not one per button.
+        self._details_actions.visible = details
+        self.next_details.visible = client
+        self.cancel_event.visible = not new
+        self._plan_actions.visible = plan
+        self.save_outcome.visible = outcome
+        self._outcome_actions.visible = outcome or self.outcome.can_sign
+
+    def _current_step(self) -> Step:
+        return Step(self.steps.value)
+
+    def _go(self, step: Step) -> None:
+        if self.steps.value == step.value:
+            self._on_step()
+        else:
+            self.steps.value = step.value
+
+    def _on_step(self, *_: object) -> None:
+        current = Step(self.steps.value)
+        for step, panel in self._panels.items():
+            panel.visible = step is current
+
+    def _head_html(self, rec: EventRecord | None, start: datetime | None = None) -> str:
+        zone = self.practice.db.zone
+        if rec is None:
+            assert start is not None
+            family = palette.ColourFamily.BLUE
+            kind, who = "New event", "Choose the kind and fill in the details"
+            when = f"{start:%a %-d %b %Y, %H:%M}"
+            dots = ""
+        else:
+            family = rec.kind.colour_family
+            kind = rec.kind.label + ("" if rec.direct is None else
+                                     (" · direct" if rec.direct else " · indirect"))
+            who = (", ".join(c.name for c in rec.clients) if rec.is_client_event
+                   else rec.title or "")
+            s, e = to_local(rec.start, zone), to_local(rec.end, zone)
+            when = f"{s:%a %-d %b %Y, %H:%M}–{e:%H:%M} · {rec.clinician_name}"
+            if rec.series_id is not None:
+                when += " · repeating"
+            dots = ""
+            if rec.dots is not None:
+                items = zip(("Details", "Plan", "Outcome & signed"), rec.dots.as_tuple(),
+                            strict=True)
+                dots = '<div class="dots">' + "".join(
+                    f'<span class="dot" data-done="{str(ok).lower()}"><i style="background:'
+                    f'{palette.DOT_GREEN if ok else palette.DOT_GREY}"></i>{escape(label)}'
+                    f"{' ✓' if ok else ''}</span>" for label, ok in items) + "</div>"
+        return (f'<div class="thera-editor-head" style="--fill:{palette.FILL[family]};'
+                f'--edge:{palette.EDGE[family]}"><div class="kind">{escape(kind)}</div>'
+                f'<div class="who">{escape(who)}</div><div class="when">{escape(when)}</div>'
+                f"{dots}</div>")
+
+    # -- refusals ------------------------------------------------------------------------------
+    def _refused(self, exc: BaseException, errors: FieldErrors, retry: Callable[[], None]) -> None:
+        """Show a refusal where it belongs; the form keeps its contents."""
+        if isinstance(exc, OverlapError):
+            zone = self.practice.db.zone
+            first = exc.overlaps[0]
+            more = len(exc.overlaps) - 1
+            s, e = to_local(first.start, zone), to_local(first.end, zone)
+            kind = first.kind.replace("_", " ")
+            text = (f"This overlaps your {kind} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}"
+                    + (f" and {more} more event(s)" if more else "") + ".")
+            self._retry = retry
+            self.banner.show("warning", text, title="Overlap.", actions=[self._save_anyway.name])
+            errors.show("start", "overlaps another event")
+            return
+        if isinstance(exc, ConflictError | WriteConflict):
+            self.banner.show(
+                "warning", "Someone else saved this event after you opened it, so your change "
+                "was not saved. Your edits are still in the form; Reload shows their version "
+                "(your unsaved edits are then lost).", title="Not saved.",
+                actions=[self._reload.name])
+            return
+        field, message = split_refusal(exc)
+        if isinstance(exc, LockedError):
+            self.banner.show("error", message[:1].upper() + message[1:] + ".",
+                             title="Not saved: the note is locked.")
+            self._locked_after_refusal()
+            return
+        if not errors.show(field, message):
+            self.banner.show("error", message[:1].upper() + message[1:], title="Not saved.")
+        else:
+            self.banner.show("error", "Check the highlighted field.", title="Not saved.")
+
+    def _locked_after_refusal(self) -> None:
+        """The window closed while the form was open: keep the text, offer comments."""
+        rec = self.record
+        self.details.editable = False
+        self.plan.editable = False
+        self.outcome.editable = False
+        self._set_buttons(details=False, plan=False, outcome=False, new=False)
+        if rec is not None and self._can_comment(rec):
+            self.outcome.can_comment = True
+            self.outcome.can_sign = False
+
+    def _on_save_anyway(self, _: object) -> None:
+        retry, self._retry = self._retry, None
+        if retry is not None:
+            retry()
+
+    def _clear_errors(self) -> None:
+        self.banner.clear()
+        for form in (self.details, self.plan, self.outcome):
+            form.errors.clear()
+        self.details.tp_errors.clear()
+
+    def _after_save(self, event_id: int, step: Step, message: str) -> None:
+        self.open(event_id, step)
+        self.banner.show("success", message)
+        self.saved = True
+
+    # -- step 1 --------------------------------------------------------------------------------
+    def _save_details(self, go_next: bool, allow_overlap: bool = False) -> None:
+        self._clear_errors()
+        rec = self.record
+        try:
+            draft = self.details.details()
+            if rec is None:
+                repeat = self.details.recurrence()
+                ids = self.practice.create_event(self.actor, draft, repeat=repeat,
+                                                 allow_overlap=allow_overlap)
+                event_id = ids[0]
+                message = "Saved." if len(ids) == 1 else f"Saved {len(ids)} sessions in the series."
+            else:
+                event_id = rec.id
+                self._update_existing(rec, draft, allow_overlap)
+                message = "Details saved."
+        except PracticeError as exc:
+            self._refused(exc, self.details.errors,
+                          lambda: self._save_details(go_next, allow_overlap=True))
+            return
+        step = Step.PLAN if go_next and draft.kind.is_client_event else Step.DETAILS
+        self._after_save(event_id, step, message)
+
+    def _update_existing(self, rec: EventRecord, draft: EventDetails, allow_overlap: bool) -> None:
+        zone = self.practice.db.zone
+        old_start, old_end = to_local(rec.start, zone), to_local(rec.end, zone)
+        moved = (draft.start, draft.end) != (old_start, old_end)
+        if rec.series_id is not None and moved and self.details.scope.value == "following":
+            version = rec.version
+            if not _same_details(draft, rec):
+                version = self.practice.update_details(
+                    self.actor, rec.id, version, replace(draft, start=old_start, end=old_end),
+                    allow_overlap=allow_overlap)
+            self.practice.reschedule(self.actor, rec.id, version, draft.start, draft.end,
+                                     scope="following", allow_overlap=allow_overlap)
+            return
+        self.practice.update_details(self.actor, rec.id, rec.version, draft,
+                                     allow_overlap=allow_overlap)
+
+    def _on_cancel_event(self, _: object) -> None:
+        self.cancel_scope.visible = self.record is not None and self.record.series_id is not None
+        self.cancel_scope.value = "this"
+        self._cancel_row.visible = True
+
+    def _on_confirm_cancel(self, _: object) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        self._clear_errors()
+        try:
+            ids = self.practice.cancel(self.actor, rec.id, rec.version,
+                                       scope=self.cancel_scope.value)
+        except PracticeError as exc:
+            self._cancel_row.visible = False
+            self._refused(exc, self.details.errors, lambda: None)
+            return
+        self._show_nothing()
+        self.banner.show("success", "Event cancelled." if len(ids) == 1
+                         else f"{len(ids)} events cancelled.")
+        self.saved = True
+
+    # -- step 2 --------------------------------------------------------------------------------
+    def _save_plan(self, go_next: bool) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        self._clear_errors()
+        values = self.plan.changes()
+        try:
+            self.practice.save_plan(self.actor, rec.id, rec.version, values["plan_text"],
+                                    previous_homework=values["previous_homework"],
+                                    previous_note=values["previous_note"])
+        except PracticeError as exc:
+            self._refused(exc, self.plan.errors, lambda: None)
+            return
+        self._after_save(rec.id, Step.OUTCOME if go_next else Step.PLAN, "Plan saved.")
+
+    # -- step 3 --------------------------------------------------------------------------------
+    def _write_outcome(self, rec: EventRecord) -> int:
+        """Save what changed on the outcome step; returns the event's version afterwards."""
+        changes = self.outcome.changes(rec)
+        if not changes:
+            return rec.version
+        return self.practice.save_outcome(self.actor, rec.id, rec.version, **changes)
+
+    def _save_outcome(self) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        self._clear_errors()
+        if not self.outcome.changes(rec):
+            self.banner.show("info", "Nothing has changed since the last save.")
+            return
+        try:
+            self._write_outcome(rec)
+        except PracticeError as exc:
+            self._refused(exc, self.outcome.errors, lambda: None)
+            return
+        signed = rec.signed_at is not None
+        self._after_save(rec.id, Step.OUTCOME, "Amendment saved; the previous values are kept "
+                         "in the history." if signed else "Outcome saved.")
+
+    def _on_sign(self, _: object) -> None:
+        self._clear_errors()
+        self.outcome.show_sign_warning()
+
+    def _on_confirm_sign(self, _: object) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        self.outcome.hide_sign_warning()
+        self._clear_errors()
+        try:
+            version = self._write_outcome(rec)
+        except PracticeError as exc:
+            self._refused(exc, self.outcome.errors, lambda: None)
+            return
+        try:
+            self.practice.sign(self.actor, rec.id, version)
+        except PracticeError as exc:
+            if version != rec.version:  # the outcome was saved: show it, then the refusal
+                self.open(rec.id, Step.OUTCOME)
+                self.saved = True
+            field, message = split_refusal(exc)
+            if isinstance(exc, ConflictError):
+                self._refused(exc, self.outcome.errors, lambda: None)
+            else:
+                self.outcome.errors.show("signature", message)
+                self.banner.show("error", "The note was not signed.", title="Not signed.")
+            return
+        self._after_save(rec.id, Step.OUTCOME, "Signed. Amendments are possible for 24 hours.")
+
+    def _on_comment(self, _: object) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        self._clear_errors()
+        try:
+            self.practice.add_comment(self.actor, rec.id, self.outcome.comment.value or "")
+        except PracticeError as exc:
+            self._refused(exc, self.outcome.errors, lambda: None)
+            return
+        self._after_save(rec.id, Step.OUTCOME, "Comment added.")

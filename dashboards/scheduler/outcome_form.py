@@ -1,0 +1,315 @@
+"""Step 3, Outcome: attendance per client (direct) or a status (indirect), note, homework,
+signing, the amendment history, and comments once the note is locked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+import panel as pn
+import param
+
+from dashboards.scheduler.details_form import FORM_CSS, section
+from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
+from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.signing import SIGNING_WARNING
+from thera_analytics.practice import Practice
+from thera_analytics.service.records import EventRecord
+
+FIELDS = ("attendance", "status", "note", "homework", "homework_enabled", "homework_shared",
+          "signature", "comment", "outcome")
+
+NOT_MARKED = "— not marked —"
+ATTENDANCE_OPTIONS: dict[str, str | None] = {NOT_MARKED: None,
+                                             **{a.label: a.value for a in Attendance}}
+STATUS_OPTIONS: dict[str, str | None] = {"Not marked": None,
+                                         **{s.label: s.value for s in SessionStatus}}
+
+RECORD_CSS = """
+.thera-record { font: 13.5px system-ui, sans-serif; color: #1f2328; }
+.thera-record dt { font-weight: 600; color: #57606a; margin-top: 8px; font-size: 12px;
+                   text-transform: uppercase; letter-spacing: .04em; }
+.thera-record dd { margin: 2px 0 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.thera-chip { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff;
+              font-size: 12px; font-weight: 600; margin-left: 6px; }
+.thera-chip.light { color: #1f2328; }
+.thera-history { border-collapse: collapse; width: 100%; font: 12.5px system-ui, sans-serif; }
+.thera-history th { text-align: left; color: #57606a; border-bottom: 1px solid #d0d7de;
+                    padding: 3px 4px; }
+.thera-history td { border-bottom: 1px solid #eaeef2; padding: 3px 4px; vertical-align: top;
+                    white-space: pre-wrap; overflow-wrap: anywhere; }
+.thera-comment { border-left: 3px solid #8c959f; padding: 2px 8px; margin: 6px 0;
+                 font: 13px system-ui, sans-serif; }
+.thera-comment .meta { color: #57606a; font-size: 12px; }
+.thera-comment .body { white-space: pre-wrap; overflow-wrap: anywhere; }
+"""
+
+
+_SECTION = ('<div style="font: 600 12px system-ui, sans-serif; color: #57606a; '
+            'text-transform: uppercase; letter-spacing: .04em; margin: 12px 0 4px">{}</div>')
+
+
+def _chip(label: str, colour: str) -> str:
+    light = " light" if colour in ("#b0b7bf", "#e69f00", "#56b4e9") else ""
+    return (f'<span class="thera-chip{light}" style="background:{colour}">'
+            f"{escape(label)}</span>")
+
+
+def _value_text(field: str, value: str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "attendance":
+        try:
+            return Attendance(value).label
+        except ValueError:
+            return value
+    if field == "status":
+        try:
+            return SessionStatus(value).label
+        except ValueError:
+            return value
+    if field in ("homework_enabled", "homework_shared"):
+        return {"true": "on", "false": "off", "True": "on", "False": "off"}.get(value, value)
+    return value
+
+
+class OutcomeForm(pn.viewable.Viewer):
+    """The outcome step and, once signed, its history; read-only after the 24-hour window."""
+
+    practice = param.ClassSelector(class_=Practice)
+    editable = param.Boolean(default=True, doc="The actor may change the outcome now.")
+    direct = param.Boolean(default=True)
+    can_sign = param.Boolean(default=False)
+    can_comment = param.Boolean(default=False)
+    locked = param.Boolean(default=False)
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self.errors = FieldErrors(FIELDS)
+        w = pn.widgets
+        self._marks: dict[int, pn.widgets.Select] = {}
+        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.Row]] = {}
+        self._attendance = pn.Column(sizing_mode="stretch_width", margin=0)
+        self.status = w.RadioButtonGroup(name="Status", options=STATUS_OPTIONS, value=None,
+                                         button_type="primary", button_style="outline",
+                                         sizing_mode="stretch_width")
+        self.note = w.TextAreaInput(name="Session note", height=140,
+                                    sizing_mode="stretch_width")
+        self.homework = w.TextAreaInput(name="Homework", height=80,
+                                        sizing_mode="stretch_width")
+        self.homework_enabled = w.Checkbox(name="Homework enabled", margin=(8, 10))
+        self.homework_shared = w.Checkbox(name="Share with the client portal", margin=(8, 10))
+        self.homework_enabled.param.watch(self._on_enabled, "value")
+        self.sign = w.Button(name="✍ Sign note", button_type="success", width=130)
+        self.confirm_sign = w.Button(name="Sign now", button_type="success", width=110)
+        self.cancel_sign = w.Button(name="Not yet", button_type="light", width=90)
+        self.cancel_sign.on_click(lambda _: self.hide_sign_warning())
+        self._warning = pn.pane.HTML(
+            f'<div class="thera-notice warning" role="alertdialog"><b>Before you sign</b><br>'
+            f"{escape(SIGNING_WARNING)}</div>", stylesheets=[FEEDBACK_CSS],
+            sizing_mode="stretch_width", margin=(5, 10))
+        self._sign_confirm = pn.Column(self._warning,
+                                       pn.Row(self.confirm_sign, self.cancel_sign, margin=0),
+                                       visible=False, sizing_mode="stretch_width", margin=0,
+                                       css_classes=["thera-sign-confirm"])
+        # Few panes, each changed at most once per event opened: every change re-lays out
+        # the page (and repaints the calendar beside it).
+        self._top = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS, RECORD_CSS],
+                                 sizing_mode="stretch_width", margin=(5, 10),
+                                 css_classes=["thera-outcome-record"])
+        self._bottom = pn.pane.HTML("", stylesheets=[RECORD_CSS], sizing_mode="stretch_width",
+                                    margin=(0, 10), css_classes=["thera-outcome-history"])
+        self.comment = w.TextAreaInput(name="Add a comment", height=70,
+                                       sizing_mode="stretch_width",
+                                       placeholder="An addendum to the signed note")
+        self.add_comment = w.Button(name="Add comment", button_type="primary", width=130)
+        self._comment_part = pn.Column(
+            self.comment, self.errors["comment"], self.add_comment,
+            sizing_mode="stretch_width", margin=0, visible=False,
+            css_classes=["thera-comments"])
+        self._form = pn.Column(
+            self._attendance_part(), self.status, self.errors["status"],
+            self.note, self.errors["note"], self.homework, self.errors["homework"],
+            pn.Row(self.homework_enabled, self.homework_shared, margin=0),
+            self.errors["homework_enabled"], self.errors["homework_shared"],
+            sizing_mode="stretch_width", margin=0)
+        self._layout = pn.Column(
+            self._top, self.errors["outcome"], self._form, self.errors["signature"],
+            self._sign_confirm, self._bottom, self._comment_part,
+            sizing_mode="stretch_width", margin=0, stylesheets=[FEEDBACK_CSS])
+        self._on_state()
+
+    def _attendance_part(self) -> pn.Column:
+        self._attendance_box = pn.Column(section("Attendance"), self._attendance,
+                                         self.errors["attendance"],
+                                         sizing_mode="stretch_width", margin=0)
+        return self._attendance_box
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout
+
+    # -- state ---------------------------------------------------------------------------------
+    @param.depends("editable", "direct", "can_sign", "can_comment", "locked", watch=True)
+    def _on_state(self) -> None:
+        self._attendance_box.visible = self.direct
+        self.status.visible = not self.direct
+        for widget in (*self._marks.values(), self.status, self.note, self.homework,
+                       self.homework_enabled):
+            widget.disabled = not self.editable
+        self.homework_shared.disabled = not self.editable or not self.homework_enabled.value
+        self._form.visible = not self.locked
+        self._comment_part.visible = self.can_comment
+        self.sign.visible = self.can_sign
+
+    def _on_enabled(self, event: param.parameterized.Event) -> None:
+        self.homework_shared.disabled = not self.editable or not event.new
+        if not event.new:
+            self.homework_shared.value = False
+
+    def show_sign_warning(self) -> None:
+        self._sign_confirm.visible = True
+
+    def hide_sign_warning(self) -> None:
+        self._sign_confirm.visible = False
+
+    @property
+    def sign_warning_shown(self) -> bool:
+        return bool(self._sign_confirm.visible)
+
+    # -- filling -------------------------------------------------------------------------------
+    def load(self, rec: EventRecord, now: datetime, *, editable: bool, can_comment: bool,
+             owner: bool) -> None:
+        """Show the outcome of ``rec`` as the actor may see it at ``now``."""
+        self.errors.clear()
+        self.hide_sign_warning()
+        zone = self.practice.db.zone
+        locked = rec.locked(now)
+        rows = []
+        marks: dict[int, pn.widgets.Select] = {}
+        for c in rec.clients:
+            if c.client_id not in self._mark_views:
+                select = pn.widgets.Select(options=ATTENDANCE_OPTIONS, width=170, margin=(5, 10))
+                name = pn.pane.HTML(f'<div class="thera-recipient" title="{escape(c.name)}">'
+                                    f"{escape(c.name)}</div>", stylesheets=[FORM_CSS],
+                                    sizing_mode="stretch_width", margin=(5, 10))
+                self._mark_views[c.client_id] = (select, pn.Row(
+                    name, select, sizing_mode="stretch_width", margin=0,
+                    css_classes=["thera-attendance-row"]))
+            select, row = self._mark_views[c.client_id]
+            select.value = c.attendance.value if c.attendance else None
+            marks[c.client_id] = select
+            rows.append(row)
+        self._marks = marks
+        if rows != list(self._attendance.objects):
+            self._attendance.objects = rows
+        self.status.value = rec.status.value if rec.status else None
+        self.note.value = rec.note or ""
+        self.homework.value = rec.homework or ""
+        self.homework_enabled.value = rec.homework_enabled
+        self.homework_shared.value = rec.homework_shared
+        self.param.update(direct=bool(rec.direct), editable=editable and not locked,
+                          locked=locked, can_comment=can_comment and rec.signed_at is not None,
+                          can_sign=owner and rec.signed_at is None)
+        self._top.object = self._signature_html(rec, now) + (
+            self._record_html(rec) if locked else "")
+        bottom = ""
+        if rec.amendments:
+            bottom += _SECTION.format("Amendment history") + self._history_html(rec)
+        if rec.signed_at is not None or rec.comments:
+            bottom += _SECTION.format("Comments") + self._comments_html(rec, zone)
+        self._bottom.object = bottom
+        self.comment.value = ""
+        self._on_state()
+
+    def _signature_html(self, rec: EventRecord, now: datetime) -> str:
+        zone = self.practice.db.zone
+        if rec.signed_at is None:
+            return ""
+        signed = to_local(rec.signed_at, zone)
+        until = rec.amendable_until()
+        assert until is not None
+        closes = to_local(until, zone)
+        who = rec.signed_by or "the clinician"
+        if rec.locked(now):
+            text = (f"Signed by {who} on {signed:%a %-d %b %Y %H:%M}. The 24-hour amendment "
+                    f"window closed on {closes:%a %-d %b %H:%M}: this record is locked and "
+                    "only comments can be added.")
+            kind = "info"
+        else:
+            text = (f"Signed by {who} on {signed:%a %-d %b %Y %H:%M}. Amendments are possible "
+                    f"until {closes:%a %-d %b %H:%M}; each keeps the previous value.")
+            kind = "success"
+        return (f'<div class="thera-notice {kind} thera-signature">{escape(text)}</div>')
+
+    def _record_html(self, rec: EventRecord) -> str:
+        parts = ['<dl class="thera-record">']
+        if rec.direct:
+            parts.append("<dt>Attendance</dt>")
+            for c in rec.clients:
+                chip = (_chip(c.attendance.label, c.attendance.colour) if c.attendance
+                        else escape(NOT_MARKED))
+                parts.append(f"<dd>{escape(c.name)} {chip}</dd>")
+        else:
+            status = rec.status
+            parts.append("<dt>Status</dt><dd>"
+                         + (_chip(status.label, status.colour) if status else "Not marked")
+                         + "</dd>")
+        parts.append(f'<dt>Session note</dt><dd class="thera-note">{escape(rec.note or "—")}</dd>')
+        flags = ", ".join(x for x, on in (("enabled", rec.homework_enabled),
+                                           ("shared with the client", rec.homework_shared)) if on)
+        parts.append(f"<dt>Homework{(' (' + escape(flags) + ')') if flags else ''}</dt>"
+                     f'<dd class="thera-homework">{escape(rec.homework or "—")}</dd>')
+        parts.append("</dl>")
+        return "".join(parts)
+
+    def _history_html(self, rec: EventRecord) -> str:
+        zone = self.practice.db.zone
+        names = {c.client_id: c.name for c in rec.clients}
+        rows = []
+        for a in rec.amendments:
+            field = a.field.replace("_", " ")
+            if a.client_id is not None:
+                field += f" ({names.get(a.client_id, a.client_id)})"
+            rows.append(
+                f"<tr><td>{to_local(a.amended_at, zone):%-d %b %H:%M}</td>"
+                f"<td>{escape(a.amended_by)}</td><td>{escape(field)}</td>"
+                f"<td>{escape(_value_text(a.field, a.previous_value))}</td>"
+                f"<td>{escape(_value_text(a.field, a.new_value))}</td></tr>")
+        return ('<table class="thera-history"><thead><tr><th>When</th><th>Who</th>'
+                "<th>Field</th><th>Was</th><th>Now</th></tr></thead><tbody>"
+                + "".join(rows) + "</tbody></table>")
+
+    @staticmethod
+    def _comments_html(rec: EventRecord, zone: object) -> str:
+        if not rec.comments:
+            return '<div class="thera-comment"><span class="meta">No comments yet.</span></div>'
+        return "".join(
+            f'<div class="thera-comment"><div class="meta">{escape(c.author)} · '
+            f"{to_local(c.created_at, zone):%a %-d %b %Y %H:%M}</div>"  # type: ignore[arg-type]
+            f'<div class="body">{escape(c.body)}</div></div>'
+            for c in rec.comments)
+
+    # -- reading -------------------------------------------------------------------------------
+    def changes(self, rec: EventRecord) -> dict[str, object]:
+        """What differs from ``rec``: the keyword arguments of ``Practice.save_outcome``."""
+        out: dict[str, object] = {}
+        if rec.direct:
+            old = {c.client_id: (c.attendance.value if c.attendance else None)
+                   for c in rec.clients}
+            marks = {cid: w.value for cid, w in self._marks.items() if w.value != old.get(cid)}
+            if marks:
+                out["attendance"] = marks
+        else:
+            old_status = rec.status.value if rec.status else None
+            if self.status.value != old_status:
+                out["status"] = self.status.value
+        for key, value, before in (
+            ("note", self.note.value or "", rec.note or ""),
+            ("homework", self.homework.value or "", rec.homework or ""),
+            ("homework_enabled", bool(self.homework_enabled.value), rec.homework_enabled),
+            ("homework_shared", bool(self.homework_shared.value), rec.homework_shared),
+        ):
+            if value != before:
+                out[key] = value
+        return out
