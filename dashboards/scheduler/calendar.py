@@ -138,14 +138,14 @@ class WeekCalendar(pn.viewable.Viewer):
 
     # -- widgets -------------------------------------------------------------------------------
     def _widgets(self) -> None:
-        self._prev = pn.widgets.Button(name="‹ Previous", width=100,
+        self._prev = pn.widgets.Button(label="‹ Previous", width=100,
                                        description="Previous week")
-        self._today_btn = pn.widgets.Button(name="Today", width=80, button_type="primary")
-        self._next = pn.widgets.Button(name="Next ›", width=100, description="Next week")
-        self._date = pn.widgets.DatePicker(value=self.week, width=140, name="",
+        self._today_btn = pn.widgets.Button(label="Today", width=80, color="primary")
+        self._next = pn.widgets.Button(label="Next ›", width=100, description="Next week")
+        self._date = pn.widgets.DatePicker(value=self.week, width=140, label="",
                                            margin=(5, 10))
         self._weekend = pn.widgets.Checkbox.from_param(self.param.show_weekend,
-                                                       name="Weekend", margin=(14, 10))
+                                                       label="Weekend", margin=(14, 10))
         self._title = pn.pane.HTML(self._heading(), margin=(12, 10, 0, 10),
                                    stylesheets=[_BAR_CSS], css_classes=["thera-week-heading"])
         self._prev.on_click(lambda _: self._shift(-7))
@@ -155,7 +155,7 @@ class WeekCalendar(pn.viewable.Viewer):
         self._who = None
         if not self.actor.is_clinician:
             options = self._clinicians()
-            self._who = pn.widgets.Select(name="", options=options, value=self.clinician_id,
+            self._who = pn.widgets.Select(label="", options=options, value=self.clinician_id,
                                           width=200, margin=(5, 10))
             self._who.link(self, value="clinician_id")
 

@@ -84,41 +84,41 @@ class DetailsForm(pn.viewable.Viewer):
         self.errors = FieldErrors(FIELDS)
         self.tp_errors = FieldErrors(THIRD_PARTY_FIELDS)
         w = pn.widgets
-        self.kind = w.Select(name="Kind", groups=KIND_GROUPS, sizing_mode="stretch_width")
-        self.title = w.TextInput(name="Title", placeholder="e.g. Supervision, reports",
+        self.kind = w.Select(label="Kind", groups=KIND_GROUPS, sizing_mode="stretch_width")
+        self.title = w.TextInput(label="Title", placeholder="e.g. Supervision, reports",
                                  sizing_mode="stretch_width")
-        self.service = w.Select(name="Service", options={}, sizing_mode="stretch_width")
-        self.clients = w.MultiChoice(name="Client(s)", options={}, sizing_mode="stretch_width",
+        self.service = w.Select(label="Service", options={}, sizing_mode="stretch_width")
+        self.clients = w.MultiChoice(label="Client(s)", options={}, sizing_mode="stretch_width",
                                      placeholder="Type a name")
-        self.direct = w.RadioButtonGroup(name="Session type", options=DIRECT_OPTIONS,
-                                         value=True, button_type="primary",
-                                         button_style="outline", sizing_mode="stretch_width")
-        self.day = w.DatePicker(name="Date", width=140)
-        self.start = w.Select(name="Start", options=time_options(), width=100)
-        self.end = w.Select(name="End", options=time_options(), width=100)
-        self.video_link = w.TextInput(name="Video join link",
+        self.direct = w.RadioButtonGroup(label="Session type", options=DIRECT_OPTIONS,
+                                         value=True, color="primary",
+                                         variant="outline", sizing_mode="stretch_width")
+        self.day = w.DatePicker(label="Date", width=140)
+        self.start = w.Select(label="Start", options=time_options(), width=100)
+        self.end = w.Select(label="End", options=time_options(), width=100)
+        self.video_link = w.TextInput(label="Video join link",
                                       placeholder="https://…", sizing_mode="stretch_width")
-        self.team = w.MultiChoice(name="Team members", options={},
+        self.team = w.MultiChoice(label="Team members", options={},
                                   sizing_mode="stretch_width")
-        self.third_parties = w.MultiChoice(name="Third-party participants", options={},
+        self.third_parties = w.MultiChoice(label="Third-party participants", options={},
                                            sizing_mode="stretch_width")
-        self.repeat = w.Select(name="Repeat", options=REPEAT_OPTIONS, value=0, width=150)
-        self.ends = w.RadioButtonGroup(name="Ends", options=ENDS_OPTIONS, value="count",
-                                       button_type="default", margin=(26, 10, 5, 10))
-        self.count = w.IntInput(name="Sessions", value=6, start=1, end=260, width=90)
-        self.until = w.DatePicker(name="Until", width=140)
-        self.scope = w.RadioButtonGroup(name="Apply a time change to", options=SCOPE_OPTIONS,
-                                        value="this", button_type="default")
+        self.repeat = w.Select(label="Repeat", options=REPEAT_OPTIONS, value=0, width=150)
+        self.ends = w.RadioButtonGroup(label="Ends", options=ENDS_OPTIONS, value="count",
+                                       color="default", margin=(26, 10, 5, 10))
+        self.count = w.IntInput(label="Sessions", value=6, start=1, end=260, width=90)
+        self.until = w.DatePicker(label="Until", width=140)
+        self.scope = w.RadioButtonGroup(label="Apply a time change to", options=SCOPE_OPTIONS,
+                                        value="this", color="default")
         # Adding a third party for one of the clients.
-        self.tp_toggle = w.Toggle(name="+ Add a third party", button_type="light",
+        self.tp_toggle = w.Toggle(label="+ Add a third party", color="light",
                                   width=170)
-        self.tp_client = w.Select(name="For client", options={}, sizing_mode="stretch_width")
-        self.tp_name = w.TextInput(name="Name", placeholder="e.g. Dr Priya Raman",
+        self.tp_client = w.Select(label="For client", options={}, sizing_mode="stretch_width")
+        self.tp_name = w.TextInput(label="Name", placeholder="e.g. Dr Priya Raman",
                                    sizing_mode="stretch_width")
-        self.tp_relationship = w.TextInput(name="Relationship", placeholder="GP, parent, teacher…",
+        self.tp_relationship = w.TextInput(label="Relationship", placeholder="GP, parent, teacher…",
                                            sizing_mode="stretch_width")
-        self.tp_email = w.TextInput(name="Email (optional)", sizing_mode="stretch_width")
-        self.tp_add = w.Button(name="Add third party", button_type="primary")
+        self.tp_email = w.TextInput(label="Email (optional)", sizing_mode="stretch_width")
+        self.tp_add = w.Button(label="Add third party", color="primary")
         self._reminder_rows: dict[tuple[str, int],
                                   tuple[pn.widgets.Select, pn.widgets.Select]] = {}
         self._reminder_views: dict[tuple[str, int], pn.Row] = {}
@@ -215,9 +215,9 @@ class DetailsForm(pn.viewable.Viewer):
         client = kind.is_client_event
         self._client_part.visible = client
         self._people_part.visible = client
-        self.title.name = "Title (optional)" if client else "Title"
+        self.title.label = "Title (optional)" if client else "Title"
         self.video_link.visible = kind is EventKind.VIDEO_SESSION
-        self.team.name = "Participants (team members)" if kind in (
+        self.team.label = "Participants (team members)" if kind in (
             EventKind.TEAM_MEETING, EventKind.CLIENT_TEAM_MEETING) else "Team members"
 
     def _on_people(self, event: param.parameterized.Event) -> None:

@@ -81,8 +81,8 @@ class EventEditor(pn.viewable.Viewer):
         super().__init__(**params)
         self._retry: Callable[[], None] | None = None
         w = pn.widgets
-        self._reload = w.Button(name="Reload", button_type="primary", width=100)
-        self._save_anyway = w.Button(name="Save anyway", button_type="warning", width=130)
+        self._reload = w.Button(label="Reload", color="primary", width=100)
+        self._save_anyway = w.Button(label="Save anyway", color="warning", width=130)
         self._reload.on_click(lambda _: self.reload())
         self._save_anyway.on_click(self._on_save_anyway)
         self.banner = Banner(self._reload, self._save_anyway)
@@ -90,19 +90,19 @@ class EventEditor(pn.viewable.Viewer):
         self.plan = PlanForm(practice=self.practice)
         self.outcome = OutcomeForm(practice=self.practice)
 
-        self.save_details = w.Button(name="Save", button_type="primary", width=100)
-        self.next_details = w.Button(name="Save and next ›", button_type="default", width=150)
-        self.save_plan = w.Button(name="Save", button_type="primary", width=100)
-        self.next_plan = w.Button(name="Save and next ›", button_type="default", width=150)
-        self.save_outcome = w.Button(name="Save", button_type="primary", width=100)
-        self.cancel_event = w.Button(name="Cancel event…", button_type="danger",
-                                     button_style="outline", width=130)
-        self.confirm_cancel = w.Button(name="Yes, cancel it", button_type="danger", width=130)
-        self.keep_event = w.Button(name="Keep it", button_type="light", width=90)
+        self.save_details = w.Button(label="Save", color="primary", width=100)
+        self.next_details = w.Button(label="Save and next ›", color="default", width=150)
+        self.save_plan = w.Button(label="Save", color="primary", width=100)
+        self.next_plan = w.Button(label="Save and next ›", color="default", width=150)
+        self.save_outcome = w.Button(label="Save", color="primary", width=100)
+        self.cancel_event = w.Button(label="Cancel event…", color="danger",
+                                     variant="outline", width=130)
+        self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130)
+        self.keep_event = w.Button(label="Keep it", color="light", width=90)
         self.cancel_scope = w.RadioButtonGroup(
             options={"This event": "this", "This and all following": "following"},
             value="this")
-        self.close_button = w.Button(name="✕", button_type="light", width=40,
+        self.close_button = w.Button(label="✕", color="light", width=40,
                                      description="Close the editor")
 
         self.save_details.on_click(lambda _: self._save_details(False))
@@ -147,8 +147,8 @@ class EventEditor(pn.viewable.Viewer):
         # Steps as a button bar over panels kept in the page: switching steps or events only
         # toggles visibility and values, it never rebuilds the form's models.
         self.steps = w.RadioButtonGroup(options={TAB_NAMES[s]: s.value for s in STEPS},
-                                        value=Step.DETAILS.value, button_type="primary",
-                                        button_style="outline", sizing_mode="stretch_width",
+                                        value=Step.DETAILS.value, color="primary",
+                                        variant="outline", sizing_mode="stretch_width",
                                         css_classes=["thera-steps"])
         self.steps.param.watch(self._on_step, "value")
         self._empty = pn.pane.HTML(
@@ -327,7 +327,7 @@ class EventEditor(pn.viewable.Viewer):
             text = (f"This overlaps your {kind} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}"
                     + (f" and {more} more event(s)" if more else "") + ".")
             self._retry = retry
-            self.banner.show("warning", text, title="Overlap.", actions=[self._save_anyway.name])
+            self.banner.show("warning", text, title="Overlap.", actions=[self._save_anyway.label])
             errors.show("start", "overlaps another event")
             return
         if isinstance(exc, ConflictError | WriteConflict):
@@ -335,7 +335,7 @@ class EventEditor(pn.viewable.Viewer):
                 "warning", "Someone else saved this event after you opened it, so your change "
                 "was not saved. Your edits are still in the form; Reload shows their version "
                 "(your unsaved edits are then lost).", title="Not saved.",
-                actions=[self._reload.name])
+                actions=[self._reload.label])
             return
         field, message = split_refusal(exc)
         if isinstance(exc, LockedError):

@@ -53,7 +53,7 @@ class Banner(pn.viewable.Viewer):
         super().__init__(**params)
         self._text = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS], sizing_mode="stretch_width",
                                   margin=(4, 5))
-        self._actions = {a.name: a for a in actions}
+        self._actions = {a.label: a for a in actions}
         for a in actions:
             a.visible = False
         self._row = pn.Column(self._text, pn.Row(*actions, margin=0), visible=False,

@@ -91,19 +91,19 @@ class OutcomeForm(pn.viewable.Viewer):
         self._marks: dict[int, pn.widgets.Select] = {}
         self._mark_views: dict[int, tuple[pn.widgets.Select, pn.Row]] = {}
         self._attendance = pn.Column(sizing_mode="stretch_width", margin=0)
-        self.status = w.RadioButtonGroup(name="Status", options=STATUS_OPTIONS, value=None,
-                                         button_type="primary", button_style="outline",
+        self.status = w.RadioButtonGroup(label="Status", options=STATUS_OPTIONS, value=None,
+                                         color="primary", variant="outline",
                                          sizing_mode="stretch_width")
-        self.note = w.TextAreaInput(name="Session note", height=140,
+        self.note = w.TextAreaInput(label="Session note", height=140,
                                     sizing_mode="stretch_width")
-        self.homework = w.TextAreaInput(name="Homework", height=80,
+        self.homework = w.TextAreaInput(label="Homework", height=80,
                                         sizing_mode="stretch_width")
-        self.homework_enabled = w.Checkbox(name="Homework enabled", margin=(8, 10))
-        self.homework_shared = w.Checkbox(name="Share with the client portal", margin=(8, 10))
+        self.homework_enabled = w.Checkbox(label="Homework enabled", margin=(8, 10))
+        self.homework_shared = w.Checkbox(label="Share with the client portal", margin=(8, 10))
         self.homework_enabled.param.watch(self._on_enabled, "value")
-        self.sign = w.Button(name="✍ Sign note", button_type="success", width=130)
-        self.confirm_sign = w.Button(name="Sign now", button_type="success", width=110)
-        self.cancel_sign = w.Button(name="Not yet", button_type="light", width=90)
+        self.sign = w.Button(label="✍ Sign note", color="success", width=130)
+        self.confirm_sign = w.Button(label="Sign now", color="success", width=110)
+        self.cancel_sign = w.Button(label="Not yet", color="light", width=90)
         self.cancel_sign.on_click(lambda _: self.hide_sign_warning())
         self._warning = pn.pane.HTML(
             f'<div class="thera-notice warning" role="alertdialog"><b>Before you sign</b><br>'
@@ -120,10 +120,10 @@ class OutcomeForm(pn.viewable.Viewer):
                                  css_classes=["thera-outcome-record"])
         self._bottom = pn.pane.HTML("", stylesheets=[RECORD_CSS], sizing_mode="stretch_width",
                                     margin=(0, 10), css_classes=["thera-outcome-history"])
-        self.comment = w.TextAreaInput(name="Add a comment", height=70,
+        self.comment = w.TextAreaInput(label="Add a comment", height=70,
                                        sizing_mode="stretch_width",
                                        placeholder="An addendum to the signed note")
-        self.add_comment = w.Button(name="Add comment", button_type="primary", width=130)
+        self.add_comment = w.Button(label="Add comment", color="primary", width=130)
         self._comment_part = pn.Column(
             self.comment, self.errors["comment"], self.add_comment,
             sizing_mode="stretch_width", margin=0, visible=False,

@@ -26,11 +26,11 @@ class PlanForm(pn.viewable.Viewer):
         super().__init__(**params)
         self.errors = FieldErrors(FIELDS)
         w = pn.widgets
-        self.plan = w.TextAreaInput(name="Plan", height=140, sizing_mode="stretch_width",
+        self.plan = w.TextAreaInput(label="Plan", height=140, sizing_mode="stretch_width",
                                     placeholder="Aims, activities, measures for this session")
-        self.previous_homework = w.TextAreaInput(name="Previous homework", height=90,
+        self.previous_homework = w.TextAreaInput(label="Previous homework", height=90,
                                                  sizing_mode="stretch_width")
-        self.previous_note = w.TextAreaInput(name="Previous note", height=110,
+        self.previous_note = w.TextAreaInput(label="Previous note", height=110,
                                              sizing_mode="stretch_width")
         self._source = pn.pane.HTML("", stylesheets=[FORM_CSS], margin=(0, 10))
         self._layout = pn.Column(
