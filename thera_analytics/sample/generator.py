@@ -50,6 +50,7 @@ HOURS = 10  # slots start 08:00 .. 17:00
 FIRST_HOUR = 8
 SLOTS = DAYS * HOURS
 SESSION_MINUTES = 50
+CHUNK = 250_000  # rows of a big table built and loaded at once: bounds the memory used
 TEAM_SIZE = 8
 IND_LANES = 40
 GROUP_LANES = 8
@@ -156,12 +157,16 @@ def generate_practice(
     time_zone: str = "Australia/Sydney",
     progress: bool = False,
     now: datetime | None = None,
+    password_hash: str | None = None,
 ) -> SampleSummary:
     """Fill a practice database that has no events with a realistic, seeded practice.
 
     History is the ``weeks`` weeks ending with the week of ``end`` (default: today in the
     practice's zone), plus ``weeks_ahead`` weeks booked ahead. ``time_zone`` is used only when
-    the database has no practice yet. All rows are written in one transaction.
+    the database has no practice yet. Every demo account's password is ``demo``; pass
+    ``password_hash`` (a hash of it from ``hash_password``) to reuse one, since a new hash has a
+    new random salt and is the only thing two generations with the same seed, ``end`` and
+    ``now`` do not share. All rows are written in one transaction.
     """
     started = time.perf_counter()
     _check_count("clinicians", clinicians, 1, MAX_CLINICIANS)
@@ -203,11 +208,12 @@ def generate_practice(
         bar.set_description("outcomes")
         out = _outcomes(rng, spec, ev, rows)
         bar.update()
-        for table, frame in _tables(rng, spec, cur, ev, rows, out):
-            bar.set_description(table)
-            counts[table] = bulk_insert(cur, table, frame)
-            del frame  # one table's frame in memory at a time
-            bar.update()
+        for table, frame in _tables(rng, spec, cur, ev, rows, out, password_hash):
+            if table not in counts:
+                bar.set_description(table)
+                bar.update()
+            counts[table] = counts.get(table, 0) + bulk_insert(cur, table, frame)
+            del frame  # one frame in memory at a time
         summary = SampleSummary(
             clinicians=spec.clinicians,
             clients=counts["clients"],
@@ -569,6 +575,7 @@ def _tables(
     ev: _Events,
     rows: _Rows,
     out: _Outcomes,
+    password_hash: str | None,
 ) -> Iterator[tuple[str, pd.DataFrame]]:
     """Every table's rows in load order, ids after what the database holds, one at a time."""
     base = {t: next_free_id(cur, t) for _, t in _SEQUENCES}
@@ -623,14 +630,17 @@ def _tables(
 
     taken = {r[0] for r in cur.execute("SELECT username FROM users").fetchall()}
     since = int(out.created.min()) - DAY if n else spec.now
-    users, clinician_user = _users(rows, clinician_id, client_id, staff, people, base, taken)
+    users, clinician_user = _users(
+        rows, clinician_id, client_id, staff, people, base, taken, password_hash
+    )
     users["created_at"] = _utc(np.full(len(users), since))
     yield "users", users
     del users, people
     user = clinician_user[ev.clinician]  # the owner's user id per event, -1 if none
     has_user = user >= 0
 
-    yield "events", _events(rng, spec, ev, rows, out, event_id, clinician_id, service_id, user)
+    for frame in _events(rng, spec, ev, rows, out, event_id, clinician_id, service_id, user):
+        yield "events", frame
     yield (
         "event_clients",
         pd.DataFrame(
@@ -668,8 +678,8 @@ def _events(
     clinician_id: np.ndarray,
     service_id: np.ndarray,
     user: np.ndarray,
-) -> pd.DataFrame:
-    """The events table: kind, times, local keys, service, direct, video link."""
+) -> Iterator[pd.DataFrame]:
+    """The events table (kind, times, local keys, service, direct, video link) in chunks."""
     n = len(ev.week)
     single_direct = ev.client & (ev.group_size == 0) & ev.direct
     episode_service = rows.service[rows.client[np.maximum(rows.first_row, 0)]]
@@ -696,33 +706,44 @@ def _events(
             episode_service,
         ],
         -1,
-    )
+    ).astype(np.int8)
+    del indirect, episode_service, opens, single_direct
     titles, title_code = _titles(rng, ev)
     video = ev.kind == _K[EventKind.VIDEO_SESSION]
     link = np.full(n, None, dtype=object)
     token = pd.Series(rng.integers(10**9, 10**10, int(video.sum()))).astype(str)
     link[video] = ("https://video.example.com/j/" + token).to_numpy()
-    created = _utc(out.created)
-    return pd.DataFrame(
-        {
-            "id": event_id,
-            "kind": pd.Categorical.from_codes(ev.kind, categories=KINDS),
-            "clinician_id": clinician_id[ev.clinician],
-            "title": pd.Categorical.from_codes(title_code, categories=titles),
-            "starts_at": _utc(ev.starts),
-            "ends_at": _utc(ev.ends),
-            "duration_minutes": ev.minutes,
-            **_local_keys(spec, ev.grid),
-            "service_id": _ints(service_id[np.maximum(svc, 0)], svc >= 0),
-            "direct": pd.arrays.BooleanArray(ev.direct, ~ev.client),
-            "video_link": link,
-            "version": np.ones(n, dtype=np.int32),
-            "created_at": created,
-            "created_by": _ints(user, user >= 0),
-            "updated_at": created,
-            "updated_by": _ints(user, user >= 0),
-        }
-    )
+    del token, video
+    for part in _chunks(n):
+        created = _utc(out.created[part])
+        user_part = user[part]
+        svc_part = svc[part]
+        yield pd.DataFrame(
+            {
+                "id": event_id[part],
+                "kind": pd.Categorical.from_codes(ev.kind[part], categories=KINDS),
+                "clinician_id": clinician_id[ev.clinician[part]],
+                "title": pd.Categorical.from_codes(title_code[part], categories=titles),
+                "starts_at": _utc(ev.starts[part]),
+                "ends_at": _utc(ev.ends[part]),
+                "duration_minutes": ev.minutes[part],
+                **_local_keys(spec, ev.grid[part]),
+                "service_id": _ints(service_id[np.maximum(svc_part, 0)], svc_part >= 0),
+                "direct": pd.arrays.BooleanArray(ev.direct[part], ~ev.client[part]),
+                "video_link": link[part],
+                "version": np.ones(len(user_part), dtype=np.int32),
+                "created_at": created,
+                "created_by": _ints(user_part, user_part >= 0),
+                "updated_at": created,
+                "updated_by": _ints(user_part, user_part >= 0),
+            }
+        )
+
+
+def _chunks(n: int) -> Iterator[slice]:
+    """Slices of at most CHUNK rows: big tables are built and loaded a piece at a time."""
+    for start in range(0, max(n, 1), CHUNK):
+        yield slice(start, min(start + CHUNK, n))
 
 
 def _third_parties(
@@ -766,6 +787,7 @@ def _users(
     people: pd.DataFrame,
     base: dict[str, int],
     taken: set[str],
+    password_hash: str | None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """A manager, a user per clinician, and client users for the first clinicians' clients.
 
@@ -794,7 +816,8 @@ def _users(
     user_id[keep] = base["users"] + np.arange(int(keep.sum()))
     # Every demo account shares one argon2 hash of the published password: one hash costs
     # 0.1-0.3 s, which for hundreds of accounts would outweigh building the whole practice.
-    password_hash = hash_password(DEMO_PASSWORD) if keep.any() else ""
+    if password_hash is None:
+        password_hash = hash_password(DEMO_PASSWORD) if keep.any() else ""
     frame = pd.DataFrame(
         {
             "id": user_id[keep],

@@ -13,20 +13,15 @@ import pandas as pd
 
 from thera_analytics.store.database import Cursor
 
-_FRAME = "thera_bulk_frame"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def table_columns(cur: Cursor, table: str) -> tuple[str, ...]:
-    """The columns of a base table in the current schema, in order (empty if no such table)."""
+    """The columns of a table (or view) in the current schema, in order; empty if none."""
     rows = cur.execute(
-        "SELECT c.column_name FROM information_schema.columns c"
-        " JOIN information_schema.tables t"
-        "   ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema"
-        "  AND t.table_name = c.table_name"
-        " WHERE c.table_schema = current_schema() AND c.table_catalog = current_database()"
-        "   AND c.table_name = ? AND t.table_type = 'BASE TABLE'"
-        " ORDER BY c.ordinal_position",
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_catalog = current_database()"
+        "   AND table_name = ? ORDER BY ordinal_position",
         [table],
     ).fetchall()
     return tuple(r[0] for r in rows)
@@ -35,7 +30,8 @@ def table_columns(cur: Cursor, table: str) -> tuple[str, ...]:
 def bulk_insert(cur: Cursor, table: str, df: pd.DataFrame) -> int:
     """Insert every row of ``df`` into ``table``, matching columns by name; return the count.
 
-    Runs inside the caller's transaction. Columns the frame leaves out take their defaults.
+    Runs inside the caller's transaction. Columns the frame leaves out take their defaults;
+    a view is listed in the catalogue too, and the database refuses the insert itself.
     """
     allowed = table_columns(cur, table)
     if not allowed or not _NAME.match(table):
@@ -49,11 +45,11 @@ def bulk_insert(cur: Cursor, table: str, df: pd.DataFrame) -> int:
     if df.empty:
         return 0
     names = ", ".join(f'"{c}"' for c in columns)
-    cur.register(_FRAME, df)
-    try:
-        cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM {_FRAME}')
-    finally:
-        cur.unregister(_FRAME)
+    # DuckDB finds the frame by this local variable's name (a replacement scan). A frame
+    # given to cur.register() instead stays referenced until the transaction ends even after
+    # unregister(), so loading a large practice in one transaction would keep every frame.
+    thera_bulk_frame = df  # noqa: F841 (read by DuckDB)
+    cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM thera_bulk_frame')
     return len(df)
 
 
@@ -75,8 +71,8 @@ def restart_sequence(cur: Cursor, name: str, start: int) -> None:
 
 def next_free_id(cur: Cursor, table: str) -> int:
     """One past the largest ``id`` in ``table`` (1 for an empty table)."""
-    if "id" not in table_columns(cur, table):
-        raise ValueError(f"next_free_id: {table!r} has no id column")
+    if not _NAME.match(table):  # a plain identifier, quoted: no catalogue round trip needed
+        raise ValueError(f"next_free_id: bad table name {table!r}")
     row = cur.execute(f'SELECT COALESCE(max(id), 0) + 1 FROM "{table}"').fetchone()
     assert row is not None
     return int(row[0])
