@@ -16,6 +16,7 @@ from thera_analytics.reports.attendance import (
     billing_summary,
     clinician_time,
     rate_table,
+    trend_table,
 )
 from thera_analytics.reports.backlog import (
     BacklogSummary,
@@ -31,7 +32,11 @@ from thera_analytics.reports.backlog import (
     signing_table,
     signing_times,
 )
-from thera_analytics.reports.completion import completion_by_week, completion_summary
+from thera_analytics.reports.completion import (
+    completion_by_week,
+    completion_summary,
+    completion_table,
+)
 from thera_analytics.reports.period import Period
 from thera_analytics.reports.source import DatabaseLocked, open_for_reading
 
@@ -55,6 +60,7 @@ __all__ = [
     "clinician_time",
     "completion_by_week",
     "completion_summary",
+    "completion_table",
     "item_table",
     "missing_counts",
     "open_for_reading",
@@ -62,4 +68,5 @@ __all__ = [
     "signing_delay_distribution",
     "signing_table",
     "signing_times",
+    "trend_table",
 ]

@@ -335,6 +335,21 @@ def rate_table(table: pd.DataFrame, dim: str) -> pd.DataFrame:
     return out
 
 
+def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
+    """``attendance_trend`` for reading: no shows and late cancellations per week or month."""
+    if "week_start" in trend.columns:
+        out = pd.DataFrame({"Week starting": pd.to_datetime(trend["week_start"]).dt.strftime(
+            "%Y-%m-%d")})
+    else:
+        out = pd.DataFrame({"Month": trend["month"]})
+    out["Marked"] = trend["marked"]
+    out["No show"] = trend["no_show"]
+    out["Late cancellation"] = trend["late_cancellation"]
+    out["No show %"] = (100 * trend["no_show_rate"]).round(1)
+    out["Late cancellation %"] = (100 * trend["late_cancellation_rate"]).round(1)
+    return out
+
+
 _DIM_TITLES = {"clinician": "Clinician", "service": "Service", "kind": "Kind",
                "month": "Month", "week": "Week starting", "weekday": "Weekday",
                "visit": "Visit", "total": "All"}

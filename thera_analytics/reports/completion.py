@@ -68,3 +68,19 @@ def completion_summary(
     for dot in ("details", "plan", "outcome", "complete"):
         table[f"{dot}_share"] = table[dot] / ended
     return table.sort_values(["complete_share", "clinician"]).reset_index(drop=True)
+
+
+def completion_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``completion_by_week`` or ``completion_summary`` for reading: counts and shares in %."""
+    out = pd.DataFrame(index=table.index)
+    if "week_start" in table.columns:
+        out["Week starting"] = pd.to_datetime(table["week_start"]).dt.strftime("%Y-%m-%d")
+    if "clinician" in table.columns:
+        out["Clinician"] = table["clinician"]
+    out["Client events"] = table["client_events"]
+    out["Ended"] = table["ended"]
+    for share, title in (("details_share", "Details %"), ("plan_share", "Plan %"),
+                         ("outcome_share", "Outcome %"), ("complete_share", "Complete %")):
+        out[title] = (100 * table[share].astype(float)).round(1)
+    out["Incomplete"] = table["incomplete"]
+    return out.reset_index(drop=True)
