@@ -138,5 +138,6 @@ def cmd_calendar_export(args: argparse.Namespace) -> int:
         db.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    print(f"Wrote {data.count(b'BEGIN:VEVENT')} events to {args.out}", file=sys.stderr)
+    n = data.count(b"BEGIN:VEVENT")
+    print(f"Wrote {n} event{'' if n == 1 else 's'} to {args.out}", file=sys.stderr)
     return 0
