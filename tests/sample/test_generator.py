@@ -15,6 +15,7 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.sample import SampleSummary, generate_practice
 from thera_analytics.sample import generator as generator_module
 from thera_analytics.service import accounts, outcomes, scheduling
+from thera_analytics.store.bulk import bulk_insert, next_free_id, restart_sequence
 from thera_analytics.store.database import Database
 
 NOW = datetime(2024, 6, 5, 3, 0, tzinfo=UTC)  # Wednesday 5 June, 13:00 in Sydney
@@ -568,3 +569,28 @@ def test_progress_bar_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None
     generated(clinicians=1, weeks=1, progress=True)
     captured = capsys.readouterr()
     assert "sequences" in captured.err and captured.out == ""
+
+
+# -- bulk loading --------------------------------------------------------------------------------
+
+
+def test_bulk_insert_loads_by_column_name_and_refuses_unknown_names() -> None:
+    db = Database(":memory:")
+    frame = pd.DataFrame({"name": ["Ann Lee", "Ben Ward"], "id": [7, 8]})  # not table order
+    with db.transaction() as cur:
+        assert bulk_insert(cur, "clinicians", frame) == 2
+        restart_sequence(cur, "clinician_id_seq", next_free_id(cur, "clinicians"))
+    rows = db.df("SELECT id, name, email, active FROM clinicians ORDER BY id")
+    assert rows["id"].tolist() == [7, 8] and rows["active"].all() and rows["email"].isna().all()
+    assert scalar(db, "SELECT nextval('clinician_id_seq')") == 9
+    with db.transaction() as cur:
+        for table, bad in (
+            ("nobody", frame),
+            ('clinicians"; DROP TABLE clients; --', frame),
+            ("clinicians", frame.rename(columns={"name": 'name"); DROP TABLE clients; --'})),
+        ):
+            with pytest.raises(ValueError, match="bulk_insert"):
+                bulk_insert(cur, table, bad)
+        with pytest.raises(ValueError, match="restart_sequence"):
+            restart_sequence(cur, "no_such_seq", 1)
+    assert scalar(db, "SELECT count(*) FROM clients") == 0

@@ -373,7 +373,9 @@ def _calendar(rng: np.random.Generator, spec: _Spec) -> _Events:
     direct = (what == SESSION) & (is_group | keep_direct)
     lane = np.where(
         needs_lane.reshape(-1)[flat],
-        lane_perm.reshape(-1, IND_LANES)[w * n_clin + c, np.clip(ordinal.reshape(-1)[flat], 0, 39)],
+        lane_perm.reshape(-1, IND_LANES)[
+            w * n_clin + c, np.clip(ordinal.reshape(-1)[flat], 0, IND_LANES - 1)
+        ],
         -1,
     )
     minutes = np.where(what == LEAVE, np.array([240, 300, 600])[part][w, c], SESSION_MINUTES)
