@@ -1,0 +1,131 @@
+"""write_report's csv, parquet and markdown outputs, its defaults, and its refusals."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from tests import factories
+from tests.reports.conftest import Book, scenario
+from thera_analytics.domain.errors import ValidationError
+from thera_analytics.reports import export
+
+AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
+
+
+def build(tp: factories.TestPractice, book: Book) -> None:
+    book(date(2026, 5, 4), 10, attendance="attended", plan_at=-2, sign_at=1)
+    book(date(2026, 5, 5), 10, attendance="no_show", sign_at=30)
+    book(date(2026, 5, 6), 11, who="ben", attendance="late_cancellation")
+    book(date(2026, 6, 10), 11, attendance="attended", plan_at=-1)
+
+
+@pytest.fixture(scope="module")
+def practice() -> Iterator[factories.TestPractice]:
+    with scenario(build) as (tp, _):
+        yield tp
+
+
+def test_attendance_csv_to_stdout_defaults_to_last_month(practice: factories.TestPractice,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        ) -> None:
+    assert export.write_report(practice.db, "attendance", "csv", None, as_of=AS_OF) is None
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table.columns[:3].tolist() == ["dimension", "group", "sessions"]
+    total = table[table["dimension"] == "total"].iloc[0]
+    assert (total["sessions"], total["attended"], total["no_show"]) == (3, 1, 1)  # May only
+    assert table.loc[table["dimension"] == "month", "group"].tolist() == ["2026-05"]
+
+
+def test_backlog_csv_and_parquet_files(practice: factories.TestPractice, tmp_path: Path) -> None:
+    out = export.write_report(practice.db, "backlog", "csv", tmp_path / "b.csv", as_of=AS_OF)
+    assert out == tmp_path / "b.csv"
+    table = pd.read_csv(out)
+    assert table["missing"].tolist() == ["plan", "plan, signature", "signature"]
+    parquet = export.write_report(practice.db, "backlog", "parquet", tmp_path / "x/b.parquet",
+                                  as_of=AS_OF)
+    assert parquet is not None
+    assert pd.read_parquet(parquet)["event_id"].tolist() == table["event_id"].tolist()
+
+
+def test_completion_defaults_to_four_weeks_ending_with_as_of(
+        practice: factories.TestPractice, tmp_path: Path) -> None:
+    out = export.write_report(practice.db, "completion", "csv", tmp_path / "c.csv",
+                              as_of=AS_OF)
+    assert out is not None
+    table = pd.read_csv(out)
+    assert sorted(set(table["week_start"])) == ["2026-06-08"]  # 18 May .. 14 June: one session
+    one = export.write_report(practice.db, "completion", "csv", tmp_path / "d.csv",
+                              as_of=AS_OF, start="2026-05-01", end="2026-05-31",
+                              clinician_id=practice.ben.clinician_id)
+    assert one is not None
+    assert pd.read_csv(one)[["clinician", "ended", "complete"]].values.tolist() == [
+        ["Ben Brook", 1, 0]]
+
+
+def test_markdown_holds_the_summary_and_tables(practice: factories.TestPractice,
+                                               tmp_path: Path) -> None:
+    out = export.write_report(practice.db, "attendance", "markdown", tmp_path / "a.md",
+                              start="2026-05-01", end="2026-05-31")
+    assert out is not None
+    text = out.read_text()
+    assert text.startswith("# Attendance report, May 2026")
+    assert "| Clinician | Client sessions | Marked | Attended % |" in text
+    assert "| Ann Archer | 2 | 2 | 50 |" in text
+    backlog = export.write_report(practice.db, "backlog", "markdown", tmp_path / "b.md",
+                                  as_of=AS_OF)
+    assert backlog is not None
+    assert "**Unsigned-note backlog at 2026-06-12 13:00 BST:** 3 past" in backlog.read_text()
+
+
+def test_markdown_cells_are_escaped() -> None:
+    table = pd.DataFrame({"name": ["<b>A|B</b>"], "share": [0.12345], "n": [3]})
+    assert export.markdown_table(table).splitlines() == [
+        "| name | share | n |", "|---|---|---|", "| &lt;b&gt;A\\|B&lt;/b&gt; | 0.123 | 3 |"]
+
+
+@pytest.mark.parametrize(("name", "fmt", "out", "field"), [
+    ("payroll", "csv", None, "name"),
+    ("backlog", "xlsx", None, "format"),
+    ("backlog", "parquet", None, "out"),
+    ("attendance", "html", None, "out"),
+])
+def test_refusals_name_the_field(practice: factories.TestPractice, name: str, fmt: str,
+                                 out: None, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        export.write_report(practice.db, name, fmt, out)
+    assert caught.value.field == field
+
+
+def test_a_period_ending_before_it_starts_is_refused(practice: factories.TestPractice) -> None:
+    with pytest.raises(ValidationError) as caught:
+        export.write_report(practice.db, "attendance", "csv", None, start="2026-06-30",
+                            end="2026-06-01")
+    assert caught.value.field == "end"
+
+
+def test_parameters_are_injected_after_the_parameters_cell_like_papermill() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Report"),
+                nbformat.v4.new_code_cell("db_path = 'x'\nstart = None"),
+                nbformat.v4.new_code_cell("print(start)")]
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    export.inject_parameters(nb, {"start": "2026-10-01", "as_of": "not declared"})
+    export.inject_parameters(nb, {"start": "2026-11-01", "db_path": "y.duckdb"})
+    sources = [c.source for c in nb.cells]
+    assert sources[2] == ("# Parameters injected for this report\nstart = '2026-11-01'\n"
+                          "db_path = 'y.duckdb'")
+    assert nb.cells[2].metadata["tags"] == ["injected-parameters"]
+    assert len(nb.cells) == 4  # the earlier injected cell was replaced
+
+
+def test_panel_stylesheets_are_inlined() -> None:
+    page = '{"url":"https://cdn.holoviz.org/panel/1.9.4/dist/css/loading.css?v=1.9.4"}'
+    inlined = export.inline_panel_css(page)
+    assert inlined.startswith('{"url":"data:text/css;base64,') and "cdn" not in inlined

@@ -1,0 +1,67 @@
+"""Opening a practice database for reading, beside a server that holds it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from thera_analytics.domain.errors import PracticeError, ValidationError
+from thera_analytics.reports import source
+from thera_analytics.store.database import Database
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(PracticeError, match="does not exist"):
+        source.open_for_reading(tmp_path / "nope.duckdb")
+
+
+def test_a_file_held_by_another_process_is_reported_as_locked(tmp_path: Path) -> None:
+    path = tmp_path / "practice.duckdb"
+    Database(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from thera_analytics.store.database import Database
+            db = Database({str(path)!r})
+            print("holding", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(source.DatabaseLocked) as caught:
+            source.open_for_reading(path)
+        assert "locked by another process" in str(caught.value)
+        assert "thera serve" in str(caught.value)
+    finally:
+        holder.communicate("\n", timeout=30)
+    with source.open_for_reading(path) as db:  # once the holder has gone, reading works
+        assert db.read_only
+
+
+def test_instants() -> None:
+    assert source.instant("2026-11-20T18:00") == datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    sydney = timezone(timedelta(hours=11))
+    assert source.instant(datetime(2026, 11, 21, 5, 0, tzinfo=sydney)) == datetime(
+        2026, 11, 20, 18, 0, tzinfo=UTC)
+    with pytest.raises(ValidationError):
+        source.instant("tomorrow")
+    with pytest.raises(ValidationError):
+        source.instant(date(2026, 11, 20))  # type: ignore[arg-type]
+
+
+def test_filters_must_be_ids() -> None:
+    assert source.filter_params("3", None) == [3, 3, None, None]
+    with pytest.raises(ValidationError) as caught:
+        source.filter_params(None, "physio")
+    assert caught.value.field == "service_id"
+
+
+def test_text_from_the_database_is_inert_in_markdown() -> None:
+    assert source.escape_markdown("<img src=x onerror=alert(1)> *Jo* [a](b)") == (
+        r"&lt;img src=x onerror=alert\(1\)&gt; \*Jo\* \[a\]\(b\)")
