@@ -20,7 +20,6 @@ from thera_analytics.domain.palette import (
     DOT_GREY,
     EDGE,
     GRID,
-    STATUS,
     TEXT,
     ColourFamily,
 )
@@ -96,7 +95,8 @@ def attendance_mix_chart(table: pd.DataFrame, by: str, label_column: str,
     colours = [a.colour for a in Attendance]
     return hv.Bars(frame, [by, "attendance"], ["share", "client_sessions"]).opts(
         stacked=True, cmap=colours, width=WIDTH, height=HEIGHT, title=title,
-        ylabel="% of marked client sessions", xrotation=30, tools=["hover"],
+        xlabel=by.capitalize(), ylabel="% of marked client sessions", xrotation=30,
+        tools=["hover"],
         legend_position="right", line_color=None,
     )
 
@@ -125,7 +125,8 @@ def backlog_by_clinician_chart(table: pd.DataFrame, title: str = "Backlog by cli
     frame = pd.DataFrame(rows, columns=["clinician", "age", "notes"])
     return hv.Bars(frame, ["clinician", "age"], "notes").opts(
         stacked=True, cmap=[BUCKET_COLOURS[b] for b in BUCKET_LABELS], width=WIDTH,
-        height=HEIGHT, title=title, ylabel="Incomplete notes", xrotation=30, tools=["hover"],
+        height=HEIGHT, title=title, xlabel="Clinician", ylabel="Incomplete notes", xrotation=30,
+        tools=["hover"],
         legend_position="right", line_color=None,
     )
 
@@ -169,11 +170,6 @@ def completion_trend_chart(weekly: pd.DataFrame,
         xlabel="Week", legend_position="bottom_left", ylim=(0, 105), show_grid=True,
         gridstyle={"grid_line_color": GRID},
     )
-
-
-def status_colour(status: str) -> str:
-    """The palette colour of an indirect session's status."""
-    return STATUS[status]
 
 
 def _target(label: str, low: int, high: int) -> str:
