@@ -1,0 +1,1 @@
+"""The client portal served at ``/portal``."""
