@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend the options target)
 import pandas as pd
 
 from thera_analytics.domain.attendance import Attendance
