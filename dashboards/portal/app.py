@@ -197,7 +197,8 @@ class PortalApp(pn.viewable.Viewer):
                                            stylesheets=[MARK_READ_CSS])
         self.mark_read.on_click(self._on_mark_read)
         self.refresh()
-        if pn.state.served and pn.state.curdoc is not None:
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:  # a served session, not a test
             pn.state.add_periodic_callback(self.refresh, period=REFRESH_MS)
 
     def refresh(self) -> None:

@@ -86,7 +86,8 @@ def portal_practice(practice_db: Path) -> PortalPractice:
         session(ben, chloe, kind=EventKind.VIDEO_SESSION, video_link=LINK, **_at(25, 16),
                 reminders=(ReminderRequest("client", chloe, "browser", 2 * 24 * 60),))
         session(alice, chloe, **_at(26, 10))
-        session(alice, dev, **_at(26, 12))
+        session(alice, dev, **_at(26, 12),
+                reminders=(ReminderRequest("client", dev, "browser", 24 * 60),))
         dispatch_due(db, clock(), {})
     return PortalPractice(practice_db, clock)
 
@@ -196,6 +197,27 @@ def test_another_client_sees_only_their_own_homework_and_sessions(
     sent = _everything_sent_to_the_browser(page)
     for secret in (BREATHING, WENT_WELL, UNSHARED, "Chloe", "Video session"):
         assert secret not in sent
+
+
+@pytest.mark.ui
+def test_an_open_portal_shows_a_reminder_delivered_after_it_loaded(
+    page: Page, portal_practice: PortalPractice, serve_practice: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dashboards.portal.app as portal_app
+
+    monkeypatch.setattr(portal_app, "REFRESH_MS", 300)
+    base = serve_practice(portal_practice.db_path, clock=portal_practice.clock)
+    _open_portal(page, base, "dev")
+    expect(page.locator(".portal-notification")).to_have_count(0)
+
+    # A day before Dev's Thursday session his browser reminder falls due and is delivered.
+    portal_practice.clock.set(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
+    with Database(portal_practice.db_path) as db:  # the server's own database instance
+        assert len(dispatch_due(db, portal_practice.clock(), {}).sent) == 1
+
+    expect(page.locator(".portal-notification")).to_contain_text(
+        "Client session with Alice Nguyen on Thu 26 Nov 2026 at 12:00 AEDT")
 
 
 # -- without a browser ----------------------------------------------------------------------------
