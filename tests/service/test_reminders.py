@@ -349,6 +349,17 @@ def test_email_waits_in_the_queue_while_no_mail_server_is_configured(tp, mail):
     assert len(with_mail.sent) == 1 and len(mail.inbox.messages) == 1
 
 
+def test_queued_email_does_not_hold_up_browser_reminders(tp):
+    fay = tp.extra["fay"]
+    tp.create(client_ids=(fay,), reminders=(remind(fay, 90), remind(fay, 80), remind(fay, 70),
+                                            remind(fay, 10, "browser")))
+
+    result = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=10), {}, batch=2)
+
+    assert len(result.sent) == 1 and len(result.skipped) == 2
+    assert tp.db.df("SELECT count(*) AS n FROM notifications")["n"][0] == 1
+
+
 def test_no_reminder_for_a_session_the_client_cancelled(tp, mail):
     fay = tp.extra["fay"]
     event_id = tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))

@@ -186,13 +186,18 @@ def dispatch_due(db: Database, now: datetime, senders: Mapping[Channel, Sender],
     tally = _Tally()
     for reminder_id in resolve_abandoned(db, now):
         tally.add(Outcome.UNKNOWN, reminder_id)
-    due = db.cursor().execute(query("reminder_due"), [now, now, batch]).fetchall()
-    for reminder_id, channel in due:
+    cur = db.cursor()
+    ready = [Channel.BROWSER.value] + [c.value for c in (Channel.EMAIL,) if c in senders]
+    if len(ready) < len(Channel):
+        # Reported, not picked: they must not fill the batch ahead of what can be sent.
+        waiting = [c.value for c in Channel if c.value not in ready]
+        for reminder_id, _ in cur.execute(query("reminder_due"),
+                                          [now, now, waiting, batch]).fetchall():
+            tally.add(Outcome.SKIPPED, int(reminder_id))
+    for reminder_id, channel in cur.execute(query("reminder_due"),
+                                            [now, now, ready, batch]).fetchall():
         reminder_id, channel = int(reminder_id), Channel(channel)
         sender = senders.get(channel)
-        if channel is Channel.EMAIL and sender is None:
-            tally.add(Outcome.SKIPPED, reminder_id)
-            continue
         try:
             if channel is Channel.BROWSER:
                 outcome = _deliver_to_portal(db, reminder_id, now)
