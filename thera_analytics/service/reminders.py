@@ -24,7 +24,8 @@ once without any window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -56,6 +57,7 @@ SEND_UNTIL_AFTER_START = timedelta(minutes=15)
 # Longer than any send can take (the SMTP timeout is 20 s): an older claim was abandoned.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ERROR = 500
+RECORD_TRIES = 5
 # Attendance marked before the session that means the client will not be there.
 _NOT_COMING = ("cancelled", "late_cancellation")
 
@@ -205,8 +207,9 @@ def dispatch_due(db: Database, now: datetime, senders: Mapping[Channel, Sender],
                 assert sender is not None
                 outcome = _send_email(db, reminder_id, now, sender, max_attempts)
         except WriteConflict:
-            # Someone changed the reminder (e.g. rescheduled the event) at this moment.
-            log.info("reminder %s changed while dispatching; next run takes it", reminder_id)
+            # Someone changed the reminder (e.g. rescheduled the event) at this moment: an
+            # unclaimed one is taken by the next run, a claimed one is settled as unknown.
+            log.warning("reminder %s changed while dispatching", reminder_id)
             continue
         if outcome is not None:
             tally.add(outcome, reminder_id)
@@ -271,16 +274,35 @@ def _send_email(db: Database, reminder_id: int, now: datetime, sender: Sender,
         sender.send(claimed)  # step 2
     except Exception as exc:  # any send failure is recorded and retried, never raised
         error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
-        return _record_failure(db, facts, now, error, permanent=isinstance(exc, DeliveryRefused),
-                               max_attempts=max_attempts)
-    with db.transaction() as cur:  # step 3
+        permanent = isinstance(exc, DeliveryRefused)
+        return _recording(lambda: _record_failure(db, facts, now, error, permanent=permanent,
+                                                  max_attempts=max_attempts))
+    return _recording(lambda: _record_sent(db, claimed, now))  # step 3
+
+
+def _recording(record: Callable[[], Outcome]) -> Outcome:
+    """Step 3, retried when a concurrent change to the same row (a reschedule) conflicts:
+    giving up here would leave the claim behind and turn a delivered reminder into "unknown"."""
+    for attempt in range(RECORD_TRIES):
+        try:
+            return record()
+        except WriteConflict:
+            if attempt == RECORD_TRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _record_sent(db: Database, message: ReminderMessage, now: datetime) -> Outcome:
+    facts = message.facts
+    with db.transaction() as cur:
         cur.execute("UPDATE reminders SET state = 'sent', sent_at = ?, claimed_at = NULL,"
                     " last_error = NULL, next_attempt_at = NULL WHERE id = ?",
-                    [now, reminder_id])
-        audit.record(cur, None, now, "reminder_sent", "reminder", reminder_id,
+                    [now, facts.reminder_id])
+        audit.record(cur, None, now, "reminder_sent", "reminder", facts.reminder_id,
                      {"state": "pending"},
                      _audit_view(facts, state="sent", to=facts.recipient_email,
-                                 subject=claimed.subject))
+                                 subject=message.subject))
     return Outcome.SENT
 
 
