@@ -26,6 +26,7 @@ import panel as pn
 
 from dashboards import auth
 from dashboards.placeholder import placeholder_app
+from dashboards.reminder_task import start_reminder_loop, stop_reminder_loop
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied
@@ -146,12 +147,14 @@ def serve(
     websocket_origin: Iterable[str] = (),
     routes: Iterable[Route] = ROUTES,
     home: Mapping[Role, str] = HOME,
+    reminders: bool = True,
 ) -> Any:
     """Open the practice database in this process and serve the apps behind the login.
 
     Returns the Bokeh/Panel server (``server.port`` is the port bound). With ``threaded=True``
     the server runs on its own thread and this returns once it listens; stop it with ``stop``.
-    Without it and with ``start=True`` this blocks until the server stops.
+    Without it and with ``start=True`` this blocks until the server stops. With ``reminders``
+    a background loop sends due reminders every minute while the server runs.
     """
     routes = tuple(routes)
     db = Database(db_path)
@@ -162,6 +165,8 @@ def serve(
         pn.config.oauth_expiry = auth.SESSION_DAYS
         pn.config.authorize_callback = auth.authorize
         apps = build_apps(db, clock, routes)
+        if reminders:
+            start_reminder_loop(db, clock)
         port = port or _free_port(address)
         server_id = uuid.uuid4().hex
         kwargs: dict[str, Any] = dict(
@@ -222,6 +227,7 @@ def stop(server: Any, timeout: float = 10.0) -> None:
 
 
 def _release(db: Database) -> None:
+    stop_reminder_loop(db)
     if auth._registry is not None and auth._registry.db is db:
         auth.unconfigure()
         if pn.config.authorize_callback is auth.authorize:

@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clinician", type=int, help="only this clinician id")
     p.add_argument("--service", type=int, help="only this service id")
     p.set_defaults(run=cmd_report)
+
+    from thera_analytics.reminders_cli import add_commands
+
+    add_commands(sub)  # thera reminders run, thera calendar export
     return parser
 
 

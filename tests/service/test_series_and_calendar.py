@@ -93,3 +93,32 @@ def test_clinician_week_shows_own_events_with_dots_and_team_meetings_they_join(t
     assert week.iloc[1]["colour_family"] == "purple"
     assert not week.iloc[1]["dot_details"]  # non-client events carry no dots
     assert len(tp.practice.week(tp.manager, date(2026, 6, 3))) == 2
+
+
+def _reminder_rows(tp, event_id):
+    return tp.db.df("SELECT state, due_at FROM reminders WHERE event_id = ? ORDER BY id",
+                    [event_id])
+
+
+def test_editing_details_keeps_one_reminder_per_recipient(tp):
+    reminder = ReminderRequest("client", tp.clients[0], "email", 60)
+    event_id = tp.create(reminders=(reminder,))
+    tp.practice.update_details(tp.ann, event_id, tp.version(event_id),
+                               tp.details(title="Review", reminders=(reminder,)))
+    assert _reminder_rows(tp, event_id)["state"].tolist() == ["pending"]
+    tp.practice.update_details(tp.ann, event_id, tp.version(event_id), tp.details(reminders=()))
+    assert _reminder_rows(tp, event_id)["state"].tolist() == ["cancelled"]
+
+
+def test_a_reminder_already_sent_is_not_queued_again_unless_the_time_moves(tp):
+    reminder = ReminderRequest("client", tp.clients[0], "email", 60)
+    event_id = tp.create(reminders=(reminder,))
+    tp.db.cursor().execute("UPDATE reminders SET state = 'sent'")  # as the dispatcher would
+    tp.practice.update_details(tp.ann, event_id, tp.version(event_id),
+                               tp.details(title="Same time", reminders=(reminder,)))
+    assert _reminder_rows(tp, event_id)["state"].tolist() == ["sent"]
+    tp.practice.reschedule(tp.ann, event_id, tp.version(event_id), datetime(2026, 6, 2, 10, 0),
+                           datetime(2026, 6, 2, 10, 50))
+    rows = _reminder_rows(tp, event_id)
+    assert rows["state"].tolist() == ["sent", "pending"]
+    assert rows["due_at"][1] - rows["due_at"][0] == timedelta(days=1)

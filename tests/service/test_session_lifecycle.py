@@ -156,3 +156,17 @@ def test_every_change_is_in_the_audit_log(tp):
         "comment",
     ]
     assert set(actions["user_id"]) == {ann.user_id}
+
+
+def test_details_can_change_service_clients_and_time_before_signing(tp):
+    from thera_analytics.service import catalog
+
+    event_id = tp.create()
+    other = catalog.add_service(tp.db, "Assessment", 90, tp.clock())
+    tp.practice.update_details(
+        tp.ann, event_id, tp.version(event_id),
+        tp.details(service_id=other, client_ids=(tp.clients[1],), title="Assessment",
+                   start=datetime(2026, 6, 1, 14, 0), end=datetime(2026, 6, 1, 15, 30)))
+    rec = tp.practice.event(tp.ann, event_id)
+    assert (rec.service_name, rec.client_ids, rec.local_start.hour, rec.version) == (
+        "Assessment", (tp.clients[1],), 14, 2)

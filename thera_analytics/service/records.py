@@ -161,7 +161,7 @@ def load(cur: Cursor, event_id: int, actor: Actor | None = None) -> EventRecord:
             [event_id],
         ).fetchall()
     )
-    reminders = tuple(
+    reminders = tuple(dict.fromkeys(  # one per recipient/channel/lead, sent or pending
         ReminderRequest(
             RecipientKind(kind), int(client_id if kind == "client" else tp_id),
             Channel(channel), int(lead),
@@ -171,7 +171,7 @@ def load(cur: Cursor, event_id: int, actor: Actor | None = None) -> EventRecord:
             " FROM reminders WHERE event_id = ? AND state <> 'cancelled' ORDER BY id",
             [event_id],
         ).fetchall()
-    )
+    ))
     plan = cur.execute(
         "SELECT plan_text, previous_homework, previous_note, saved_at FROM plans"
         " WHERE event_id = ?", [event_id],

@@ -7,7 +7,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from thera_analytics.domain.actor import Actor
-from thera_analytics.domain.details import EventDetails, RecipientKind, validate_details
+from thera_analytics.domain.details import (
+    EventDetails,
+    RecipientKind,
+    ReminderRequest,
+    validate_details,
+)
 from thera_analytics.domain.errors import LockedError, NotFoundError, PracticeError, ValidationError
 from thera_analytics.domain.local_time import LocalKeys, to_instant, to_local
 from thera_analytics.domain.recurrence import Recurrence, occurrences
@@ -125,8 +130,38 @@ def _write_people(cur: Cursor, event_id: int, d: EventDetails) -> None:
     cur.execute("DELETE FROM event_third_parties WHERE event_id = ?", [event_id])
     for tid in d.third_party_ids:
         cur.execute("INSERT INTO event_third_parties VALUES (?, ?)", [event_id, tid])
-    cur.execute("DELETE FROM reminders WHERE event_id = ? AND state = 'pending'", [event_id])
-    for r in d.reminders:
+    sync_reminders(cur, event_id, d.start, d.reminders)
+
+
+def sync_reminders(cur: Cursor, event_id: int, start: datetime,
+                   wanted: tuple[ReminderRequest, ...]) -> None:
+    """Make the event's reminders match ``wanted`` for a session starting at ``start``.
+
+    Pending reminders move with the session; ones no longer wanted are cancelled (kept for the
+    record). A reminder already sent for this very time is not queued again; one sent for an
+    earlier time is queued afresh, so the recipient hears of the new time.
+    """
+    keys = {(r.recipient_kind.value, r.recipient_id, r.channel.value, r.lead_minutes): r
+            for r in wanted}
+    covered = set()
+    for rid, kind, recipient, channel, lead, state, due in cur.execute(
+        "SELECT id, recipient_kind, COALESCE(client_id, third_party_id), channel, lead_minutes,"
+        " state, due_at FROM reminders WHERE event_id = ? AND state <> 'cancelled'",
+        [event_id],
+    ).fetchall():
+        key = (kind, int(recipient), channel, int(lead))
+        due_now = start - timedelta(minutes=int(lead))
+        if state == "pending":
+            if key in keys and key not in covered:
+                cur.execute("UPDATE reminders SET due_at = ? WHERE id = ?", [due_now, rid])
+                covered.add(key)
+            else:
+                cur.execute("UPDATE reminders SET state = 'cancelled' WHERE id = ?", [rid])
+        elif due == due_now:
+            covered.add(key)
+    for key, r in keys.items():
+        if key in covered:
+            continue
         cur.execute(
             "INSERT INTO reminders (id, event_id, recipient_kind, client_id, third_party_id,"
             " channel, lead_minutes, due_at, state, attempts) VALUES (nextval('reminder_id_seq'),"
@@ -134,7 +169,7 @@ def _write_people(cur: Cursor, event_id: int, d: EventDetails) -> None:
             [event_id, r.recipient_kind.value,
              r.recipient_id if r.recipient_kind is RecipientKind.CLIENT else None,
              r.recipient_id if r.recipient_kind is RecipientKind.THIRD_PARTY else None,
-             r.channel.value, r.lead_minutes, d.start - timedelta(minutes=r.lead_minutes)],
+             r.channel.value, r.lead_minutes, start - timedelta(minutes=r.lead_minutes)],
         )
 
 
@@ -230,6 +265,9 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
             clashes = find_overlaps(cur, new.clinician_id, [(new.start, new.end)], (event_id,))
             if clashes:
                 raise OverlapError(clashes)
+        # The event row is updated before its child rows change: DuckDB refuses an UPDATE of a
+        # referenced row after rows pointing at it were deleted in the same transaction.
+        new_version = bump_version(cur, event_id, version, actor, now)
         keys = LocalKeys.of(new.start, db.zone)
         cur.execute(
             "UPDATE events SET kind = ?, title = ?, starts_at = ?, ends_at = ?,"
@@ -242,7 +280,6 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
              new.direct, new.video_link, event_id],
         )
         _write_people(cur, event_id, new)
-        new_version = bump_version(cur, event_id, version, actor, now)
         audit.record(cur, actor, now, "update_details", "event", event_id,
                      _summary(_details_of(rec)), _summary(new))
     return new_version
@@ -292,10 +329,8 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
                 [s, e, int((e - s).total_seconds() // 60), keys.local_start, keys.local_date,
                  keys.week_start, keys.month_key, keys.weekday, target.id],
             )
-            cur.execute(
-                "UPDATE reminders SET due_at = ? - (lead_minutes * INTERVAL '1 minute')"
-                " WHERE event_id = ? AND state = 'pending'", [s, target.id])
             bump_version(cur, target.id, target.version, actor, now)
+            sync_reminders(cur, target.id, s, target.reminders)
             audit.record(cur, actor, now, "reschedule", "event", target.id,
                          {"start": target.start, "end": target.end}, {"start": s, "end": e})
     return [t.id for t, _, _ in moves]
@@ -314,9 +349,9 @@ def cancel(db: Database, actor: Actor, event_id: int, version: int, now: datetim
             _refuse_if_signed(target, "cancel")
         for target in targets:
             cur.execute("UPDATE events SET cancelled_at = ? WHERE id = ?", [now, target.id])
+            bump_version(cur, target.id, target.version, actor, now)
             cur.execute("UPDATE reminders SET state = 'cancelled' WHERE event_id = ?"
                         " AND state = 'pending'", [target.id])
-            bump_version(cur, target.id, target.version, actor, now)
             audit.record(cur, actor, now, "cancel", "event", target.id,
                          {"cancelled_at": None}, {"cancelled_at": now})
     return [t.id for t in targets]

@@ -22,11 +22,14 @@ CREATE TABLE series (
 
 -- Local-time keys (local_start .. weekday) are written with the instants so reports group
 -- by plain columns instead of converting time zones on every query.
+-- clinician_id, service_id and series_id are checked by the use cases rather than declared as
+-- foreign keys: DuckDB indexes a foreign-key column and turns an UPDATE of an indexed column
+-- into delete + insert, which other tables' references to the event then refuse.
 CREATE SEQUENCE event_id_seq START 1;
 CREATE TABLE events (
     id                BIGINT PRIMARY KEY,
     kind              event_kind NOT NULL,
-    clinician_id      INTEGER NOT NULL REFERENCES clinicians (id),
+    clinician_id      INTEGER NOT NULL,
     title             VARCHAR NOT NULL DEFAULT '',
     starts_at         TIMESTAMPTZ NOT NULL,
     ends_at           TIMESTAMPTZ NOT NULL,
@@ -36,10 +39,10 @@ CREATE TABLE events (
     week_start        DATE NOT NULL,
     month_key         INTEGER NOT NULL,
     weekday           SMALLINT NOT NULL,
-    service_id        INTEGER REFERENCES services (id),
+    service_id        INTEGER,
     direct            BOOLEAN,
     video_link        VARCHAR,
-    series_id         BIGINT REFERENCES series (id),
+    series_id         BIGINT,
     series_index      INTEGER,
     cancelled_at      TIMESTAMPTZ,
     version           INTEGER NOT NULL,
