@@ -16,7 +16,7 @@ from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.store.database import Database
 
-EDITOR_WIDTH = 480
+EDITOR_WIDTH = 440
 
 APP_CSS = """
 :host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
@@ -62,6 +62,9 @@ class SchedulerApp(pn.viewable.Viewer):
     def _on_record(self, event: param.parameterized.Event) -> None:
         rec = event.new
         self.calendar.selected = None if rec is None else rec.id
+        if _in_session() and pn.state.location is not None:
+            # The address names the open event, so it can be bookmarked or shared.
+            pn.state.location.update_query(event=rec.id if rec is not None else "")
 
     def _on_saved(self, _: object) -> None:
         rec = self.editor.record
@@ -81,8 +84,15 @@ class SchedulerApp(pn.viewable.Viewer):
         return AppShell(body, actor=self.actor, title="Scheduler")
 
 
+def _in_session() -> bool:
+    """True inside a served browser session (``pn.state.served`` is only true for scripts run
+    by ``panel serve``, not for apps served by ``pn.serve`` as ours are)."""
+    doc = pn.state.curdoc
+    return doc is not None and doc.session_context is not None
+
+
 def _query_int(name: str) -> int | None:
-    values = pn.state.session_args.get(name) if pn.state.curdoc else None
+    values = pn.state.session_args.get(name) if _in_session() else None
     if not values:
         return None
     try:
@@ -92,7 +102,7 @@ def _query_int(name: str) -> int | None:
 
 
 def _query_date(name: str) -> date | None:
-    values = pn.state.session_args.get(name) if pn.state.curdoc else None
+    values = pn.state.session_args.get(name) if _in_session() else None
     if not values:
         return None
     try:
@@ -105,7 +115,7 @@ def _query_date(name: str) -> date | None:
 def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> SchedulerApp:
     """Route factory: the scheduler for the signed-in ``actor`` (``?event=ID``, ``?week=DATE``)."""
     event_id = week = None
-    if pn.state.served:
+    if _in_session():
         event_id = _query_int("event")
         week = _query_date("week")
     return SchedulerApp(practice=Practice(db, clock), actor=actor, week=week,

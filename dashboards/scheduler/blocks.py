@@ -17,8 +17,8 @@ from thera_analytics.domain.attendance import Attendance
 from thera_analytics.domain.palette import ColourFamily
 
 # Pixel geometry the text is fitted to (the calendar plot uses exactly these sizes).
-FRAME_WIDTH = 860
-FRAME_HEIGHT = 700
+FRAME_WIDTH = 720
+FRAME_HEIGHT = 680
 FONT_PX = 11
 LINE_PX = 14
 CHAR_PX = 6.3

@@ -138,14 +138,16 @@ class WeekCalendar(pn.viewable.Viewer):
 
     # -- widgets -------------------------------------------------------------------------------
     def _widgets(self) -> None:
-        self._prev = pn.widgets.Button(label="‹ Previous", width=100,
-                                       description="Previous week")
-        self._today_btn = pn.widgets.Button(label="Today", width=80, color="primary")
-        self._next = pn.widgets.Button(label="Next ›", width=100, description="Next week")
-        self._date = pn.widgets.DatePicker(value=self.week, width=140, label="",
-                                           margin=(5, 10))
-        self._weekend = pn.widgets.Checkbox.from_param(self.param.show_weekend,
-                                                       label="Weekend", margin=(14, 10))
+        self._prev = pn.widgets.Button(label="‹ Prev", width=75, description="Previous week")
+        self._today_btn = pn.widgets.Button(label="Today", width=70, color="primary")
+        self._next = pn.widgets.Button(label="Next ›", width=75, description="Next week")
+        self._date = pn.widgets.DatePicker(value=self.week, width=125, margin=(5, 10),
+                                           description="Go to the week of a date")
+        # A checkbox group, because a lone Checkbox has no accessible name.
+        self._weekend = pn.widgets.CheckBoxGroup(options=["Weekend"], value=[], inline=True,
+                                                 margin=(14, 5), width=90)
+        self._weekend.param.watch(
+            lambda e: setattr(self, "show_weekend", "Weekend" in e.new), "value")
         self._title = pn.pane.HTML(self._heading(), margin=(12, 10, 0, 10),
                                    stylesheets=[_BAR_CSS], css_classes=["thera-week-heading"])
         self._prev.on_click(lambda _: self._shift(-7))
@@ -155,9 +157,9 @@ class WeekCalendar(pn.viewable.Viewer):
         self._who = None
         if not self.actor.is_clinician:
             options = self._clinicians()
-            self._who = pn.widgets.Select(label="", options=options, value=self.clinician_id,
-                                          width=200, margin=(5, 10))
-            self._who.link(self, value="clinician_id")
+            self._who = pn.widgets.Select(label="Clinician", options=options,
+                                          value=self.clinician_id, width=200, margin=(0, 10))
+            self._who.link(self, value="clinician_id", bidirectional=True)
 
     def _on_date(self, event: param.parameterized.Event) -> None:
         if event.new is not None:
@@ -253,6 +255,8 @@ def _style_figure(plot: object, element: object) -> None:
     # A few dozen glyphs draw faster on a 2D canvas than through WebGL, whose blit on every
     # layout pass dominates when the browser has no GPU.
     fig.output_backend = "canvas"
+    # The frame size rules; a width and height too keep Bokeh's fixed-size check quiet.
+    fig.width, fig.height = FRAME_WIDTH + 60, FRAME_HEIGHT + 30
     fig.outline_line_color = palette.GRID
     fig.xaxis.major_label_text_font_size = "12px"
     fig.xaxis.major_label_text_font_style = "bold"

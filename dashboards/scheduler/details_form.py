@@ -58,10 +58,17 @@ def section(text: str) -> pn.pane.HTML:
                         stylesheets=[FORM_CSS], margin=(8, 10, 0, 10))
 
 
-def _label(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None) -> dict[str, int]:
-    """Option labels for people; duplicate names get their id so each label is unique."""
+def _label(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
+           markup: bool = False) -> dict[str, int]:
+    """Option labels for people; duplicate names get their id so each label is unique.
+
+    ``markup``: the widget renders labels as HTML (Bokeh's MultiChoice leaves Choices.js's
+    ``allowHTML`` on), so names are escaped and show as typed, never as markup.
+    """
     labels = [str(n) if extra is None else f"{n} ({x})"
               for n, x in zip(names, extra if extra is not None else names, strict=True)]
+    if markup:
+        labels = [escape(lab) for lab in labels]
     seen: dict[str, int] = {}
     for lab in labels:
         seen[lab] = seen.get(lab, 0) + 1
@@ -189,18 +196,20 @@ class DetailsForm(pn.viewable.Viewer):
         clients = catalog.clients(db, self.clinician_id)
         self._client_names = {int(i): str(n) for i, n in
                               zip(clients["id"], clients["name"], strict=True)}
-        self.clients.options = _label(clients["name"], clients["id"])
+        self.clients.options = _label(clients["name"], clients["id"], markup=True)
         clinicians = catalog.clinicians(db)
         others = clinicians[clinicians["id"] != (self.clinician_id or -1)]
-        self.team.options = _label(others["name"], others["id"])
+        self.team.options = _label(others["name"], others["id"], markup=True)
 
     def _refresh_third_parties(self, keep: list[int] | None = None) -> None:
         chosen = list(self.clients.value or [])
         frame = catalog.third_parties(self.practice.db, chosen) if chosen else None
         options: dict[str, int] = {}
         if frame is not None and len(frame):
-            options = _label(frame["name"], frame["id"], frame["relationship"])
-        self._third_party_names = {v: k for k, v in options.items()}
+            options = _label(frame["name"], frame["id"], frame["relationship"], markup=True)
+            self._third_party_names = {
+                int(i): f"{n} ({r})" for i, n, r in
+                zip(frame["id"], frame["name"], frame["relationship"], strict=True)}
         keep = list(self.third_parties.value or []) if keep is None else keep
         self.third_parties.options = options
         self.third_parties.value = [t for t in keep if t in options.values()]
@@ -280,14 +289,16 @@ class DetailsForm(pn.viewable.Viewer):
                    for t in self.third_parties.value or []]
         return people
 
-    def _reminder_pair(self, key: tuple[str, int]) -> tuple[pn.widgets.Select,
-                                                            pn.widgets.Select]:
+    def _reminder_pair(self, key: tuple[str, int], name: str = "") -> tuple[
+            pn.widgets.Select, pn.widgets.Select]:
         pair = self._reminder_rows.get(key)
         if pair is None:
-            pair = (pn.widgets.Select(options=CHANNEL_OPTIONS, value="", width=120,
-                                      margin=(5, 5), disabled=not self.editable),
-                    pn.widgets.Select(options=LEAD_OPTIONS, value=1440, width=140,
-                                      margin=(5, 5), disabled=not self.editable))
+            # The recipient's name labels their reminder (shown as text, never as HTML).
+            pair = (pn.widgets.Select(label=f"Remind {name}", options=CHANNEL_OPTIONS,
+                                      value="", sizing_mode="stretch_width", margin=(5, 10),
+                                      disabled=not self.editable),
+                    pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
+                                      width=150, margin=(5, 10), disabled=not self.editable))
             self._reminder_rows[key] = pair
         return pair
 
@@ -297,10 +308,7 @@ class DetailsForm(pn.viewable.Viewer):
             key = (kind, pid)
             row = self._reminder_views.get(key)
             if row is None:
-                label = pn.pane.HTML(f'<div class="thera-recipient" title="{escape(name)}">'
-                                     f"{escape(name)}</div>", stylesheets=[FORM_CSS],
-                                     sizing_mode="stretch_width", margin=(5, 10))
-                row = pn.Row(label, *self._reminder_pair(key), sizing_mode="stretch_width",
+                row = pn.Row(*self._reminder_pair(key, name), sizing_mode="stretch_width",
                              margin=0, css_classes=["thera-reminder-row"])
                 self._reminder_views[key] = row
             rows.append(row)
@@ -380,7 +388,7 @@ class DetailsForm(pn.viewable.Viewer):
                    if c.client_id not in self.clients.options.values()}
         if missing:  # an inactive client still shows on their old sessions
             self.clients.options = {**self.clients.options,
-                                    **{n: i for i, n in missing.items()}}
+                                    **{escape(n): i for i, n in missing.items()}}
             self._client_names.update(missing)
         self.clients.value = list(rec.client_ids)
         self.direct.value = True if rec.direct is None else bool(rec.direct)
@@ -394,7 +402,9 @@ class DetailsForm(pn.viewable.Viewer):
         self._reset_reminders()
         self._refresh_third_parties(keep=list(rec.third_party_ids))
         for r in rec.reminders:
-            channel, lead = self._reminder_pair((r.recipient_kind.value, r.recipient_id))
+            key = (r.recipient_kind.value, r.recipient_id)
+            names = {(k, i): n for k, i, n in self._recipients()}
+            channel, lead = self._reminder_pair(key, names.get(key, ""))
             if r.lead_minutes not in LEAD_OPTIONS.values():
                 lead.options = {**LEAD_OPTIONS, f"{r.lead_minutes} minutes before": r.lead_minutes}
             channel.value = r.channel.value

@@ -94,7 +94,7 @@ class EventEditor(pn.viewable.Viewer):
         self.next_details = w.Button(label="Save and next ›", color="default", width=150)
         self.save_plan = w.Button(label="Save", color="primary", width=100)
         self.next_plan = w.Button(label="Save and next ›", color="default", width=150)
-        self.save_outcome = w.Button(label="Save", color="primary", width=100)
+        self.save_outcome = self.outcome.save
         self.cancel_event = w.Button(label="Cancel event…", color="danger",
                                      variant="outline", width=130)
         self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130)
@@ -130,7 +130,7 @@ class EventEditor(pn.viewable.Viewer):
                                        pn.layout.HSpacer(), self.cancel_event,
                                        sizing_mode="stretch_width")
         self._plan_actions = pn.Row(self.save_plan, self.next_plan)
-        self._outcome_actions = pn.Row(self.save_outcome, self.outcome.sign)
+        self._outcome_actions = self.outcome.actions
         self._tab_details = pn.Column(
             self.details, self._details_actions,
             self._cancel_row, sizing_mode="stretch_width", margin=0,
@@ -139,7 +139,7 @@ class EventEditor(pn.viewable.Viewer):
             self.plan, self._plan_actions, sizing_mode="stretch_width",
             margin=0, visible=False, css_classes=["thera-step-plan"])
         self._tab_outcome = pn.Column(
-            self.outcome, self._outcome_actions,
+            self.outcome,
             sizing_mode="stretch_width", margin=0, visible=False,
             css_classes=["thera-step-outcome"])
         self._panels = {Step.DETAILS: self._tab_details, Step.PLAN: self._tab_plan,

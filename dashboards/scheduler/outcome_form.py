@@ -9,7 +9,7 @@ from html import escape
 import panel as pn
 import param
 
-from dashboards.scheduler.details_form import FORM_CSS, section
+from dashboards.scheduler.details_form import section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.local_time import to_local
@@ -23,6 +23,7 @@ FIELDS = ("attendance", "status", "note", "homework", "homework_enabled", "homew
 NOT_MARKED = "— not marked —"
 ATTENDANCE_OPTIONS: dict[str, str | None] = {NOT_MARKED: None,
                                              **{a.label: a.value for a in Attendance}}
+HOMEWORK_FLAGS = {"Homework enabled": "enabled", "Share with the client portal": "shared"}
 STATUS_OPTIONS: dict[str, str | None] = {"Not marked": None,
                                          **{s.label: s.value for s in SessionStatus}}
 
@@ -89,7 +90,7 @@ class OutcomeForm(pn.viewable.Viewer):
         self.errors = FieldErrors(FIELDS)
         w = pn.widgets
         self._marks: dict[int, pn.widgets.Select] = {}
-        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.Row]] = {}
+        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.widgets.Select]] = {}
         self._attendance = pn.Column(sizing_mode="stretch_width", margin=0)
         self.status = w.RadioButtonGroup(label="Status", options=STATUS_OPTIONS, value=None,
                                          color="primary", variant="outline",
@@ -98,9 +99,11 @@ class OutcomeForm(pn.viewable.Viewer):
                                     sizing_mode="stretch_width")
         self.homework = w.TextAreaInput(label="Homework", height=80,
                                         sizing_mode="stretch_width")
-        self.homework_enabled = w.Checkbox(label="Homework enabled", margin=(8, 10))
-        self.homework_shared = w.Checkbox(label="Share with the client portal", margin=(8, 10))
-        self.homework_enabled.param.watch(self._on_enabled, "value")
+        # A checkbox group labels each box (a lone Checkbox has no accessible name).
+        self.homework_flags = w.CheckBoxGroup(options=HOMEWORK_FLAGS, value=[], inline=True,
+                                              margin=(5, 10))
+        self.homework_flags.param.watch(self._on_flags, "value")
+        self.save = w.Button(label="Save", color="primary", width=100)
         self.sign = w.Button(label="✍ Sign note", color="success", width=130)
         self.confirm_sign = w.Button(label="Sign now", color="success", width=110)
         self.cancel_sign = w.Button(label="Not yet", color="light", width=90)
@@ -131,11 +134,11 @@ class OutcomeForm(pn.viewable.Viewer):
         self._form = pn.Column(
             self._attendance_part(), self.status, self.errors["status"],
             self.note, self.errors["note"], self.homework, self.errors["homework"],
-            pn.Row(self.homework_enabled, self.homework_shared, margin=0),
-            self.errors["homework_enabled"], self.errors["homework_shared"],
+            self.homework_flags, self.errors["homework_enabled"], self.errors["homework_shared"],
             sizing_mode="stretch_width", margin=0)
+        self.actions = pn.Row(self.save, self.sign, margin=0)
         self._layout = pn.Column(
-            self._top, self.errors["outcome"], self._form, self.errors["signature"],
+            self._top, self.errors["outcome"], self._form, self.actions, self.errors["signature"],
             self._sign_confirm, self._bottom, self._comment_part,
             sizing_mode="stretch_width", margin=0, stylesheets=[FEEDBACK_CSS])
         self._on_state()
@@ -155,17 +158,28 @@ class OutcomeForm(pn.viewable.Viewer):
         self._attendance_box.visible = self.direct
         self.status.visible = not self.direct
         for widget in (*self._marks.values(), self.status, self.note, self.homework,
-                       self.homework_enabled):
+                       self.homework_flags):
             widget.disabled = not self.editable
-        self.homework_shared.disabled = not self.editable or not self.homework_enabled.value
         self._form.visible = not self.locked
         self._comment_part.visible = self.can_comment
         self.sign.visible = self.can_sign
 
-    def _on_enabled(self, event: param.parameterized.Event) -> None:
-        self.homework_shared.disabled = not self.editable or not event.new
-        if not event.new:
-            self.homework_shared.value = False
+    def _on_flags(self, event: param.parameterized.Event) -> None:
+        # Sharing needs the homework enabled: ticking "share" enables it, unticking "enabled"
+        # stops sharing.
+        new, old = set(event.new), set(event.old)
+        if "shared" in new - old and "enabled" not in new:
+            self.homework_flags.value = ["enabled", "shared"]
+        elif "enabled" in old - new and "shared" in new:
+            self.homework_flags.value = []
+
+    @property
+    def homework_enabled(self) -> bool:
+        return "enabled" in (self.homework_flags.value or [])
+
+    @property
+    def homework_shared(self) -> bool:
+        return "shared" in (self.homework_flags.value or [])
 
     def show_sign_warning(self) -> None:
         self._sign_confirm.visible = True
@@ -189,13 +203,10 @@ class OutcomeForm(pn.viewable.Viewer):
         marks: dict[int, pn.widgets.Select] = {}
         for c in rec.clients:
             if c.client_id not in self._mark_views:
-                select = pn.widgets.Select(options=ATTENDANCE_OPTIONS, width=170, margin=(5, 10))
-                name = pn.pane.HTML(f'<div class="thera-recipient" title="{escape(c.name)}">'
-                                    f"{escape(c.name)}</div>", stylesheets=[FORM_CSS],
-                                    sizing_mode="stretch_width", margin=(5, 10))
-                self._mark_views[c.client_id] = (select, pn.Row(
-                    name, select, sizing_mode="stretch_width", margin=0,
-                    css_classes=["thera-attendance-row"]))
+                # The client's name labels their attendance (shown as text, never as HTML).
+                select = pn.widgets.Select(label=c.name, options=ATTENDANCE_OPTIONS,
+                                           sizing_mode="stretch_width", margin=(5, 10))
+                self._mark_views[c.client_id] = (select, select)
             select, row = self._mark_views[c.client_id]
             select.value = c.attendance.value if c.attendance else None
             marks[c.client_id] = select
@@ -206,8 +217,8 @@ class OutcomeForm(pn.viewable.Viewer):
         self.status.value = rec.status.value if rec.status else None
         self.note.value = rec.note or ""
         self.homework.value = rec.homework or ""
-        self.homework_enabled.value = rec.homework_enabled
-        self.homework_shared.value = rec.homework_shared
+        self.homework_flags.value = [flag for flag, on in (("enabled", rec.homework_enabled),
+                                                           ("shared", rec.homework_shared)) if on]
         self.param.update(direct=bool(rec.direct), editable=editable and not locked,
                           locked=locked, can_comment=can_comment and rec.signed_at is not None,
                           can_sign=owner and rec.signed_at is None)
@@ -307,8 +318,8 @@ class OutcomeForm(pn.viewable.Viewer):
         for key, value, before in (
             ("note", self.note.value or "", rec.note or ""),
             ("homework", self.homework.value or "", rec.homework or ""),
-            ("homework_enabled", bool(self.homework_enabled.value), rec.homework_enabled),
-            ("homework_shared", bool(self.homework_shared.value), rec.homework_shared),
+            ("homework_enabled", self.homework_enabled, rec.homework_enabled),
+            ("homework_shared", self.homework_shared, rec.homework_shared),
         ):
             if value != before:
                 out[key] = value

@@ -360,8 +360,8 @@ def test_signing_warns_first_then_signs_and_all_three_dots_are_green(tp: Sample)
     ed.outcome._marks[tp.clients[0]].value = "attended"
     ed.outcome.note.value = "Good session"
     ed.outcome.homework.value = "Walk daily"
-    ed.outcome.homework_enabled.value = True
-    ed.outcome.homework_shared.value = True
+    ed.outcome.homework_flags.value = ["shared"]  # sharing enables the homework too
+    assert ed.outcome.homework_enabled
     click(ed.outcome.sign)
     assert ed.outcome.sign_warning_shown and ed.record.signed_at is None
     click(ed.outcome.confirm_sign)
