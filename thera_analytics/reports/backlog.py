@@ -69,11 +69,10 @@ def backlog_items(
 
     ``start``/``end`` optionally keep sessions of those local days; ``limit`` keeps the oldest.
     """
-    items = run(db, "backlog_items", _as_of_params(as_of, start, end, clinician_id, service_id))
-    items["missing"] = _missing_text(items)
-    if limit is not None:
-        items = items.head(int(limit))
-    return items.reset_index(drop=True)
+    if limit is not None and int(limit) < 0:
+        raise ValidationError("limit", "give how many of the oldest to keep (0 or more)")
+    params = _as_of_params(as_of, start, end, clinician_id, service_id)
+    return run(db, "backlog_items", [*params, None if limit is None else int(limit)])
 
 
 def backlog_by_clinician(
@@ -110,7 +109,7 @@ def backlog_trend(
     weeks = period.week_starts()
     moment = instant(as_of)
     rows = run(db, "backlog_weekly", [
-        weeks[0], weeks[-1], moment, moment,
+        weeks[0], weeks[-1], moment, moment, moment,
         *filter_params(clinician_id, service_id),
     ])
     columns = ["week_start", "as_of", *BUCKET_LABELS, "backlog", "change"]
@@ -416,14 +415,6 @@ def _as_of_params(as_of: datetime | str | None, start: date | str | None,
         last = None if period.end == date.max else period.end
     return [moment, moment, moment, moment, first, first, last, last,
             *filter_params(clinician_id, service_id)]
-
-
-def _missing_text(items: pd.DataFrame) -> pd.Series:
-    if items.empty:
-        return pd.Series([], dtype=object, index=items.index)
-    flags = items[[f"missing_{part}" for part in MISSING_PARTS]].to_numpy(dtype=bool)
-    return pd.Series([", ".join(p for p, on in zip(MISSING_PARTS, row, strict=True) if on)
-                      for row in flags], index=items.index, dtype=object)
 
 
 def _pct(share: float) -> str:

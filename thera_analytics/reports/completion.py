@@ -36,8 +36,8 @@ def completion_by_week(
     period = Period.coerce(start, end)
     moment = instant(as_of)
     rows = run(db, "completion", [
-        moment, moment, moment, period.start, period.end,
-        *filter_params(clinician_id, service_id),
+        period.start, period.end, *filter_params(clinician_id, service_id),
+        moment, moment, moment,
     ])
     keys = ["clinician_id", "clinician", "week_start"] if by == "clinician" else ["week_start"]
     if rows.empty:

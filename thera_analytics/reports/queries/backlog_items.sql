@@ -1,5 +1,7 @@
--- The backlog as of an instant, one row per event, oldest first, with names for display.
--- The subquery b is backlog_as_of.sql, inlined by reports.source (its parameters only).
+-- The backlog as of an instant, one row per event, oldest first, with names for display and
+-- what is missing in words (as in the note_backlog view).
+-- The subquery b is backlog_as_of.sql, inlined by reports.source (its parameters first),
+-- then the number of rows to keep (NULL for all).
 SELECT
     b.event_id,
     b.clinician_id,
@@ -18,10 +20,17 @@ SELECT
     b.missing_attendance,
     b.missing_status,
     b.missing_plan,
-    b.missing_signature
+    b.missing_signature,
+    CONCAT_WS(', ',
+        CASE WHEN b.missing_details THEN 'details' END,
+        CASE WHEN b.missing_attendance THEN 'attendance' END,
+        CASE WHEN b.missing_status THEN 'status' END,
+        CASE WHEN b.missing_plan THEN 'plan' END,
+        CASE WHEN b.missing_signature THEN 'signature' END) AS missing
 FROM ({backlog_as_of}) AS b
 JOIN events e ON e.id = b.event_id
 JOIN clinicians c ON c.id = b.clinician_id
 JOIN event_kinds k ON k.kind = b.kind
 LEFT JOIN services sv ON sv.id = b.service_id
 ORDER BY b.ends_at, b.event_id
+LIMIT CAST(? AS BIGINT)

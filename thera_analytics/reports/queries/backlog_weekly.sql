@@ -1,8 +1,16 @@
 -- The backlog at the end of each week (local midnight ending Sunday, in the practice's zone;
--- or the as-of instant for the week that contains it), by age bucket. An event is in the
--- backlog at instant p when it ended before p and was not complete at p: its signature or
--- plan came after p (or never), or its details or outcome are incomplete as stored.
--- Parameters: first Monday, last Monday, as of (twice), clinician id or NULL (twice),
+-- or the as-of instant for the week that contains it), by age bucket.
+-- An event is in the backlog at instant p when it ended before p and was not complete at p.
+-- Each event is complete from one instant on (the later of its signature and plan, when its
+-- details and outcome are complete as stored) or never. So:
+--   * an event completed later is in the backlog while ends_at < p < completed_at: few weeks
+--     each, found with a two-inequality join;
+--   * an event never completed is in every later week's backlog; pairing each with every week
+--     would make millions of rows over years, so those are counted by rank instead: sorted
+--     together with each week's bucket bounds, a running count gives how many ended before
+--     each bound.
+-- Times are compared as epoch seconds (TIMESTAMPTZ arithmetic goes through ICU and is slow).
+-- Parameters: first Monday, last Monday, as of (three times), clinician id or NULL (twice),
 -- service id or NULL (twice).
 WITH weeks AS (
     SELECT CAST(t.w AS DATE) AS week_start,
@@ -12,29 +20,90 @@ WITH weeks AS (
                AT TIME ZONE (SELECT time_zone FROM practice WHERE id = 1) AS week_begin
     FROM generate_series(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL '7 days') AS t(w)
 ),
-points AS (
+capped AS (
     SELECT week_start, LEAST(week_end, CAST(? AS TIMESTAMPTZ)) AS as_of
     FROM weeks
     WHERE week_begin < CAST(? AS TIMESTAMPTZ)
 ),
-s AS (
-    SELECT es.ends_at, es.dot_details, es.dot_outcome, es.signed_at, es.plan_saved_at
-    FROM event_status es
-    WHERE (CAST(? AS INTEGER) IS NULL OR es.clinician_id = CAST(? AS INTEGER))
-      AND (CAST(? AS INTEGER) IS NULL OR es.service_id = CAST(? AS INTEGER))
+points AS (
+    SELECT week_start, as_of, EXTRACT(EPOCH FROM as_of) AS p FROM capped
 ),
-pending AS (
-    SELECT p.week_start, p.as_of,
-           EXTRACT(EPOCH FROM (p.as_of - s.ends_at)) / 3600.0 AS age_hours
-    FROM points p
-    JOIN s ON s.ends_at < p.as_of
-          AND NOT COALESCE(s.dot_details AND s.dot_outcome AND s.signed_at <= p.as_of
-                           AND s.plan_saved_at <= p.as_of, FALSE)
+live AS (
+    SELECT ev.id, ev.ends_at, ev.direct, ev.service_id, o.status, o.signed_at,
+           pl.saved_at AS plan_saved_at
+    FROM events ev
+    JOIN event_kinds k ON k.kind = ev.kind
+    LEFT JOIN outcomes o ON o.event_id = ev.id
+    LEFT JOIN plans pl ON pl.event_id = ev.id
+    WHERE k.event_group = 'client'
+      AND ev.cancelled_at IS NULL
+      AND ev.ends_at < CAST(? AS TIMESTAMPTZ)
+      AND (CAST(? AS INTEGER) IS NULL OR ev.clinician_id = CAST(? AS INTEGER))
+      AND (CAST(? AS INTEGER) IS NULL OR ev.service_id = CAST(? AS INTEGER))
+),
+marks AS (
+    SELECT ec.event_id,
+           COUNT(*) AS clients,
+           COUNT(*) FILTER (WHERE ec.attendance IS NULL) AS unmarked
+    FROM event_clients ec
+    WHERE ec.event_id IN (SELECT id FROM live WHERE signed_at IS NOT NULL)
+    GROUP BY ec.event_id
+),
+s AS (
+    SELECT
+        EXTRACT(EPOCH FROM l.ends_at) AS t,
+        CASE WHEN l.signed_at IS NOT NULL AND l.plan_saved_at IS NOT NULL
+                  AND l.service_id IS NOT NULL AND COALESCE(m.clients, 0) > 0
+                  AND CASE WHEN l.direct THEN COALESCE(m.unmarked, 1) = 0
+                           ELSE l.status = 'completed' END
+             THEN EXTRACT(EPOCH FROM GREATEST(l.signed_at, l.plan_saved_at)) END AS c
+    FROM live l
+    LEFT JOIN marks m ON m.event_id = l.id
+),
+later_pairs AS (
+    SELECT pt.week_start, (pt.p - s.t) / 3600.0 AS age_hours
+    FROM s
+    JOIN points pt ON pt.p > s.t AND pt.p < s.c
+    WHERE s.c IS NOT NULL
+),
+later AS (
+    SELECT lp.week_start, b.bucket, COUNT(*) AS notes
+    FROM later_pairs lp
+    JOIN age_buckets b ON lp.age_hours >= b.min_hours AND lp.age_hours < b.max_hours
+    GROUP BY lp.week_start, b.bucket
+),
+bounds AS (
+    -- ended at most min_hours before p (strictly before p for the first bucket) ...
+    SELECT pt.week_start, b.bucket, 1 AS sign, pt.p - 3600.0 * b.min_hours AS x,
+           CASE WHEN b.min_hours = 0 THEN 0 ELSE 2 END AS tie
+    FROM points pt CROSS JOIN age_buckets b
+    UNION ALL
+    -- ... minus those ended max_hours or more before p
+    SELECT pt.week_start, b.bucket, -1, pt.p - 3600.0 * b.max_hours, 2
+    FROM points pt CROSS JOIN age_buckets b
+),
+ranked AS (
+    -- tie 0 sorts a bound before events at the same second (counts t < x), tie 2 after
+    SELECT u.week_start, u.bucket, u.sign, u.tie,
+           SUM(CASE WHEN u.tie = 1 THEN 1 ELSE 0 END)
+               OVER (ORDER BY u.x, u.tie ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+               AS ended_before
+    FROM (
+        SELECT week_start, bucket, sign, x, tie FROM bounds
+        UNION ALL
+        SELECT NULL, NULL, 0, t, 1 FROM s WHERE c IS NULL
+    ) AS u
+),
+never AS (
+    SELECT week_start, bucket, SUM(sign * ended_before) AS notes
+    FROM ranked
+    WHERE tie <> 1
+    GROUP BY week_start, bucket
 )
-SELECT p.week_start, p.as_of, b.bucket AS age_bucket, b.sort_key AS age_bucket_order,
-       COUNT(d.age_hours) AS notes
-FROM points p
-LEFT JOIN pending d ON d.week_start = p.week_start
-LEFT JOIN age_buckets b ON d.age_hours >= b.min_hours AND d.age_hours < b.max_hours
-GROUP BY p.week_start, p.as_of, b.bucket, b.sort_key
-ORDER BY p.week_start, b.sort_key
+SELECT pt.week_start, pt.as_of, b.bucket AS age_bucket, b.sort_key AS age_bucket_order,
+       CAST(COALESCE(n.notes, 0) + COALESCE(l.notes, 0) AS BIGINT) AS notes
+FROM points pt
+CROSS JOIN age_buckets b
+LEFT JOIN never n ON n.week_start = pt.week_start AND n.bucket = b.bucket
+LEFT JOIN later l ON l.week_start = pt.week_start AND l.bucket = b.bucket
+ORDER BY pt.week_start, b.sort_key

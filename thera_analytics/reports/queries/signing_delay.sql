@@ -10,16 +10,21 @@ SELECT
     COUNT(*) AS notes
 FROM (
     SELECT
-        es.clinician_id,
-        CASE WHEN es.signed_at IS NULL OR es.signed_at > CAST(? AS TIMESTAMPTZ) THEN NULL
-             ELSE LEAST(CAST(FLOOR(GREATEST(EXTRACT(EPOCH FROM (es.signed_at - es.ends_at)), 0)
-                                   / 3600.0) AS INTEGER), CAST(? AS INTEGER))
+        e.clinician_id,
+        CASE WHEN o.signed_at IS NULL OR o.signed_at > CAST(? AS TIMESTAMPTZ) THEN NULL
+             ELSE LEAST(CAST(FLOOR(GREATEST(EXTRACT(EPOCH FROM o.signed_at)
+                                            - EXTRACT(EPOCH FROM e.ends_at), 0) / 3600.0)
+                                 AS INTEGER), CAST(? AS INTEGER))
         END AS delay_hour
-    FROM event_status es
-    WHERE es.ends_at < CAST(? AS TIMESTAMPTZ)
-      AND es.local_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
-      AND (CAST(? AS INTEGER) IS NULL OR es.clinician_id = CAST(? AS INTEGER))
-      AND (CAST(? AS INTEGER) IS NULL OR es.service_id = CAST(? AS INTEGER))
+    FROM events e
+    JOIN event_kinds k ON k.kind = e.kind
+    LEFT JOIN outcomes o ON o.event_id = e.id
+    WHERE k.event_group = 'client'
+      AND e.cancelled_at IS NULL
+      AND e.ends_at < CAST(? AS TIMESTAMPTZ)
+      AND e.local_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+      AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
+      AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
 ) AS d
 JOIN clinicians c ON c.id = d.clinician_id
 GROUP BY d.clinician_id, c.name, d.delay_hour
