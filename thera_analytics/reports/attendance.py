@@ -390,14 +390,11 @@ def _tidy(rows: pd.DataFrame, dim: str) -> pd.DataFrame:
     for key in index:
         if isinstance(rows[key].dtype, pd.BooleanDtype) or key == "first_visit":
             rows[key] = rows[key].astype(bool)
-    counts = rows.pivot_table(index=index, columns="value", values="sessions", aggfunc="sum",
-                              fill_value=0)
-    money = rows.pivot_table(index=index, columns="billing", values=["sessions", "minutes"],
-                             aggfunc="sum", fill_value=0)
-    out = pd.DataFrame(index=counts.index)
-    for value in (*VALUES, UNMARKED):
-        out[value] = counts[value] if value in counts.columns else 0
-    out = out.astype("int64")
+    counts = rows.groupby(index + ["value"])["sessions"].sum().unstack(fill_value=0)
+    money = rows.groupby(index + ["billing"])[["sessions", "minutes"]].sum().unstack(
+        fill_value=0)
+    out = counts.reindex(columns=[*VALUES, UNMARKED], fill_value=0).astype("int64")
+    out.columns.name = None
     out["marked"] = out[list(VALUES)].sum(axis=1)
     out.insert(0, "sessions", out["marked"] + out[UNMARKED])
     for value in VALUES:

@@ -34,22 +34,18 @@ WITH s AS (
       AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
       AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
 ),
-marks AS (
-    SELECT ec.event_id,
-           COUNT(*) AS clients,
-           COUNT(*) FILTER (WHERE ec.attendance IS NULL) AS unmarked
-    FROM event_clients ec
-    WHERE ec.event_id IN (SELECT event_id FROM s)
-    GROUP BY ec.event_id
+unmarked AS (
+    SELECT DISTINCT event_id FROM event_clients WHERE attendance IS NULL
 ),
 flags AS (
     SELECT
         s.*,
-        (s.service_id IS NULL OR COALESCE(m.clients, 0) = 0) AS missing_details,
-        (s.direct AND COALESCE(m.unmarked, 0) > 0) AS missing_attendance,
+        (s.service_id IS NULL
+         OR NOT EXISTS (SELECT 1 FROM event_clients ec WHERE ec.event_id = s.event_id))
+            AS missing_details,
+        (s.direct AND s.event_id IN (SELECT event_id FROM unmarked)) AS missing_attendance,
         (NOT s.direct AND (s.status IS NULL OR s.status <> 'completed')) AS missing_status
     FROM s
-    LEFT JOIN marks m ON m.event_id = s.event_id
 )
 SELECT
     f.event_id,
@@ -70,6 +66,7 @@ SELECT
     f.missing_plan,
     f.missing_signature
 FROM flags f
-JOIN age_buckets b ON f.age_hours >= b.min_hours AND f.age_hours < b.max_hours
+-- every age falls in one bucket; LEFT lets the filter below run before this range join
+LEFT JOIN age_buckets b ON f.age_hours >= b.min_hours AND f.age_hours < b.max_hours
 WHERE f.missing_details OR f.missing_attendance OR f.missing_status OR f.missing_plan
    OR f.missing_signature

@@ -3,8 +3,10 @@
 -- An event is in the backlog at instant p when it ended before p and was not complete at p.
 -- Each event is complete from one instant on (the later of its signature and plan, when its
 -- details and outcome are complete as stored) or never. So:
---   * an event completed later is in the backlog while ends_at < p < completed_at: few weeks
---     each, found with a two-inequality join;
+--   * an event completed later is in the backlog while ends_at < p < completed_at: a few
+--     weeks each, numbered by rank (how many week points come before its end and before its
+--     completion) and listed with equality joins (an inequality join with the few week points
+--     ends up a nested loop over every event);
 --   * an event never completed is in every later week's backlog; pairing each with every week
 --     would make millions of rows over years, so those are counted by rank instead: sorted
 --     together with each week's bucket bounds, a running count gives how many ended before
@@ -41,30 +43,62 @@ live AS (
       AND (CAST(? AS INTEGER) IS NULL OR ev.clinician_id = CAST(? AS INTEGER))
       AND (CAST(? AS INTEGER) IS NULL OR ev.service_id = CAST(? AS INTEGER))
 ),
-marks AS (
-    SELECT ec.event_id,
-           COUNT(*) AS clients,
-           COUNT(*) FILTER (WHERE ec.attendance IS NULL) AS unmarked
-    FROM event_clients ec
-    WHERE ec.event_id IN (SELECT id FROM live WHERE signed_at IS NOT NULL)
-    GROUP BY ec.event_id
+unmarked AS (
+    SELECT DISTINCT event_id FROM event_clients WHERE attendance IS NULL
 ),
 s AS (
     SELECT
         EXTRACT(EPOCH FROM l.ends_at) AS t,
         CASE WHEN l.signed_at IS NOT NULL AND l.plan_saved_at IS NOT NULL
-                  AND l.service_id IS NOT NULL AND COALESCE(m.clients, 0) > 0
-                  AND CASE WHEN l.direct THEN COALESCE(m.unmarked, 1) = 0
+                  AND l.service_id IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM event_clients ec WHERE ec.event_id = l.id)
+                  AND CASE WHEN l.direct THEN l.id NOT IN (SELECT event_id FROM unmarked)
                            ELSE l.status = 'completed' END
              THEN EXTRACT(EPOCH FROM GREATEST(l.signed_at, l.plan_saved_at)) END AS c
     FROM live l
-    LEFT JOIN marks m ON m.event_id = l.id
+),
+numbered AS (
+    SELECT week_start, p, ROW_NUMBER() OVER (ORDER BY p) AS idx FROM points
+),
+pending_later AS (
+    -- events completed after they ended, numbered for the rank counts below
+    SELECT ROW_NUMBER() OVER (ORDER BY t, c) AS n, t, c
+    FROM s
+    WHERE c IS NOT NULL AND c > t AND c > (SELECT MIN(p) FROM points)
+),
+weeks_before_end AS (
+    -- how many week points are at or before each event's end (a point sorts first on a tie)
+    SELECT u.n, SUM(u.is_point) OVER (ORDER BY u.x, u.tie ROWS BETWEEN UNBOUNDED PRECEDING
+                                      AND CURRENT ROW) AS points
+    FROM (SELECT NULL AS n, p AS x, 0 AS tie, 1 AS is_point FROM numbered
+          UNION ALL
+          SELECT n, t, 1, 0 FROM pending_later) AS u
+),
+weeks_before_completion AS (
+    -- how many week points are strictly before each event's completion
+    SELECT u.n, SUM(u.is_point) OVER (ORDER BY u.x, u.tie ROWS BETWEEN UNBOUNDED PRECEDING
+                                      AND CURRENT ROW) AS points
+    FROM (SELECT NULL AS n, p AS x, 1 AS tie, 1 AS is_point FROM numbered
+          UNION ALL
+          SELECT n, c, 0, 0 FROM pending_later) AS u
+),
+spans AS (
+    -- the event is pending at the week points numbered first .. first + span - 1
+    SELECT l.t, e.points + 1 AS first, c.points - e.points AS span
+    FROM pending_later l
+    JOIN weeks_before_end e ON e.n = l.n
+    JOIN weeks_before_completion c ON c.n = l.n
+    WHERE c.points > e.points
+),
+steps AS (
+    -- (span, k) for every k < span: lets an equality join list each pending week
+    SELECT a.idx AS span, b.idx - 1 AS k FROM numbered a JOIN numbered b ON b.idx <= a.idx
 ),
 later_pairs AS (
-    SELECT pt.week_start, (pt.p - s.t) / 3600.0 AS age_hours
-    FROM s
-    JOIN points pt ON pt.p > s.t AND pt.p < s.c
-    WHERE s.c IS NOT NULL
+    SELECT nb.week_start, (nb.p - sp.t) / 3600.0 AS age_hours
+    FROM spans sp
+    JOIN steps st ON st.span = sp.span
+    JOIN numbered nb ON nb.idx = sp.first + st.k
 ),
 later AS (
     SELECT lp.week_start, b.bucket, COUNT(*) AS notes
