@@ -1,0 +1,1 @@
+"""Speed and memory of the toolkit at practice scale, against pandas, SQLite and a floor."""
