@@ -1,0 +1,83 @@
+"""The benchmark command works end to end at the quick size (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return (json.loads((out / "quick.json").read_text()), (out / "quick.md").read_text())
+
+
+def expected_keys() -> list[str]:
+    keys = [f"{report}.{scope}.{impl}" for report in run.REPORTS for scope in run.SCOPES
+            for impl in run.IMPLEMENTATIONS]
+    keys += ["pandas.load", "sqlite.copy", "sqlite.index", "floor.build",
+             "calendar.clinician_week", "save.plan", "save.outcome"]
+    keys += [f"practice_week.{part}" for part in run.PRACTICE_WEEK_PARTS]
+    return keys
+
+
+def test_every_measurement_is_in_the_json(quick_run: tuple[dict, str]) -> None:
+    doc, _ = quick_run
+    measurements = doc["measurements"]
+    missing = [k for k in expected_keys() if k not in measurements]
+    assert not missing
+    for key in expected_keys():
+        m = measurements[key]
+        assert m["runs"] >= 1, key
+        assert 0 < m["min_ms"] <= m["median_ms"] <= m["p95_ms"], key
+    assert doc["size"]["events"] > 0 and doc["size"]["client_sessions"] > 0
+    gen = doc["generation"]
+    assert gen["seconds"] > 0 and gen["peak_rss_mb"] >= gen["rss_before_mb"] > 0
+    assert gen["rows"]["events"] == doc["size"]["events"]
+
+
+def test_report_ratios_and_targets_are_worked_out(quick_run: tuple[dict, str]) -> None:
+    doc, _ = quick_run
+    rows = {(r["report"], r["scope"]) for r in doc["reports"]}
+    assert rows == {(rep, scope) for rep in run.REPORTS for scope in run.SCOPES}
+    for r in doc["reports"]:
+        assert r["pandas_over_ours"] == pytest.approx(r["pandas_ms"] / r["ours_ms"], rel=0.01)
+        assert r["ours_over_floor"] == pytest.approx(r["ours_ms"] / r["floor_ms"], rel=0.01)
+    assert len(doc["targets"]) == 3 * len(doc["reports"]) + 4
+    assert all(isinstance(t["met"], bool) for t in doc["targets"])
+
+
+def test_baselines_agree_with_our_reports(quick_run: tuple[dict, str]) -> None:
+    """Same groups and same counts: the benchmark asserts it, and records what matched."""
+    doc, _ = quick_run
+    for r in doc["reports"]:
+        agreement = r["agreement"]
+        assert set(agreement) == {"pandas", "sqlite", "floor"}
+        measure = "client_sessions" if r["report"] == "attendance" else "notes"
+        figures = {(a["groups"], a[measure]) for a in agreement.values()}
+        assert len(figures) == 1, (r["report"], r["scope"], agreement)
+        groups, count = figures.pop()
+        assert groups > 0 and count > 0
+
+
+def test_markdown_shows_every_table(quick_run: tuple[dict, str]) -> None:
+    doc, text = quick_run
+    for heading in ("## Sample generation", "## Reports against baselines",
+                    "## Calendar and saves", "## Not in the ratios", "## Every measurement"):
+        assert heading in text
+    for key in expected_keys():
+        assert f"`{key}`" in text
+    assert doc["machine"]["cpu"] in text
+    assert str(ROOT) not in text and str(ROOT) not in json.dumps(doc)
