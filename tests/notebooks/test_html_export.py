@@ -34,13 +34,13 @@ def open_offline(page: Page, path: Path) -> tuple[list[str], list[str]]:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.Bokeh && document.querySelectorAll('.bk-Figure, "
-                           "[class*=bk-panel-models]').length >= 0", timeout=30_000)
+    page.wait_for_function("() => window.Bokeh !== undefined", timeout=30_000)
     return requests, errors
 
 
 def bokeh_canvases(page: Page, expected: int) -> int:
-    """Bokeh draws each figure on canvases inside shadow roots; count the drawn figures."""
+    """Wait until Bokeh has built ``expected`` figure views; return the canvases on the page
+    (Bokeh draws each figure on canvases inside shadow roots, which locators pierce)."""
     page.wait_for_function(
         """n => {
             const views = Object.values(Bokeh.index);
