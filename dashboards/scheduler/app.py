@@ -7,8 +7,10 @@ from datetime import date
 import panel as pn
 import param
 
+from dashboards.scheduler.blocks import FRAME_WIDTH
 from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
 from dashboards.scheduler.editor import EventEditor
+from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
@@ -16,7 +18,9 @@ from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.store.database import Database
 
-EDITOR_WIDTH = 440
+EDITOR_WIDTH = 420
+EDITOR_MAX_WIDTH = 620
+CALENDAR_WIDTH = FRAME_WIDTH + 90  # the plot's frame, its hour axis and margins
 
 APP_CSS = """
 :host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
@@ -28,6 +32,8 @@ class SchedulerApp(pn.viewable.Viewer):
 
     practice = param.ClassSelector(class_=Practice)
     actor = param.ClassSelector(class_=Actor)
+    batch_layout = param.Boolean(default=True, doc=(
+        "Merge the browser's layout passes per server message (see layout_batching)."))
 
     def __init__(self, *, week: date | None = None, event_id: int | None = None,
                  **params: object) -> None:
@@ -76,12 +82,15 @@ class SchedulerApp(pn.viewable.Viewer):
         self.calendar.refresh()
 
     def __panel__(self) -> pn.viewable.Viewable:
-        editor = pn.Column(self.editor, width=EDITOR_WIDTH, margin=(10, 10),
+        calendar = pn.Column(self.calendar, width=CALENDAR_WIDTH, margin=0)
+        editor = pn.Column(self.editor, sizing_mode="stretch_width", min_width=EDITOR_WIDTH,
+                           max_width=EDITOR_MAX_WIDTH, margin=(10, 10),
                            styles={"border-left": "1px solid #d0d7de", "padding-left": "12px"},
                            css_classes=["thera-editor-panel"])
-        body = pn.Row(self.calendar, editor, sizing_mode="stretch_width", margin=0,
+        body = pn.Row(calendar, editor, sizing_mode="stretch_width", margin=0,
                       stylesheets=[APP_CSS])
-        return AppShell(body, actor=self.actor, title="Scheduler")
+        extras = [LayoutBatching()] if self.batch_layout else []
+        return AppShell(body, *extras, actor=self.actor, title="Scheduler")
 
 
 def _in_session() -> bool:

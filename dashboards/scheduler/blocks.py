@@ -24,6 +24,7 @@ LINE_PX = 14
 CHAR_PX = 6.3
 DOT_GAP_PX = 11
 PAD_PX = 4
+NARROW_PX = 100
 
 DEFAULT_FIRST_HOUR = 8
 DEFAULT_LAST_HOUR = 18
@@ -184,13 +185,16 @@ def week_view(events: pd.DataFrame, monday: date, *, today: date | None = None,
                        palette.EDGE[family],
                        row.kind_label, who, when, att_text, dots_text, is_client))
 
-        # Text, fitted to the block's size in pixels.
+        # Text, fitted to the block's size in pixels. A narrow block (events side by side)
+        # gives its dots a line of their own at the bottom instead of sharing the first line.
         block_w = (x1 - x0) * px_day - 2 * PAD_PX
         block_h = (y1[i] - y0[i]) * px_hour - PAD_PX
-        n_lines = max(int(block_h // LINE_PX), 1)
+        narrow = is_client and block_w < NARROW_PX
+        n_lines = max(int(block_h // LINE_PX) - (1 if narrow else 0), 1)
         chars = int(block_w // CHAR_PX)
-        dot_chars = math.ceil((3 * DOT_GAP_PX + 2) / CHAR_PX) if is_client else 0
-        mark_chars = math.ceil((len(att) or (1 if is_client else 0)) * DOT_GAP_PX / CHAR_PX)
+        dot_chars = math.ceil((3 * DOT_GAP_PX + 2) / CHAR_PX) if is_client and not narrow else 0
+        mark_chars = 0 if narrow else math.ceil(
+            (len(att) or (1 if is_client else 0)) * DOT_GAP_PX / CHAR_PX)
         kind = row.kind_label if len(row.kind_label) <= chars - dot_chars else SHORT_KIND.get(
             row.kind_label, row.kind_label)
         if n_lines >= 3:
@@ -206,8 +210,11 @@ def week_view(events: pd.DataFrame, monday: date, *, today: date | None = None,
 
         if is_client:
             top = y0[i] + (PAD_PX + 4) / px_hour
+            bottom_line = y1[i] - (PAD_PX + 4) / px_hour
             for k, ok in enumerate(dot_flags):
-                dots.append((x1 - (PAD_PX + 4 + (2 - k) * DOT_GAP_PX) / px_day, top,
+                x = (x0 + (PAD_PX + 4 + k * DOT_GAP_PX) / px_day if narrow
+                     else x1 - (PAD_PX + 4 + (2 - k) * DOT_GAP_PX) / px_day)
+                dots.append((x, bottom_line if narrow else top,
                              palette.DOT_GREEN if ok else palette.DOT_GREY, k + 1,
                              int(row.event_id)))
             bottom = y1[i] - (PAD_PX + 4) / px_hour

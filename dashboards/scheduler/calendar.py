@@ -7,13 +7,16 @@ through the DynamicMaps updates the same Bokeh models in place (no flicker, stre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
+from bokeh.models import ColumnDataSource, Plot
 
 from dashboards.scheduler.blocks import FONT_PX, FRAME_HEIGHT, FRAME_WIDTH, WeekView, week_view
 from dashboards.scheduler.legend import legend
@@ -26,6 +29,7 @@ from thera_analytics.service import catalog
 hv.extension("bokeh", logo=False)
 
 PLOT_NAME = "thera-week"
+OUTLINE_NAME = "thera-selected"
 
 TOOLTIPS = [
     ("", "@kind_label"),
@@ -76,7 +80,8 @@ class WeekCalendar(pn.viewable.Viewer):
         self.week = week_start(self.week)
         self._view = self._build_view()
         self._pipe = hv.streams.Pipe(data=self._view)
-        self._highlight = hv.streams.Pipe(data=self._selection_frame())
+        self._outlines: list[ColumnDataSource] = []  # one per figure shown of this calendar
+        self._figures: set[int] = set()
         self._widgets()
         self._plot = self._build_plot()
         self._ready = True
@@ -121,20 +126,39 @@ class WeekCalendar(pn.viewable.Viewer):
             return
         self._view = self._build_view()
         self._pipe.send(self._view)
-        self._highlight.send(self._selection_frame())
+        self._outline()
         self._title.object = self._heading()
         self._date.value = self.week
 
     @param.depends("selected", watch=True)
-    def _on_selected(self) -> None:
-        # Only the outline moves: cheaper than redrawing the week.
-        if self._ready:
-            self._highlight.send(self._selection_frame())
-
-    def _selection_frame(self) -> pd.DataFrame:
+    def _outline(self) -> None:
+        """Outline the selected event. Only this small Bokeh source changes: re-rendering the
+        overlay through HoloViews for one outline would cost far more."""
+        if not self._ready:
+            return
         b = self._view.blocks
-        return b.loc[b["event_id"] == self.selected, ["x0", "y0", "x1", "y1"]] \
-            if self.selected is not None else b.loc[[], ["x0", "y0", "x1", "y1"]]
+        chosen = b[b["event_id"] == self.selected] if self.selected is not None else b.iloc[:0]
+        data = {"left": chosen["x0"].tolist(), "right": chosen["x1"].tolist(),
+                "bottom": chosen["y0"].tolist(), "top": chosen["y1"].tolist()}
+        # A plain Bokeh model changed from a server callback: Panel's ``unlocked`` sends the
+        # change to the browser without holding the document lock.
+        with pn.io.unlocked():
+            for source in self._outlines:
+                source.data = data
+
+    def _on_figure(self, plot: object, element: object) -> None:
+        """HoloViews hook: style the figure and give it the selection outline (once)."""
+        fig = plot.state  # type: ignore[attr-defined]
+        if id(fig) in self._figures:  # HoloViews runs hooks on every update, too
+            return
+        self._figures.add(id(fig))
+        _style_figure(fig)
+        source = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
+        fig.quad(left="left", right="right", bottom="bottom", top="top", source=source,
+                 fill_alpha=0, line_color=palette.TEXT, line_width=3, name=OUTLINE_NAME,
+                 level="overlay")
+        self._outlines.append(source)
+        self._outline()
 
     # -- widgets -------------------------------------------------------------------------------
     def _widgets(self) -> None:
@@ -179,15 +203,15 @@ class WeekCalendar(pn.viewable.Viewer):
 
     # -- plot ----------------------------------------------------------------------------------
     def _build_plot(self) -> pn.pane.HoloViews:
-        background = hv.DynamicMap(_background, streams=[self._pipe])
-        self._blocks = hv.DynamicMap(_blocks, streams=[self._pipe])
-        text = hv.DynamicMap(_labels, streams=[self._pipe])
-        dots = hv.DynamicMap(_dots, streams=[self._pipe])
-        marks = hv.DynamicMap(_marks, streams=[self._pipe])
-        outline = hv.DynamicMap(_outline, streams=[self._highlight])
+        hooks = [self._on_figure]
+        background = hv.DynamicMap(partial(_background, hooks=hooks), streams=[self._pipe])
+        self._blocks = hv.DynamicMap(partial(_blocks, hooks=hooks), streams=[self._pipe])
+        text = hv.DynamicMap(partial(_labels, hooks=hooks), streams=[self._pipe])
+        dots = hv.DynamicMap(partial(_dots, hooks=hooks), streams=[self._pipe])
+        marks = hv.DynamicMap(partial(_marks, hooks=hooks), streams=[self._pipe])
         self._tap = hv.streams.Tap(source=self._blocks, x=None, y=None)
         self._tap.add_subscriber(self._on_tap)
-        overlay = (background * self._blocks * outline * text * dots * marks).opts(
+        overlay = (background * self._blocks * text * dots * marks).opts(
             hv.opts.Overlay(framewise=True))
         return pn.pane.HoloViews(overlay, margin=(0, 10), linked_axes=False)
 
@@ -230,7 +254,7 @@ def _empty_week() -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in cols})
 
 
-def _axes(view: WeekView) -> dict[str, object]:
+def _axes(view: WeekView, hooks: list[Callable[..., None]]) -> dict[str, object]:
     return {
         "xlim": (0, view.days),
         "ylim": (view.first_hour, view.last_hour),
@@ -245,12 +269,11 @@ def _axes(view: WeekView) -> dict[str, object]:
         "default_tools": [],
         "xaxis": "top",
         "show_grid": False,
-        "hooks": [_style_figure],
+        "hooks": hooks,
     }
 
 
-def _style_figure(plot: object, element: object) -> None:
-    fig = plot.state  # type: ignore[attr-defined]
+def _style_figure(fig: Plot) -> None:
     fig.name = PLOT_NAME
     # A few dozen glyphs draw faster on a 2D canvas than through WebGL, whose blit on every
     # layout pass dominates when the browser has no GPU.
@@ -272,44 +295,39 @@ def _style_figure(plot: object, element: object) -> None:
     fig.xgrid.grid_line_color = None
 
 
-def _background(data: WeekView) -> hv.Rectangles:
+def _background(data: WeekView, hooks: list[Callable[..., None]]) -> hv.Rectangles:
     rows = [(i, data.first_hour, i + 1, data.last_hour,
              palette.TODAY if i == data.today_index else "#ffffff",
              0.9 if i == data.today_index else 0.0) for i in range(data.days)]
     frame = pd.DataFrame(rows, columns=["x0", "y0", "x1", "y1", "fill", "alpha"])
     return hv.Rectangles(frame, vdims=["fill", "alpha"]).opts(
         color="fill", fill_alpha="alpha", line_color=palette.GRID, line_width=1,
-        **_axes(data))
+        **_axes(data, hooks))
 
 
-def _blocks(data: WeekView) -> hv.Rectangles:
+def _blocks(data: WeekView, hooks: list[Callable[..., None]]) -> hv.Rectangles:
     frame = data.blocks
     return hv.Rectangles(
         frame, kdims=["x0", "y0", "x1", "y1"],
         vdims=["fill", "edge", "kind_label", "who", "when", "attendance_text",
                "dots_text", "event_id"],
     ).opts(color="fill", line_color="edge", line_width=1, tools=["hover"],
-           hover_tooltips=TOOLTIPS, nonselection_alpha=1.0, **_axes(data))
+           hover_tooltips=TOOLTIPS, nonselection_alpha=1.0, **_axes(data, hooks))
 
 
-def _outline(data: pd.DataFrame) -> hv.Rectangles:
-    return hv.Rectangles(data, kdims=["x0", "y0", "x1", "y1"]).opts(
-        fill_alpha=0, line_color=palette.TEXT, line_width=3)
-
-
-def _labels(data: WeekView) -> hv.Labels:
+def _labels(data: WeekView, hooks: list[Callable[..., None]]) -> hv.Labels:
     return hv.Labels(data.labels, kdims=["x", "y"], vdims=["text"]).opts(
         text_align="left", text_baseline="top", text_font_size=f"{FONT_PX}px",
-        text_color=palette.TEXT, **_axes(data))
+        text_color=palette.TEXT, **_axes(data, hooks))
 
 
-def _dots(data: WeekView) -> hv.Points:
+def _dots(data: WeekView, hooks: list[Callable[..., None]]) -> hv.Points:
     return hv.Points(data.dots, kdims=["x", "y"], vdims=["colour", "dot", "event_id"]).opts(
         color="colour", size=8, line_color="#ffffff", line_width=1, marker="circle",
-        **_axes(data))
+        **_axes(data, hooks))
 
 
-def _marks(data: WeekView) -> hv.Points:
+def _marks(data: WeekView, hooks: list[Callable[..., None]]) -> hv.Points:
     return hv.Points(data.marks, kdims=["x", "y"], vdims=["colour", "value", "event_id"]).opts(
         color="colour", size=9, line_color="#ffffff", line_width=1, marker="square",
-        **_axes(data))
+        **_axes(data, hooks))

@@ -135,6 +135,7 @@ class DetailsForm(pn.viewable.Viewer):
             stylesheets=[FORM_CSS], margin=(0, 10))
         self._third_party_names: dict[int, str] = {}
         self._client_names: dict[int, str] = {}
+        self._options_for: int | None = -1
 
         self.kind.param.watch(self._on_kind, "value")
         self.clients.param.watch(self._on_people, "value")
@@ -146,7 +147,7 @@ class DetailsForm(pn.viewable.Viewer):
         self.tp_toggle.param.watch(self._on_tp_toggle, "value")
         self.tp_add.on_click(self._add_third_party)
         self._layout = self._build_layout()
-        self._load_options()
+        self._load_options(force=True)
         self._on_kind()
         self._on_repeat()
         self._on_tp_toggle()
@@ -186,7 +187,12 @@ class DetailsForm(pn.viewable.Viewer):
         return self._layout
 
     # -- options -------------------------------------------------------------------------------
-    def _load_options(self) -> None:
+    def _load_options(self, *, force: bool = True) -> None:
+        """Read services, clients and colleagues; opening an event reuses the lists unless
+        they belong to another clinician (a new booking always reads them afresh)."""
+        if not force and self._options_for == self.clinician_id:
+            return
+        self._options_for = self.clinician_id
         db = self.practice.db
         services = catalog.services(db)
         self._service_minutes = {int(i): int(m) for i, m in
@@ -378,11 +384,14 @@ class DetailsForm(pn.viewable.Viewer):
         self.clinician_id = rec.clinician_id
         self.is_new = False
         self.in_series = rec.series_id is not None
-        self._load_options()
+        self._load_options(force=False)
         zone = self.practice.db.zone
         start, end = to_local(rec.start, zone), to_local(rec.end, zone)
         self.kind.value = rec.kind.value
         self.title.value = rec.title or ""
+        if rec.service_id is not None and rec.service_id not in self.service.options.values():
+            self.service.options = {**self.service.options,
+                                    f"{rec.service_name} (no longer offered)": rec.service_id}
         self.service.value = rec.service_id
         missing = {c.client_id: c.name for c in rec.clients
                    if c.client_id not in self.clients.options.values()}

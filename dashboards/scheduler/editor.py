@@ -86,7 +86,9 @@ class EventEditor(pn.viewable.Viewer):
         self._reload.on_click(lambda _: self.reload())
         self._save_anyway.on_click(self._on_save_anyway)
         self.banner = Banner(self._reload, self._save_anyway)
-        self.details = DetailsForm(practice=self.practice, actor=self.actor)
+        # The lists of a clinician's clients and colleagues load once, up front.
+        self.details = DetailsForm(practice=self.practice, actor=self.actor,
+                                   clinician_id=self.actor.clinician_id)
         self.plan = PlanForm(practice=self.practice)
         self.outcome = OutcomeForm(practice=self.practice)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,12 @@ from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.practice import Practice
+from thera_analytics.sample.generator import generate_practice
 from thera_analytics.service import accounts, catalog
+from thera_analytics.service.scheduling import OverlapError
 from thera_analytics.store.database import Database
 
+from ..conftest import _demo_hash as demo_hash
 from .conftest import login, wait_for_panel
 
 pytestmark = pytest.mark.ui
@@ -365,3 +370,78 @@ def test_markup_in_names_and_notes_is_shown_as_text_never_run(
     assert page.evaluate("() => window.__pwned") is None
     expect(page.locator("img")).to_have_count(0)
     expect(page.locator("b").filter(has_text="not bold")).to_have_count(0)
+
+
+# -- a realistic practice: screenshots and speed --------------------------------------------------
+
+SAMPLE_NOW = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)  # Thursday 26 Nov, 14:30 in Sydney
+BUSY_WEEK = 40
+
+
+def _busy_sample_practice(path: Path) -> int:
+    """A generated practice whose first clinician has 40 events this week; returns that count."""
+    with Database(path) as db:
+        generate_practice(db, clinicians=3, weeks=6, seed=11, now=SAMPLE_NOW,
+                          password_hash=demo_hash())
+        actor = accounts.actor_for(db, "clinician1")
+        practice = Practice(db, FixedClock(SAMPLE_NOW))
+        week = practice.week(actor, date(2026, 11, 23))
+        service = int(catalog.services(db)["id"].iloc[0])
+        client = int(catalog.clients(db, actor.clinician_id)["id"].iloc[0])
+        count = len(week)
+        for day, hour in itertools.product(range(5), range(8, 18)):
+            if count >= BUSY_WEEK:
+                break
+            start = datetime(2026, 11, 23 + day, hour, 0)
+            try:
+                practice.create_event(actor, EventDetails(
+                    kind=EventKind.PHONE_SESSION, clinician_id=actor.clinician_id or 0,
+                    start=start, end=start + timedelta(minutes=30), service_id=service,
+                    client_ids=(client,), direct=True))
+            except OverlapError:
+                continue
+            count += 1
+        return len(practice.week(actor, date(2026, 11, 23)))
+
+
+def test_a_busy_week_of_a_sample_practice_draws_and_opens_quickly(
+        page: Page, tmp_path: Path, serve_practice: Callable[..., str]) -> None:
+    path = tmp_path / "sample.duckdb"
+    assert _busy_sample_practice(path) == BUSY_WEEK
+    base = serve_practice(path, clock=FixedClock(SAMPLE_NOW))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    ready = open_scheduler(page, base, user="clinician1")
+    page.wait_for_timeout(300)
+    page.screenshot(path=SHOTS / "scheduler_busy_week.png")
+    blocks = page.evaluate(f"""() => {{
+      const plot = {PLOT};
+      for (const r of plot.renderers) {{
+        const d = r.data_source.data;
+        if (d.event_id) return Array.from(d.event_id).map((id, i) =>
+          [id, d.left[i], d.right[i], d.bottom[i], d.top[i], d.kind_label[i]]);
+      }}
+    }}""")
+    assert len(blocks) == BUSY_WEEK
+
+    # Open client events one after another, timing click -> editor showing that event.
+    header = page.locator(".thera-editor-header")
+    opened = []
+    client_blocks = [b for b in blocks if b[5] in ("Client session", "Video session")]
+    for event_id, left, right, bottom, top, _ in client_blocks[:6]:
+        started = time.perf_counter()
+        click_calendar(page, (left + right) / 2, (bottom + top) / 2)
+        expect(page).to_have_url(re.compile(rf"event={event_id}\b"))
+        expect(header).to_be_visible()
+        opened.append(time.perf_counter() - started)
+    for step in ("1 · Details", "2 · Plan", "3 · Outcome"):
+        editor(page).get_by_role("button", name=re.compile(re.escape(step))).click()
+        page.wait_for_timeout(300)
+        name = step.split()[-1].lower()
+        page.screenshot(path=SHOTS / f"scheduler_busy_{name}.png", full_page=True)
+    timings = {"events": len(blocks), "page_ready_s": round(ready, 3),
+               "click_to_editor_s": [round(t, 3) for t in opened]}
+    (SHOTS / "scheduler_timings.json").write_text(json.dumps(timings, indent=2))
+    print(timings)
+    # Generous bounds for a shared CI machine; typical figures are reported, not asserted.
+    assert ready < 10
+    assert sorted(opened)[len(opened) // 2] < 1.5
