@@ -1,7 +1,7 @@
 """HoloViews charts of the report tables, coloured from ``domain.palette`` only.
 
-This is the one reports module that imports HoloViews: import it explicitly
-(``from thera_analytics.reports import charts``) so the core stays free of plotting libraries.
+It lives beside the apps, not in the core, so importing ``thera_analytics`` never loads a
+plotting library; the notebooks, the HTML export and the dashboards import it from here.
 Each function takes a table from the report functions and returns a HoloViews object.
 """
 

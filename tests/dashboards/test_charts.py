@@ -10,10 +10,10 @@ from pathlib import Path
 import holoviews as hv
 import pytest
 
+from dashboards import charts
 from tests.notebooks.sample_practice import AS_OF, build_sample
 from thera_analytics import reports
 from thera_analytics.domain import palette
-from thera_analytics.reports import charts
 from thera_analytics.store.database import Database
 
 WEEKS = ("2026-10-26", "2026-11-22")

@@ -175,7 +175,7 @@ def test_notebooks_only_call_the_package(name: str) -> None:
         for node in ast.walk(ast.parse(cell.source)):
             assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.For)
             if isinstance(node, ast.ImportFrom):
-                assert (node.module or "").split(".")[0] in {"thera_analytics", "IPython"}
+                assert (node.module or "").split(".")[0] in {"thera_analytics", "dashboards", "IPython"}
             if isinstance(node, ast.Import):
                 assert all(a.name in {"os"} for a in node.names)
 

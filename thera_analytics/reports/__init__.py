@@ -2,8 +2,8 @@
 
 The same functions feed the notebooks, ``thera report`` and the dashboard panels. Each takes a
 ``Database`` (or anything with ``.df(sql, params)``) and plain values; periods are local days
-(the stored ``local_date``), ``as_of`` an instant. Charts live in ``reports.charts``, imported
-on its own so that importing this package never loads HoloViews.
+(the stored ``local_date``), ``as_of`` an instant. Charts of these tables live in
+``dashboards.charts``: the core never imports a plotting library.
 """
 
 from thera_analytics.reports.attendance import (
