@@ -1,0 +1,1 @@
+"""The clinician scheduler app: week calendar and three-step event editor (/scheduler)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import panel as pn
 import param
@@ -18,6 +18,7 @@ from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.store.database import Database
 
+DAY_STARTS, DAY_ENDS = 9, 18  # hours for a booking made without picking a slot
 EDITOR_WIDTH = 420
 EDITOR_MAX_WIDTH = 620
 CALENDAR_WIDTH = FRAME_WIDTH + 90  # the plot's frame, its hour axis and margins
@@ -43,7 +44,9 @@ class SchedulerApp(pn.viewable.Viewer):
         self.calendar.param.watch(self._on_request, "request")
         self.editor.param.watch(self._on_saved, "saved")
         self.editor.param.watch(self._on_record, "record")
-        self.editor.param.watch(lambda _: setattr(self.calendar, "selected", None), "closed")
+        self.editor.param.watch(
+            lambda _: self.calendar.param.update(selected=None, draft=None), "closed")
+        self.editor.param.watch(lambda _: self._book(self.suggested_start()), "book_requested")
         if event_id is not None:
             self.open_event(event_id)
 
@@ -57,17 +60,36 @@ class SchedulerApp(pn.viewable.Viewer):
                 self.calendar.clinician_id = rec.clinician_id
             self.calendar.week = week_start(local.date())
 
+    def suggested_start(self) -> datetime:
+        """Where "Book an event" starts: the next quarter hour today if this week is shown
+        (within working hours), else Monday 09:00 of the week shown."""
+        now = to_local(self.practice.now(), self.practice.db.zone)
+        monday = self.calendar.week
+        if week_start(now.date()) == monday:
+            start = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
+            if DAY_STARTS <= start.hour < DAY_ENDS:
+                return start
+            day = now.date() + timedelta(days=1 if start.hour >= DAY_ENDS else 0)
+            return datetime.combine(day, time(DAY_STARTS))
+        return datetime.combine(monday, time(DAY_STARTS))
+
     def _on_request(self, event: param.parameterized.Event) -> None:
         request = event.new
         if isinstance(request, OpenEvent):
             self.editor.open(request.event_id)
         elif isinstance(request, NewEvent):
-            self.calendar.selected = None
-            self.editor.new(request.start)
+            self._book(request.start)
+
+    def _book(self, start: datetime) -> None:
+        """A new event form at ``start``, its slot outlined on the calendar."""
+        self.calendar.selected = None
+        self.editor.new(start)
+        if self.editor.is_open and self.editor.record is None:
+            self.calendar.draft = self.editor.details.times()
 
     def _on_record(self, event: param.parameterized.Event) -> None:
         rec = event.new
-        self.calendar.selected = None if rec is None else rec.id
+        self.calendar.param.update(selected=None if rec is None else rec.id, draft=None)
         if _in_session() and pn.state.location is not None:
             # The address names the open event, so it can be bookmarked or shared.
             pn.state.location.update_query(event=rec.id if rec is not None else "")

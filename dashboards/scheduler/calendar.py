@@ -64,6 +64,8 @@ class WeekCalendar(pn.viewable.Viewer):
                                  doc="Whose week; a clinician always sees their own.")
     show_weekend = param.Boolean(default=False, doc="Show Saturday and Sunday.")
     selected = param.Integer(default=None, allow_None=True, doc="The event open in the editor.")
+    draft = param.Tuple(default=None, allow_None=True, length=2,
+                        doc="Start and end (wall-clock) of a new event being booked.")
     events = param.DataFrame(doc="The week's events as Practice.week returns them.")
     request = param.Parameter(default=None, doc="The last click: OpenEvent or NewEvent.")
 
@@ -130,16 +132,24 @@ class WeekCalendar(pn.viewable.Viewer):
         self._title.object = self._heading()
         self._date.value = self.week
 
-    @param.depends("selected", watch=True)
+    @param.depends("selected", "draft", watch=True)
     def _outline(self) -> None:
-        """Outline the selected event. Only this small Bokeh source changes: re-rendering the
-        overlay through HoloViews for one outline would cost far more."""
+        """Outline the selected event, or the slot of a new one. Only this small Bokeh source
+        changes: re-rendering the overlay through HoloViews for one outline costs far more."""
         if not self._ready:
             return
         b = self._view.blocks
         chosen = b[b["event_id"] == self.selected] if self.selected is not None else b.iloc[:0]
         data = {"left": chosen["x0"].tolist(), "right": chosen["x1"].tolist(),
                 "bottom": chosen["y0"].tolist(), "top": chosen["y1"].tolist()}
+        if self.selected is None and self.draft is not None:
+            start, end = self.draft
+            day = (start.date() - self.week).days
+            if 0 <= day < self._view.days:
+                hours = start.hour + start.minute / 60
+                length = (end - start).total_seconds() / 3600
+                data = {"left": [day + 0.03], "right": [day + 0.97], "bottom": [hours],
+                        "top": [hours + length]}
         # A plain Bokeh model changed from a server callback: Panel's ``unlocked`` sends the
         # change to the browser without holding the document lock.
         with pn.io.unlocked():

@@ -15,7 +15,13 @@ import panel as pn
 import param
 
 from dashboards.scheduler.details_form import DetailsForm
-from dashboards.scheduler.feedback import FEEDBACK_CSS, Banner, FieldErrors, split_refusal
+from dashboards.scheduler.feedback import (
+    FEEDBACK_CSS,
+    Banner,
+    FieldErrors,
+    notice_html,
+    split_refusal,
+)
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
 from thera_analytics.domain import palette
@@ -76,6 +82,7 @@ class EventEditor(pn.viewable.Viewer):
     is_open = param.Boolean(default=False, doc="An event (new or saved) is in the editor.")
     saved = param.Event(doc="Something was written: the calendar should refresh.")
     closed = param.Event(doc="The user closed the editor.")
+    book_requested = param.Event(doc="The user asked for a new event without picking a slot.")
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
@@ -153,13 +160,21 @@ class EventEditor(pn.viewable.Viewer):
                                         variant="outline", sizing_mode="stretch_width",
                                         css_classes=["thera-steps"])
         self.steps.param.watch(self._on_step, "value")
-        self._empty = pn.pane.HTML(
+        self.book = w.Button(label="Book an event…", color="primary", width=160,
+                             visible=self.actor.is_clinician,
+                             description="Open a new event form (or click an empty slot)")
+        self.book.on_click(lambda _: self.param.trigger("book_requested"))
+        self._empty = pn.Column(pn.pane.HTML(
             '<div class="thera-empty">Click an event to open it,<br>or an empty slot on the '
             "calendar to book a session at that time.</div>",
-            stylesheets=[EDITOR_CSS], sizing_mode="stretch_width")
+            stylesheets=[EDITOR_CSS], sizing_mode="stretch_width"), self.book,
+            sizing_mode="stretch_width", margin=0)
+        self._step_note = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS], visible=False,
+                                       sizing_mode="stretch_width", margin=(5, 10),
+                                       css_classes=["thera-step-note"])
         self._body = pn.Column(
             pn.Row(self._head, self.close_button, sizing_mode="stretch_width", margin=0),
-            self.steps, self._tab_details, self._tab_plan, self._tab_outcome,
+            self.steps, self._step_note, self._tab_details, self._tab_plan, self._tab_outcome,
             sizing_mode="stretch_width", margin=0, visible=False)
         self._layout = pn.Column(self.banner, self._empty, self._body,
                                  sizing_mode="stretch_width", margin=0,
@@ -285,6 +300,23 @@ class EventEditor(pn.viewable.Viewer):
         current = Step(self.steps.value)
         for step, panel in self._panels.items():
             panel.visible = step is current
+        note = self._step_note_text(current)
+        self._step_note.object = notice_html("info", note) if note else ""
+        self._step_note.visible = bool(note)
+
+    def _step_note_text(self, step: Step) -> str:
+        """Why a step of the owner's own event cannot be edited, if it cannot."""
+        rec = self.record
+        if rec is None or not self._owner(rec) or rec.signed_at is None:
+            return ""
+        if step is Step.DETAILS:
+            return ("This session is signed, so its details and time stay as they are; "
+                    "add a comment on the Outcome step instead.")
+        if step is Step.PLAN and rec.locked(self.practice.now()):
+            return "The note was signed more than 24 hours ago: the plan is read-only."
+        if step is Step.PLAN:
+            return "Changes to the plan are kept as amendments while the 24-hour window is open."
+        return ""
 
     def _head_html(self, rec: EventRecord | None, start: datetime | None = None) -> str:
         zone = self.practice.db.zone

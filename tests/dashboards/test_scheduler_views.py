@@ -519,3 +519,35 @@ def test_series_helpers_match_the_core(tp: Sample) -> None:
     ed.details.until.value = date(2026, 7, 1)
     assert ed.details.recurrence() == Recurrence(2, until=date(2026, 7, 1))
     assert ed.details.count.visible is False and ed.details.until.visible
+
+
+def test_book_an_event_opens_a_form_at_the_next_quarter_hour(tp: Sample) -> None:
+    app = create_app(tp.db, tp.ann, tp.clock)  # Monday 1 June, 08:00 in London
+    click(app.editor.book)
+    assert app.editor.is_open and app.editor.record is None
+    assert app.editor.details.day.value == MONDAY
+    assert app.editor.details.start.value == "09:00"  # before the working day: its start
+    click(app.calendar._next)
+    click(app.editor.close_button)
+    click(app.editor.book)
+    assert app.editor.details.day.value == date(2026, 6, 8)
+
+
+def test_a_signed_sessions_steps_say_why_they_are_read_only(tp: Sample) -> None:
+    event_id = _signed(tp)
+    ed = editor_for(tp)
+    ed.open(event_id, Step.DETAILS)
+    assert "details and time stay as they are" in ed._step_note.object
+    ed.steps.value = Step.PLAN.value
+    assert "kept as amendments" in ed._step_note.object
+    ed.steps.value = Step.OUTCOME.value
+    assert not ed._step_note.visible
+
+
+def test_the_slot_being_booked_is_outlined_until_the_event_is_saved(tp: Sample) -> None:
+    app = create_app(tp.db, tp.ann, tp.clock)
+    app.calendar.request = NewEvent(datetime(2026, 6, 2, 14, 0))
+    assert app.calendar.draft == (datetime(2026, 6, 2, 14, 0), datetime(2026, 6, 2, 14, 50))
+    fill_session(app.editor, tp)
+    click(app.editor.save_details)
+    assert app.calendar.draft is None and app.calendar.selected == app.editor.record.id
