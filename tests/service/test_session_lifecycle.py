@@ -170,3 +170,20 @@ def test_details_can_change_service_clients_and_time_before_signing(tp):
     rec = tp.practice.event(tp.ann, event_id)
     assert (rec.service_name, rec.client_ids, rec.local_start.hour, rec.version) == (
         "Assessment", (tp.clients[1],), 14, 2)
+
+
+def test_saving_an_unchanged_outcome_writes_nothing(tp):
+    from tests.factories import table_contents
+
+    event_id = tp.create()
+    v = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), note="same")
+    before = table_contents(tp.db)
+    assert tp.practice.save_outcome(tp.ann, event_id, v, note="same") == v
+    assert table_contents(tp.db) == before
+
+
+def test_refusals_name_their_field_for_the_form(tp):
+    from thera_analytics.domain.errors import ConflictError, LockedError
+
+    assert LockedError("note: locked").field == "note"
+    assert ConflictError(1, 1, 2).field == "version"

@@ -18,7 +18,8 @@ class Attendance(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return "Non-billable" if self is Attendance.NON_BILLABLE else (
+            self.value.replace("_", " ").capitalize())
 
     @property
     def billable(self) -> bool:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 
 class PracticeError(Exception):
-    """Base of every refusal raised by the rules, the store and the use cases."""
+    """Base of every refusal raised by the rules, the store and the use cases.
+
+    Messages start with the field they concern (``"note: ..."``); ``field`` gives it, so a form
+    can show the message next to that field.
+    """
+
+    @property
+    def field(self) -> str | None:
+        head, sep, _ = str(self).partition(":")
+        return head if sep and head.replace("_", "").isalnum() else None
 
 
 class ValidationError(PracticeError, ValueError):
@@ -12,7 +21,6 @@ class ValidationError(PracticeError, ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
-        self.field = field
         self.message = message
 
 
@@ -21,7 +29,6 @@ class NotFoundError(PracticeError, LookupError):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
-        self.field = field
         self.message = message
 
 
@@ -30,7 +37,7 @@ class ConflictError(PracticeError):
 
     def __init__(self, event_id: int, expected: int, actual: int) -> None:
         super().__init__(
-            f"event {event_id} was changed by someone else (you had version {expected}, "
+            f"version: event {event_id} was changed by someone else (you had version {expected}, "
             f"it is now {actual}); reload it and apply your change again"
         )
         self.event_id = event_id

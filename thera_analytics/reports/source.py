@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -30,8 +33,142 @@ class DatabaseLocked(PracticeError):
     """The database file is held read-write by another process (usually ``thera serve``)."""
 
 
-def open_for_reading(path: str | Path) -> Database:
-    """Open a practice database read-only, refusing clearly when it is missing or locked."""
+# -- the analyst snapshot ----------------------------------------------------------------------
+# DuckDB lets one process hold a file read-write and no other process open it, even read-only.
+# So the server writes a consistent copy beside the live file (at start, every few minutes and on
+# demand) and readers fall back to it, stamped with the moment it was taken.
+
+SNAPSHOT_INFO = "thera_snapshot_info"
+"""The one-row table inside a snapshot saying when it was taken and of which file."""
+
+_snapshot_lock = threading.Lock()
+
+
+def snapshot_path(live: str | Path) -> Path:
+    """Where the analyst snapshot of a practice file lives: ``x.snapshot.duckdb`` beside
+    ``x.duckdb``."""
+    live = Path(live)
+    return live.with_name(f"{live.stem}.snapshot{live.suffix or '.duckdb'}")
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One snapshot written: where, when (the copy's consistent instant, UTC), how long it took."""
+
+    path: Path
+    taken_at: datetime
+    seconds: float
+    source: str
+    refresh_seconds: float | None = None
+
+
+def take_snapshot(db: Database, target: str | Path | None = None, *,
+                  refresh_seconds: float | None = None) -> SnapshotInfo:
+    """Write a consistent, stamped copy of ``db`` for analysts (default: beside its file).
+
+    The copy is made by ``Database.snapshot`` (one read transaction, so writes go on meanwhile),
+    stamped with ``SNAPSHOT_INFO`` and stripped of password hashes, then renamed over the old
+    one at once: a reader opens either the old snapshot or the new one, never half of one.
+    """
+    if target is None:
+        if db.path == ":memory:":
+            raise ValidationError("target", "an in-memory database has no file to snapshot beside")
+        target = snapshot_path(db.path)
+    target = Path(target)
+    work = target.with_name(target.name + ".work")
+    with _snapshot_lock:
+        started = time.perf_counter()
+        taken_at = datetime.now(UTC)
+        for stale in (work, Path(f"{work}.wal")):
+            stale.unlink(missing_ok=True)
+        db.snapshot(work)
+        cur = db.cursor()
+        cur.execute(f"ATTACH '{_sql_literal(str(work))}' AS thera_snapshot_stamp")
+        try:
+            # Analysts need the practice, not the staff's password hashes.
+            cur.execute("UPDATE thera_snapshot_stamp.users SET password_hash = '!'")
+            cur.execute(
+                f"CREATE TABLE thera_snapshot_stamp.{SNAPSHOT_INFO} (taken_at TIMESTAMPTZ NOT NULL,"
+                " taken_epoch DOUBLE NOT NULL, source VARCHAR NOT NULL, seconds DOUBLE NOT NULL,"
+                " refresh_seconds DOUBLE)")
+            seconds = time.perf_counter() - started
+            cur.execute(
+                f"INSERT INTO thera_snapshot_stamp.{SNAPSHOT_INFO} VALUES (?, ?, ?, ?, ?)",
+                [taken_at, taken_at.timestamp(), Path(db.path).name, seconds, refresh_seconds])
+        finally:
+            cur.execute("DETACH thera_snapshot_stamp")
+        work.replace(target)
+        seconds = time.perf_counter() - started
+    return SnapshotInfo(target, taken_at, seconds, Path(db.path).name, refresh_seconds)
+
+
+class ReadOnlyPractice(Database):
+    """A practice database opened for reading that says how fresh it is.
+
+    ``taken_at`` is None for the live file (as fresh as it gets), else the instant the snapshot
+    read was taken; ``requested`` is the file asked for.
+    """
+
+    requested: Path
+    taken_at: datetime | None
+    source_name: str | None
+    refresh_seconds: float | None
+
+    def __init__(self, path: str | Path, *, requested: str | Path | None = None) -> None:
+        super().__init__(path, read_only=True)
+        self.requested = Path(requested if requested is not None else path)
+        self.taken_at = None
+        self.source_name = None
+        self.refresh_seconds = None
+        stamp = self._stamp()
+        if stamp is not None:
+            epoch, self.source_name, refresh = stamp
+            self.taken_at = datetime.fromtimestamp(float(epoch), UTC)
+            self.refresh_seconds = None if refresh is None else float(refresh)
+
+    def _stamp(self) -> tuple[Any, ...] | None:
+        cur = self.cursor()
+        found = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [SNAPSHOT_INFO]).fetchone()
+        if not found or not found[0]:
+            return None
+        return cur.execute(
+            f"SELECT taken_epoch, source, refresh_seconds FROM {SNAPSHOT_INFO} LIMIT 1"
+        ).fetchone()
+
+    @property
+    def is_snapshot(self) -> bool:
+        return self.taken_at is not None
+
+    def age(self, now: datetime | None = None) -> timedelta:
+        """How old the data is: zero for the live file, else the time since the snapshot."""
+        if self.taken_at is None:
+            return timedelta(0)
+        return max(instant(now) - self.taken_at, timedelta(0))
+
+    def freshness(self, now: datetime | None = None) -> str:
+        """One sentence for a reader: live file, or snapshot of when (practice time) and age."""
+        if self.taken_at is None:
+            return f"Reading {self.requested.name} itself: the data is current."
+        try:
+            when = local_text(self.taken_at, self.zone)
+        except PracticeError:
+            when = self.taken_at.strftime("%Y-%m-%d %H:%M UTC")
+        every = ""
+        if self.refresh_seconds:
+            every = f"; the server refreshes it every {_duration(self.refresh_seconds)}"
+        return (f"Reading the analyst snapshot of {self.source_name or self.requested.name} "
+                f"taken {when} ({_duration(self.age(now).total_seconds())} ago){every}. "
+                "Changes saved since then are not in it.")
+
+
+def open_for_reading(path: str | Path) -> ReadOnlyPractice:
+    """Open a practice database read-only; while the server holds it, its newest snapshot.
+
+    The returned object says what it read (``taken_at``, ``freshness()``). Refuses clearly when
+    the file is missing, or locked with no snapshot beside it.
+    """
     path = Path(path)
     if not path.exists():
         raise PracticeError(
@@ -39,13 +176,36 @@ def open_for_reading(path: str | Path) -> Database:
             "or point THERA_DB at a practice database"
         )
     try:
-        return Database(path, read_only=True)
+        return ReadOnlyPractice(path)
     except DatabaseBusy:
+        snapshot = snapshot_path(path)
+        if snapshot.exists():
+            try:
+                return ReadOnlyPractice(snapshot, requested=path)
+            except DatabaseBusy:
+                pass  # someone holds the snapshot read-write too: report the live file
         raise DatabaseLocked(
             f"db: {path} is locked by another process (probably the running server, "
-            "`thera serve`): DuckDB lets only one process hold the file. Read a snapshot of it "
-            "instead, or stop the server."
+            "`thera serve`): DuckDB lets only one process hold the file. No analyst snapshot "
+            f"({snapshot.name}) was found beside it: the server writes one when it starts and "
+            "every few minutes (or use \"Refresh analyst snapshot\" on /practice), or stop "
+            "the server."
         ) from None
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(float(seconds), 0.0)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def run(db: Source, name: str, params: Sequence[Any]) -> pd.DataFrame:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.details import MAX_NAME, check_email, clean_text
-from thera_analytics.domain.errors import NotFoundError, ValidationError
+from thera_analytics.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from thera_analytics.service import audit
 from thera_analytics.store.database import Database
 
@@ -62,7 +62,12 @@ def add_service(db: Database, name: str, default_minutes: int, now: datetime, *,
 
 def add_third_party(db: Database, client_id: int, name: str, relationship: str, now: datetime,
                     *, email: str | None = None, actor: Actor | None = None) -> int:
-    """Add a client's third-party contact (a GP, a parent, a teacher); returns the id."""
+    """Add a client's third-party contact (a GP, a parent, a teacher); returns the id.
+
+    Clinicians and managers add contacts; clients cannot (``actor`` None is the CLI or loader).
+    """
+    if actor is not None and actor.role is Role.CLIENT:
+        raise PermissionDenied("third_party: a client cannot add contacts")
     if not db.cursor().execute("SELECT 1 FROM clients WHERE id = ?", [client_id]).fetchone():
         raise NotFoundError("client", f"no client {client_id}")
     return _add(db, actor, now, "third_parties", "third_party_id_seq",

@@ -90,6 +90,8 @@ def save_outcome(
             after[key] = changed
             if signed:
                 record_amendment(cur, actor, now, event_id, key, olds[key], changed)
+        if not before and not fields:
+            return version  # nothing changed: no new version, no audit row
         final_status = fields.get("status", rec.status)
         cur.execute(
             "INSERT INTO outcomes (event_id, status, note, homework, homework_enabled,"
