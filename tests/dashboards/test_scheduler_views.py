@@ -120,7 +120,7 @@ def test_long_names_are_cut_to_fit_the_block() -> None:
 def test_legend_names_every_colour_family_and_attendance_value() -> None:
     html = legend_html()
     for text in ("Client sessions", "Video sessions", "Team meetings", "Non-client", "Attended",
-                 "Late cancellation", "No show", "Non billable", "Completed", "On hold"):
+                 "Late cancellation", "No show", "Non-billable", "Completed", "On hold"):
         assert text in html
     for colour in palette.FILL.values():
         assert colour in html
