@@ -134,7 +134,10 @@ def _generate(db_path: Path, *, clinicians: int, weeks: int, seed: int, end: dat
     with Database(db_path) as db:
         summary = generate_practice(db, clinicians=clinicians, weeks=weeks, seed=seed, end=end,
                                     now=now, time_zone=time_zone, progress=progress)
-    print(f"Sample practice in {db_path}: {summary}")
+    print(f"Sample practice in {db_path}: {summary.clinicians} clinicians, "
+          f"{summary.clients:,} clients, {summary.events:,} events "
+          f"({summary.client_events:,} client events), {summary.users} logins, "
+          f"built in {summary.seconds:.1f} s")
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -149,7 +152,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
                   now=None, time_zone="Australia/Sydney", progress=True)
     if args.no_serve:
         return 0
-    print("Demo logins (password 'demo'): manager, clinician1 .. clinician8, client1 ..")
+    from thera_analytics.store import Database
+
+    with Database(args.db) as db:
+        users = db.df("SELECT role, username FROM users WHERE active ORDER BY id")
+    print("Demo logins (password 'demo'):")
+    for role, where in (("manager", "/practice"), ("clinician", "/scheduler"),
+                        ("client", "/portal")):
+        names = users.loc[users["role"] == role, "username"].tolist()
+        if names:
+            shown = ", ".join(names) if len(names) <= 3 else f"{names[0]} .. {names[-1]}"
+            print(f"  {role + 's':<11} {shown:<28} {where}")
     return _serve(args.db, args.port, args.address)
 
 
