@@ -6,7 +6,8 @@
   text, booleans as 0/1, the indexes a user would add), then the report's SQL as far as SQLite
   allows (no GROUPING SETS: one GROUP BY per breakdown, joined by UNION ALL).
 - **floor**: the cheapest DuckDB aggregate giving the same groups, over a table pre-joined once
-  (timed apart) with integer keys and the first-visit and completeness flags already worked out.
+  (timed apart, stored in the benchmark's database like the practice's tables) with integer keys
+  and the first-visit and completeness flags already worked out.
 
 Each returns the report's grouped figures, long: attendance as one row per (dimension, group,
 attendance value) with ``sessions`` and ``minutes``; the backlog as one row per (clinician, age
@@ -340,7 +341,7 @@ def sqlite_backlog(con: sqlite3.Connection, as_of: datetime, start: date | None 
 
 # -- floor -----------------------------------------------------------------------------------------
 FLOOR_TABLES = """
-CREATE OR REPLACE TEMP TABLE floor_sessions AS
+CREATE OR REPLACE TABLE bench_floor_sessions AS
 WITH live AS (
     SELECT ec.client_id, ec.event_id, ec.attendance, e.clinician_id, e.service_id, e.kind,
            e.month_key, e.week_start, e.weekday, e.local_date, e.direct, e.duration_minutes,
@@ -360,7 +361,7 @@ FROM live l JOIN firsts f ON f.client_id = l.client_id
 WHERE l.direct
 ORDER BY l.local_date;
 
-CREATE OR REPLACE TEMP TABLE floor_backlog AS
+CREATE OR REPLACE TABLE bench_floor_backlog AS
 WITH marks AS (
     SELECT event_id, COUNT(*) AS clients, COUNT(*) FILTER (WHERE attendance IS NULL) AS unmarked
     FROM event_clients GROUP BY event_id
@@ -386,7 +387,7 @@ FLOOR_ATTENDANCE = """
 SELECT clinician_id, service_id, kind, month_key, week_start, weekday, first_visit, attendance,
        GROUPING_ID(clinician_id, service_id, kind, month_key, week_start, weekday, first_visit)
            AS grouping, COUNT(*) AS sessions, SUM(duration_minutes) AS minutes
-FROM floor_sessions
+FROM bench_floor_sessions
 WHERE local_date BETWEEN ? AND ?
 GROUP BY GROUPING SETS ((clinician_id, attendance), (service_id, attendance), (kind, attendance),
     (month_key, attendance), (week_start, attendance), (weekday, attendance),
@@ -400,7 +401,7 @@ SELECT clinician_id,
        COUNT(*) AS notes, MAX(age) AS oldest_hours
 FROM (
     SELECT clinician_id, (CAST(? AS BIGINT) - ends_s) / 3600.0 AS age
-    FROM floor_backlog
+    FROM bench_floor_backlog
     WHERE ends_s < CAST(? AS BIGINT)
       AND local_date BETWEEN ? AND ?
       AND NOT (stored_ok AND COALESCE(plan_s <= CAST(? AS BIGINT), FALSE)
@@ -423,8 +424,15 @@ _FLOOR_GROUPING = {
 
 
 def build_floor(cur: duckdb.DuckDBPyConnection) -> None:
-    """Pre-join the floor's two tables (temporary: nothing is written to the practice file)."""
+    """Pre-join the floor's two tables, stored (and checkpointed) like the practice's own, in
+    the benchmark's database; ``drop_floor`` removes them."""
     cur.execute(FLOOR_TABLES)
+    cur.execute("CHECKPOINT")
+
+
+def drop_floor(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("DROP TABLE IF EXISTS bench_floor_sessions;"
+                " DROP TABLE IF EXISTS bench_floor_backlog")
 
 
 def floor_attendance(cur: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:

@@ -456,7 +456,7 @@ def floor_baseline(s: Session, cur: duckdb.DuckDBPyConnection, periods: list[Sco
         s.agreement[f"backlog.{scope.name}.floor"] = agree(
             "backlog", figures[("backlog", scope.name)], bl.floor_backlog_long(result),
             "floor", scope)
-    cur.execute("DROP TABLE floor_sessions; DROP TABLE floor_backlog")
+    bl.drop_floor(cur)
 
 
 def sqlite_baseline(s: Session, cur: duckdb.DuckDBPyConnection, periods: list[Scope],
@@ -794,7 +794,7 @@ def experiment_attendance_wide(s: Session, db: Database, periods: list[Scope],
 
 
 _FIRST_VISIT_TABLE = """
-CREATE OR REPLACE TEMP TABLE exp_event_clients AS
+CREATE OR REPLACE TABLE bench_exp_event_clients AS
 WITH live AS (
     SELECT ec.client_id, e.id AS event_id, e.starts_at
     FROM event_clients ec
@@ -817,7 +817,7 @@ ORDER BY ec.event_id, ec.client_id
 _FIRST_VISIT_FACTS = """WITH facts AS (
     SELECT ec.client_id, ec.event_id, ec.attendance, e.clinician_id, e.service_id, e.kind,
            e.month_key, e.week_start, e.weekday, e.starts_at, e.duration_minutes, ec.first_visit
-    FROM exp_event_clients ec
+    FROM bench_exp_event_clients ec
     JOIN events e ON e.id = ec.event_id
     JOIN event_kinds k ON k.kind = e.kind
     WHERE k.event_group = 'client'
@@ -835,6 +835,7 @@ def experiment_first_visit_stored(s: Session, db: Database, periods: list[Scope]
     _, grouping = _attendance_parts()
     cur = db.cursor()
     cur.execute(_FIRST_VISIT_TABLE)
+    cur.execute("CHECKPOINT")  # stored and compressed like the practice's own tables
     found = []
     try:
         for scope in periods:
@@ -858,9 +859,9 @@ def experiment_first_visit_stored(s: Session, db: Database, periods: list[Scope]
                 f"attendance, {scope.name}: both changes, whole report function",
                 f"attendance.{scope.name}.ours",
                 lambda p=params, q=stored: _shape_wide(_wide(_run_sql(db, q, p))), same,
-                "the two changes above together"))
+                ""))
     finally:
-        cur.execute("DROP TABLE IF EXISTS exp_event_clients")
+        cur.execute("DROP TABLE IF EXISTS bench_exp_event_clients")
     return found
 
 
@@ -877,7 +878,7 @@ def _grouped_long(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 _COMPLETED_TABLE = """
-CREATE OR REPLACE TEMP TABLE exp_events AS
+CREATE OR REPLACE TABLE bench_exp_events AS
 WITH marks AS (
     SELECT event_id, COUNT(*) AS clients, COUNT(*) FILTER (WHERE attendance IS NULL) AS unmarked
     FROM event_clients GROUP BY event_id
@@ -899,7 +900,7 @@ WITH s AS (
     SELECT e.clinician_id,
            (EXTRACT(EPOCH FROM CAST(? AS TIMESTAMPTZ)) - EXTRACT(EPOCH FROM e.ends_at)) / 3600.0
                AS age_hours
-    FROM exp_events e
+    FROM bench_exp_events e
     JOIN event_kinds k ON k.kind = e.kind
     WHERE k.event_group = 'client'
       AND e.cancelled_at IS NULL
@@ -924,6 +925,7 @@ def experiment_backlog_completed_at(s: Session, db: Database, periods: list[Scop
     """The instant each event became complete, kept on events (schema), read by the backlog."""
     cur = db.cursor()
     cur.execute(_COMPLETED_TABLE)
+    cur.execute("CHECKPOINT")
     found = []
     try:
         for scope in periods:
@@ -942,7 +944,7 @@ def experiment_backlog_completed_at(s: Session, db: Database, periods: list[Scop
                 "details and outcome are complete, else NULL), set by the use cases that bump "
                 "the version; backlog_as_of/backlog_counts: NOT completed_at <= as_of"))
     finally:
-        cur.execute("DROP TABLE IF EXISTS exp_events")
+        cur.execute("DROP TABLE IF EXISTS bench_exp_events")
     return found
 
 
@@ -1148,9 +1150,8 @@ def markdown(doc: dict[str, Any]) -> str:
                 continue
             lines.append(f"| {e['what']} | {_ms(e['current_ms'])} | {_ms(e['changed_ms'])} | "
                          f"{e['gain']:.1f}× | {'yes' if e['same'] else 'NO'} |")
-        lines += ["", "Proposals:", ""]
-        lines += [f"- {e['what']}: {e['proposal']}" for e in doc["experiments"]
-                  if e.get("proposal")]
+        proposals = dict.fromkeys(e["proposal"] for e in doc["experiments"] if e.get("proposal"))
+        lines += ["", "The changes measured:", "", *[f"- {p}" for p in proposals]]
     lines += [
         "",
         "## Every measurement",
