@@ -1,0 +1,86 @@
+"""What every panel of the practice dashboard reads: the database, who looks, the week, and when.
+
+One ``PracticeContext`` is shared by the panels of a page (or a notebook), so choosing a week or
+reloading moves them all together. ``as_of`` is the instant the reports measure (the backlog's
+ages, what has ended); it is set when the page opens and by "Reload", never silently, so the
+figures on screen agree with each other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import param
+
+from thera_analytics.clock import Clock, system_clock
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.local_time import to_local, week_start
+from thera_analytics.reports import Period, open_for_reading
+from thera_analytics.store.database import Database
+
+DEFAULT_TREND_WEEKS = 8
+
+READER = Actor(user_id=None, role=Role.MANAGER, display_name="Analyst (read-only)")
+"""Who reads records in a notebook: every record, and nothing can be written through it."""
+
+
+class PracticeContext(param.Parameterized):
+    """The database, the reader, the week chosen and the instant measured."""
+
+    db = param.ClassSelector(class_=Database, doc="The practice database (or its snapshot).")
+    actor = param.ClassSelector(class_=Actor, doc="Who is looking (a manager).")
+    clock = param.Callable(default=system_clock, doc="Where 'now' comes from.")
+    week = param.CalendarDate(doc="The Monday of the week shown.")
+    as_of = param.Date(doc="The instant the figures are measured at (aware, UTC).")
+    trend_weeks = param.Integer(default=DEFAULT_TREND_WEEKS, bounds=(2, 52),
+                                doc="Weeks of trend, ending with the chosen week.")
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        if self.as_of is None:
+            self.as_of = self.clock()
+        if self.week is None:
+            self.week = week_start(self.today)
+        elif self.week != week_start(self.week):
+            self.week = week_start(self.week)
+
+    @classmethod
+    def open(cls, db_path: str | Path, *, as_of: datetime | None = None,
+             week: date | None = None, clock: Clock = system_clock) -> PracticeContext:
+        """For a notebook: open the file read-only (its snapshot while the server holds it)."""
+        db = open_for_reading(db_path)
+        return cls(db=db, actor=READER, clock=clock, as_of=as_of, week=week)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.db.zone
+
+    @property
+    def today(self) -> date:
+        """The practice's local date at ``as_of``."""
+        return to_local(self.as_of or self.clock(), self.zone).date()
+
+    @property
+    def week_period(self) -> Period:
+        return Period.week(self.week)
+
+    @property
+    def trend_period(self) -> Period:
+        return Period.weeks_ending(self.week, self.trend_weeks)
+
+    def reload(self) -> None:
+        """Measure again, now."""
+        self.as_of = self.clock()
+
+    def go_to(self, day: date) -> None:
+        self.week = week_start(day)
+
+    def shift(self, weeks: int) -> None:
+        self.week = week_start(self.week) + timedelta(weeks=weeks)
+
+    @param.depends("week", watch=True)
+    def _monday(self) -> None:
+        if self.week is not None and self.week != week_start(self.week):
+            self.week = week_start(self.week)
