@@ -81,9 +81,8 @@ def preset_period(name: str, context: PracticeContext) -> Period:
         last = first_of_month - timedelta(days=1)
         return Period.month(last.year, last.month)
     if name == "Last 3 months":
-        end = first_of_month - timedelta(days=1)
-        start = (end.replace(day=1) - timedelta(days=62)).replace(day=1)
-        return Period(start, end)
+        index = first_of_month.year * 12 + first_of_month.month - 1 - 3
+        return Period(date(index // 12, index % 12 + 1, 1), first_of_month - timedelta(days=1))
     if name == "This year":
         return Period(date(today.year, 1, 1), today)
     raise ValueError(f"unknown period {name!r}")

@@ -1,0 +1,338 @@
+"""The practice dashboard's Viewers without a server: lanes, filters, record, panels, downloads."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import panel as pn
+import pytest
+
+from dashboards import snapshots
+from dashboards.practice.app import PracticeApp, create_app
+from dashboards.practice.attendance import AttendancePanel
+from dashboards.practice.backlog import SCOPES, BacklogPanel, clinician_table
+from dashboards.practice.completion import CompletionPanel
+from dashboards.practice.context import READER, PracticeContext
+from dashboards.practice.lanes import KIND_CODE, lane_px_for, lane_view
+from dashboards.practice.period import PeriodPicker, preset_period
+from dashboards.practice.practice_week import PracticeWeek, codes_html
+from dashboards.practice.record import RecordPanel, record_html
+from dashboards.scheduler.calendar import OpenEvent
+from tests.conftest import _demo_hash
+from tests.factories import make_practice
+from thera_analytics import reports
+from thera_analytics.clock import FixedClock
+from thera_analytics.domain import palette
+from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.palette import ColourFamily
+from thera_analytics.reports.source import snapshot_path
+from thera_analytics.sample.generator import generate_practice
+from thera_analytics.service import accounts, catalog
+from thera_analytics.store.database import Database
+
+# Wednesday 25 November 2026, 14:00 in Sydney: the sample's week is half over.
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("practice") / "practice.duckdb"
+    with Database(path) as db:
+        generate_practice(db, clinicians=4, weeks=6, seed=3, now=NOW,
+                          password_hash=_demo_hash())
+    return path
+
+
+@pytest.fixture
+def db(sample_file: Path) -> Iterator[Database]:
+    with Database(sample_file) as database:
+        yield database
+
+
+@pytest.fixture
+def ctx(db: Database) -> PracticeContext:
+    return PracticeContext(db=db, actor=accounts.actor_for(db, "manager"),
+                           clock=FixedClock(NOW))
+
+
+# -- lanes (no plotting) ---------------------------------------------------------------------------
+
+def test_each_clinician_gets_a_lane_and_each_event_a_block_inside_it(ctx: PracticeContext
+                                                                     ) -> None:
+    week = PracticeWeek(context=ctx)
+    events = week.events
+    view = week._view
+    assert len(view.lanes) == 4 and len(view.blocks) == len(events) > 60
+    lanes = dict(zip(view.lanes["clinician_id"], view.lanes["lane"], strict=True))
+    blocks = view.blocks.set_index("event_id")
+    for row in events.itertuples():
+        block = blocks.loc[row.event_id]
+        assert block["lane"] == lanes[row.clinician_id]
+        assert lanes[row.clinician_id] < block["y0"] < block["y1"] < lanes[row.clinician_id] + 1
+        day = (row.local_date.date() - MONDAY).days
+        assert day < block["x0"] < block["x1"] < day + 1
+        assert block["fill"] == palette.FILL[ColourFamily(row.colour_family)]
+        x, y = (block["x0"] + block["x1"]) / 2, (block["y0"] + block["y1"]) / 2
+        assert view.event_at(x, y) == row.event_id
+    assert view.event_at(0.001, 0.01) is None  # Monday before the first hour: empty
+
+
+def test_a_week_shows_kind_codes_and_a_day_shows_words_and_attendance(ctx: PracticeContext
+                                                                     ) -> None:
+    week = PracticeWeek(context=ctx)
+    codes = set(week._view.labels["text"])
+    assert {"S", "V"} <= codes <= set(KIND_CODE.values()) | {"Personal/leave", "Leave"}
+    week.day = "Mon"
+    day = week._view
+    assert day.xlim == (0.0, 1.0)
+    assert any(t.startswith("Session\n") for t in day.labels["text"])  # kind, then the client
+    assert len(day.marks) > 0 and set(day.marks["colour"]) <= {
+        *palette.ATTENDANCE.values(), *palette.STATUS.values()}
+    assert [t for _, t in day.x_ticks][:2] == ["08:00", "09:00"]
+
+
+def test_the_three_dots_follow_the_record(ctx: PracticeContext) -> None:
+    view = PracticeWeek(context=ctx)._view
+    events = PracticeWeek(context=ctx).events.set_index("event_id")
+    dots = view.dots.sort_values(["event_id", "dot"])
+    client = events[events["event_group"] == "client"]
+    assert set(dots["event_id"]) == set(client.index)
+    for event_id, group in dots.groupby("event_id"):
+        flags = client.loc[event_id, ["dot_details", "dot_plan", "dot_outcome"]].tolist()
+        assert group["colour"].tolist() == [
+            palette.DOT_GREEN if f else palette.DOT_GREY for f in flags]
+
+
+def test_lane_height_shrinks_for_a_large_practice_but_stays_readable() -> None:
+    assert lane_px_for(4) == 56 and lane_px_for(8) == 56
+    assert lane_px_for(50) == 30 and lane_px_for(200) == 30
+
+
+def test_overlapping_events_of_one_clinician_share_the_lane() -> None:
+    base = {"event_group": "client", "colour_family": "blue", "kind_label": "Client session",
+            "kind": "client_session", "title": "", "duration_minutes": 50, "direct": True,
+            "client_names": "Cara Cole", "attendance": "-", "status": None,
+            "dot_details": True, "dot_plan": False, "dot_outcome": False,
+            "clinician_id": 1, "clinician_name": "Ann", "service_name": "Therapy",
+            "complete": False}
+    rows = [{**base, "event_id": i, "local_start": pd.Timestamp(f"2026-11-23 {h}"),
+             "starts_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC"),
+             "ends_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC") + pd.Timedelta(minutes=50)}
+            for i, h in ((1, "09:00"), (2, "09:30"), (3, "11:00"))]
+    view = lane_view(pd.DataFrame(rows), pd.DataFrame({"id": [1], "name": ["Ann"]}), MONDAY)
+    b = view.blocks.set_index("event_id")
+    assert b.loc[1, "y1"] <= b.loc[2, "y0"]  # one above the other
+    assert b.loc[3, "y1"] - b.loc[3, "y0"] > 2 * (b.loc[1, "y1"] - b.loc[1, "y0"]) * 0.9
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+def test_filters_by_clinician_kind_presence_service_and_incomplete(
+        ctx: PracticeContext, db: Database) -> None:
+    week = PracticeWeek(context=ctx)
+    sql = db.df("SELECT e.id, e.clinician_id, e.kind, e.direct, e.service_id FROM events e"
+                " WHERE e.week_start = ? AND e.cancelled_at IS NULL", [MONDAY])
+    clinician = int(sql["clinician_id"].iloc[0])
+    week.clinician_ids = [clinician]
+    week.kinds = [EventKind.CLIENT_SESSION.value]
+    expected = sql[(sql["clinician_id"] == clinician) & (sql["kind"] == "client_session")]
+    assert sorted(week.filtered()["event_id"]) == sorted(expected["id"])
+    assert list(week._view.lanes["clinician_id"]) == [clinician]  # one lane
+    assert sorted(week._view.blocks["event_id"]) == sorted(expected["id"])
+    assert f"<b>{len(expected)}</b> of {len(sql):,} events shown · 1 clinician" in \
+        week._summary.object
+
+    week.clear_filters()
+    week.presence = "Indirect"
+    assert sorted(week.filtered()["event_id"]) == sorted(
+        sql[sql["direct"].eq(False).fillna(False)]["id"])
+    week.presence = "All"
+    service = int(sql["service_id"].dropna().iloc[0])
+    week.service_ids = [service]
+    assert sorted(week.filtered()["event_id"]) == sorted(sql[sql["service_id"] == service]["id"])
+    week.clear_filters()
+    week.incomplete_only = True
+    kept = week.filtered()
+    # The backlog report as of the dashboard's clock (the note_backlog view reads the real
+    # clock; the browser test compares with the view itself).
+    backlog = reports.backlog_items(db, NOW, start=MONDAY, end=MONDAY + timedelta(days=6))
+    assert sorted(kept["event_id"]) == sorted(backlog["event_id"])
+    assert f"{len(kept)}</b> of them not complete" in week._summary.object
+
+
+def test_the_week_follows_the_context_and_keeps_the_filters(ctx: PracticeContext) -> None:
+    week = PracticeWeek(context=ctx)
+    week.kinds = [EventKind.VIDEO_SESSION.value]
+    ctx.shift(-1)
+    assert week.events["local_date"].min().date() >= MONDAY - timedelta(days=7)
+    assert set(week.filtered()["kind"]) == {"video_session"}
+    assert week._view.monday == MONDAY - timedelta(days=7)
+    assert week._view.today_index is None  # last week has no today
+
+
+def test_clicking_an_event_asks_to_open_it_and_outlines_it(ctx: PracticeContext) -> None:
+    week = PracticeWeek(context=ctx)
+    block = week._view.blocks.iloc[5]
+    week._on_tap(x=(block["x0"] + block["x1"]) / 2, y=(block["y0"] + block["y1"]) / 2)
+    assert isinstance(week.request, OpenEvent) and week.request.event_id == block["event_id"]
+    assert week.selected == block["event_id"]
+    week._on_tap(x=0.0005, y=0.02)  # nothing there: nothing asked
+    assert week.request.event_id == block["event_id"]
+
+
+def test_the_codes_legend_names_every_kind() -> None:
+    html = codes_html()
+    for kind in EventKind:
+        assert kind.label in html and f"<code>{KIND_CODE[kind.label]}</code>" in html
+    assert len(set(KIND_CODE.values())) == len(EventKind)
+
+
+# -- the record, read-only -------------------------------------------------------------------------
+
+def test_the_record_is_read_only_and_escapes_what_it_shows() -> None:
+    tp = make_practice()
+    evil = "<img src=x onerror=alert(1)>Eve"
+    client = catalog.add_client(tp.db, evil, tp.clock.now)
+    event_id = tp.create(client_ids=(client,))
+    tp.clock.set(tp.clock.now + timedelta(hours=3))
+    version = tp.practice.save_outcome(tp.ann, event_id, 1, attendance={client: "attended"},
+                                       note="<script>x()</script>\nsecond line")
+    tp.practice.sign(tp.ann, event_id, version)
+    context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
+    panel = RecordPanel(context=context)
+    assert panel.show(event_id)
+    html = panel._body.object
+    assert "<script>" not in html and "&lt;script&gt;x()&lt;/script&gt;\nsecond line" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;Eve" in html
+    assert "Signed" in html and "Amendable until" in html
+    assert f"/scheduler?event={event_id}" in html
+    widgets = [w for w in panel._drawer.select(pn.widgets.Widget)]
+    assert [w.label for w in widgets] == ["✕ Close"]  # nothing to edit
+    tp.clock.set(tp.clock.now + timedelta(hours=30))
+    assert "Locked since" in record_html(panel.record, context)  # type: ignore[arg-type]
+    assert not panel.show(999_999) and "no event 999999" in panel._body.object
+    panel.hide()
+    assert not panel._drawer.visible and panel.event_id is None
+
+
+# -- report panels ---------------------------------------------------------------------------------
+
+def test_completion_panel_shows_the_report_figures_for_the_week(ctx: PracticeContext,
+                                                                db: Database) -> None:
+    panel = CompletionPanel(context=ctx)
+    weekly = reports.completion_by_week(db, MONDAY, MONDAY + timedelta(days=6), as_of=NOW)
+    pd.testing.assert_frame_equal(panel.weekly, weekly)
+    assert int(panel._table.value["Incomplete"].sum()) == int(weekly["incomplete"].sum())
+    items = reports.backlog_items(db, NOW, start=MONDAY, end=MONDAY + timedelta(days=6))
+    assert list(panel._missing.value["Event"]) == list(items["event_id"])
+    assert len(items) == int(weekly["incomplete"].sum())  # the missing list is the backlog
+    assert f'data-figure="completion-incomplete">{len(items)}<' in panel._figures.object
+    share = weekly["complete"].sum() / weekly["ended"].sum()
+    assert f'data-figure="completion-complete-share">{100 * share:.1f}%<' in \
+        panel._figures.object
+    panel._on_row(type("Click", (), {"row": 0})())
+    assert panel.request.event_id == int(items["event_id"].iloc[0])
+
+
+def test_backlog_panel_for_all_open_notes_and_for_the_week(ctx: PracticeContext,
+                                                           db: Database) -> None:
+    panel = BacklogPanel(context=ctx)
+    every = reports.backlog_by_clinician(db, NOW)
+    pd.testing.assert_frame_equal(panel.by_clinician, every)
+    assert f'data-figure="backlog-total">{int(every["total"].sum()):,}<' in panel._figures.object
+    pd.testing.assert_frame_equal(panel._table.value, clinician_table(every))
+    panel.scope = SCOPES[1]
+    week = reports.backlog_by_clinician(db, NOW, start=MONDAY, end=MONDAY + timedelta(days=6))
+    pd.testing.assert_frame_equal(panel.by_clinician, week)
+    assert int(week["total"].sum()) < int(every["total"].sum())
+    assert len(panel.oldest) <= 25 and panel.oldest["age_hours"].is_monotonic_decreasing
+    assert list(panel.signing.columns[:2]) == ["clinician_id", "clinician"]
+
+
+def test_attendance_panel_follows_its_period(ctx: PracticeContext, db: Database) -> None:
+    panel = AttendancePanel(context=ctx)
+    period = panel.picker.period
+    assert period == reports.Period.weeks_ending(MONDAY, 4)
+    total = reports.attendance_by(db, "total", period.start, period.end)
+    assert f'data-figure="attendance-attended">{100 * total["attended_rate"].iloc[0]:.1f}%<' \
+        in panel._figures.object
+    panel.picker.preset = "Last month"
+    assert panel.picker.period == reports.Period.month(2026, 10)
+    by_service = reports.attendance_by(db, "service", "2026-10-01", "2026-10-31")
+    assert list(panel._services.value["Client sessions"]) == list(by_service["sessions"])
+    panel.picker._range.value = (date(2026, 11, 2), date(2026, 11, 8))
+    assert panel.picker.preset == "Custom"
+    assert panel.billing.equals(reports.billing_summary(db, "2026-11-02", "2026-11-08"))
+
+
+def test_named_periods(ctx: PracticeContext) -> None:
+    assert preset_period("Chosen week", ctx) == reports.Period.week(MONDAY)
+    assert preset_period("This month", ctx) == reports.Period(date(2026, 11, 1), MONDAY
+                                                                  + timedelta(days=2))
+    assert preset_period("Last 3 months", ctx) == reports.Period(date(2026, 8, 1),
+                                                                     date(2026, 10, 31))
+    assert PeriodPicker(context=ctx).period == reports.Period.weeks_ending(MONDAY, 4)
+
+
+def test_downloads_are_the_report_tables_as_csv(ctx: PracticeContext) -> None:
+    panel = CompletionPanel(context=ctx)
+    button = panel._week_dl
+    assert button.filename == "completion-week-2026-11-23.csv"
+    text = button.callback().getvalue().decode("utf-8")
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(text)),
+                                  pd.read_csv(io.StringIO(panel.weekly.to_csv(index=False))))
+    assert text.splitlines()[0].startswith("clinician_id,clinician,week_start,client_events")
+
+
+# -- the app ---------------------------------------------------------------------------------------
+
+def test_the_app_opens_on_the_week_and_reads_other_tabs_when_opened(db: Database) -> None:
+    app = create_app(db, accounts.actor_for(db, "manager"), FixedClock(NOW))
+    assert isinstance(app, PracticeApp)
+    assert not app.completion.loaded and not app.backlog.loaded and not app.attendance.loaded
+    app.show_tab("Backlog")
+    assert app.backlog.loaded and not app.completion.loaded
+    app.show_tab("Completion")
+    app.completion.request = OpenEvent(int(app.completion.missing["event_id"].iloc[0]))
+    assert app.record._drawer.visible and app.week.selected == app.record.event_id
+    app.record.hide()
+    assert app.week.selected is None
+    app.context.shift(-1)  # a panel already read follows the week
+    assert app.completion.weekly["week_start"].min() == pd.Timestamp(MONDAY - timedelta(7))
+    assert "Figures as of <b>Wed 25 Nov, 14:00</b>" in app._measured.object
+    root = pn.panel(app).get_root()
+    assert root is not None
+
+
+def test_the_refresh_button_writes_the_analyst_snapshot(sample_file: Path) -> None:
+    with Database(sample_file) as db:
+        app = create_app(db, accounts.actor_for(db, "manager"), FixedClock(NOW))
+        target = snapshot_path(sample_file)
+        target.unlink(missing_ok=True)
+        asyncio.run(app._on_snapshot(None))
+        assert target.exists() and "Analyst snapshot: <b>" in app._snapshot_status.object
+        assert "written in" in app._snapshot_status.object
+        assert snapshots.last_snapshot_time(db) is not None
+    with reports.open_for_reading(target) as copy:
+        assert copy.is_snapshot and copy.source_name == "practice.duckdb"
+        assert copy.df("SELECT count(*) AS n FROM events")["n"].iloc[0] > 0
+
+
+def test_a_notebook_context_reads_the_file_as_a_manager_who_cannot_write(sample_file: Path
+                                                                         ) -> None:
+    context = PracticeContext.open(sample_file, as_of=NOW)
+    try:
+        assert context.actor is READER and context.db.read_only
+        assert context.week == MONDAY and context.today == date(2026, 11, 25)
+        week = PracticeWeek(context=context)
+        record = RecordPanel(context=context, drawer=False)
+        assert record.show(int(week.events["event_id"].iloc[0]))
+        assert "position" not in record._drawer.styles
+    finally:
+        context.db.close()
