@@ -135,21 +135,6 @@ def timed(timing: Timing, fn: Callable[[], Any]) -> Any:
     return result
 
 
-def repeat(label: str, fn: Callable[[], Any], repeats: int, budget_s: float,
-           warmup: int = 1, note: str = "") -> tuple[Timing, Any]:
-    """Time ``fn`` ``repeats`` times after ``warmup`` untimed runs, within a time budget."""
-    result = None
-    for _ in range(warmup):
-        result = fn()
-    timing = Timing(label, note=note)
-    started = time.perf_counter()
-    for _ in range(repeats):
-        result = timed(timing, fn)
-        if time.perf_counter() - started > budget_s:
-            break
-    return timing, result
-
-
 # -- generation (child process) --------------------------------------------------------------------
 def generate_child(path: Path, clinicians: int, weeks: int, seed: int) -> dict[str, Any]:
     """Generate the practice into ``path`` in this (fresh) process; its time and peak memory."""
@@ -277,12 +262,9 @@ def clinician_weeks(db: Database, plan: Plan, rng: random.Random) -> Timing:
 PRACTICE_WEEK_PARTS = ("query", "layout", "holoviews", "panel", "total")
 
 
-def practice_weeks(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
-    """The whole practice's week: query, layout, HoloViews elements, Panel/Bokeh model.
-
-    No practice-wide view exists yet (dashboards/practice), so the week is drawn with the
-    scheduler's building blocks: ``blocks.week_view`` and the calendar's element functions.
-    """
+def block_view_steps(db: Database) -> list[tuple[str, Callable[[date, Any], Any]]]:
+    """The practice week as the scheduler draws a week: each step takes the week and the
+    previous step's result. (No practice-wide view exists yet in dashboards/practice.)"""
     import holoviews as hv
     import panel as pn
 
@@ -299,6 +281,30 @@ def practice_weeks(db: Database, plan: Plan, rng: random.Random) -> dict[str, Ti
         return hv.Overlay(layers).opts(hv.opts.Overlay(framewise=True))
 
     today = NOW.astimezone(db.zone).date()
+    return [
+        ("query", lambda week, _: week_events(db, week, None)),
+        ("layout", lambda week, frame: blocks.week_view(frame, week, today=today)),
+        ("holoviews", lambda week, view: elements(view)),
+        ("panel", lambda week, overlay: pn.pane.HoloViews(overlay).get_root()),
+    ]
+
+
+def block_view(db: Database) -> Callable[[date], Any]:
+    """All of ``block_view_steps`` for one week."""
+    steps = block_view_steps(db)
+
+    def build(week: date) -> Any:
+        result = None
+        for _, step in steps:
+            result = step(week, result)
+        return result
+
+    return build
+
+
+def practice_weeks(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
+    """The whole practice's week: query, layout, HoloViews elements, Panel/Bokeh model."""
+    steps = block_view_steps(db)
     weeks = rng.sample(past_weeks(db), plan.practice_weeks)
     note = (f"{len(weeks)} random weeks; drawn with dashboards/scheduler's blocks.week_view and "
             "calendar element functions (no dashboards/practice view yet)")
@@ -311,12 +317,10 @@ def practice_weeks(db: Database, plan: Plan, rng: random.Random) -> dict[str, Ti
     }
     parts = {k: Timing(labels[k], note=note) for k in PRACTICE_WEEK_PARTS}
     for i, week in enumerate([weeks[0], *weeks]):
-        run_parts = {k: Timing(k) for k in PRACTICE_WEEK_PARTS[:-1]}
-        frame = timed(run_parts["query"], lambda w=week: week_events(db, w, None))
-        view = timed(run_parts["layout"], lambda f=frame, w=week: blocks.week_view(
-            f, w, today=today))
-        overlay = timed(run_parts["holoviews"], lambda v=view: elements(v))
-        timed(run_parts["panel"], lambda o=overlay: pn.pane.HoloViews(o).get_root())
+        run_parts = {name: Timing(name) for name, _ in steps}
+        result = None
+        for name, step in steps:
+            result = timed(run_parts[name], lambda w=week, r=result, f=step: f(w, r))
         if i == 0:
             continue  # warm-up: first use of the plotting stack
         for k, t in run_parts.items():
@@ -384,17 +388,38 @@ class Session:
     agreement: dict[str, dict[str, Any]] = field(default_factory=dict)
     experiments: list[dict[str, Any]] = field(default_factory=list)
 
-    def time(self, key: str, label: str, fn: Callable[[], Any], *, repeats: int,
-             warmup: int = 1, note: str = "") -> Any:
-        timing, result = repeat(label, fn, repeats, self.plan.budget_s, warmup, note)
-        self.timings[key] = timing
-        return result
-
     def once(self, key: str, label: str, fn: Callable[[], Any], note: str = "") -> Any:
         timing = Timing(label, note=note)
         result = timed(timing, fn)
         self.timings[key] = timing
         return result
+
+    def rounds(self, contenders: dict[str, Contender]) -> dict[str, Any]:
+        """Time several ways of doing one thing in interleaved rounds (one run of each per
+        round), so a machine that gets busier or quieter affects them alike; returns each
+        one's last result."""
+        results = {key: c.fn() for key, c in contenders.items() if c.warmup}
+        timings = {key: Timing(c.label, note=c.note) for key, c in contenders.items()}
+        spent = dict.fromkeys(contenders, 0.0)
+        for i in range(max(c.repeats for c in contenders.values())):
+            for key, c in contenders.items():
+                if i >= c.repeats or (i > 0 and spent[key] > self.plan.budget_s):
+                    continue
+                results[key] = timed(timings[key], c.fn)
+                spent[key] += timings[key].wall[-1]
+        self.timings.update(timings)
+        return results
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One way of producing a measured result."""
+
+    label: str
+    fn: Callable[[], Any]
+    repeats: int
+    warmup: bool = True
+    note: str = ""
 
 
 REPORT_LABELS = {
@@ -403,86 +428,89 @@ REPORT_LABELS = {
 }
 
 
-def our_reports(s: Session, db: Database, periods: list[Scope]) -> dict[tuple[str, str], Any]:
-    """Our two report functions and their queries alone; the canonical figures of each."""
-    figures = {}
-    for report in REPORTS:
-        for scope in periods:
-            result = s.time(f"{report}.{scope.name}.ours", f"Ours: {REPORT_LABELS[report]}",
-                            ours(db, report, scope), repeats=s.plan.repeats)
-            s.time(f"{report}.{scope.name}.ours_sql", f"Ours, SQL only: queries/{report}"
-                   f"{'_counts' if report == 'backlog' else ''}.sql to a DataFrame",
-                   ours_sql(db, report, scope), repeats=s.plan.repeats)
-            figures[(report, scope.name)] = canonical_ours(report, result)
-    return figures
+@dataclass
+class Baselines:
+    """The baselines' data, prepared once (each preparation timed, not in the ratios)."""
 
+    frames: bl.Frames
+    sqlite: sqlite3.Connection
+    sqlite_path: Path
 
-def pandas_baseline(s: Session, cur: duckdb.DuckDBPyConnection, periods: list[Scope],
-                    figures: dict[tuple[str, str], Any]) -> None:
-    frames = s.once("pandas.load", "pandas: load the tables into DataFrames (not in ratios)",
-                    lambda: bl.load_frames(cur))
-    for scope in periods:
-        start, end = scope.bounds
-        calls = {
-            "attendance": lambda a=start, b=end: bl.pandas_attendance(frames, a, b),
-            "backlog": (lambda: bl.pandas_backlog(frames, NOW)) if scope.name == "history"
-            else (lambda a=start, b=end: bl.pandas_backlog(frames, NOW, a, b)),
-        }
-        for report, fn in calls.items():
-            result = s.time(f"{report}.{scope.name}.pandas", f"pandas: {report} from memory",
-                            fn, repeats=s.plan.baseline_repeats)
-            s.agreement[f"{report}.{scope.name}.pandas"] = agree(
-                report, figures[(report, scope.name)], result, "pandas", scope)
-
-
-def floor_baseline(s: Session, cur: duckdb.DuckDBPyConnection, periods: list[Scope],
-                   figures: dict[tuple[str, str], Any]) -> None:
-    s.once("floor.build", "floor: pre-join the integer tables once (not in ratios)",
-           lambda: bl.build_floor(cur))
-    for scope in periods:
-        start, end = scope.bounds
-        first, last = (None, None) if scope.name == "history" else (start, end)
-        result = s.time(f"attendance.{scope.name}.floor",
-                        "floor: GROUPING SETS over the pre-joined sessions",
-                        lambda a=start, b=end: bl.floor_attendance(cur, a, b),
-                        repeats=s.plan.repeats)
-        s.agreement[f"attendance.{scope.name}.floor"] = agree(
-            "attendance", figures[("attendance", scope.name)], bl.floor_attendance_long(result),
-            "floor", scope)
-        result = s.time(f"backlog.{scope.name}.floor",
-                        "floor: GROUP BY clinician, bucket over the pre-joined events",
-                        lambda a=first, b=last: bl.floor_backlog(cur, NOW, a, b),
-                        repeats=s.plan.repeats)
-        s.agreement[f"backlog.{scope.name}.floor"] = agree(
-            "backlog", figures[("backlog", scope.name)], bl.floor_backlog_long(result),
-            "floor", scope)
-    bl.drop_floor(cur)
-
-
-def sqlite_baseline(s: Session, cur: duckdb.DuckDBPyConnection, periods: list[Scope],
-                    figures: dict[tuple[str, str], Any], workdir: Path) -> None:
-    path = workdir / "practice.sqlite"
-    con = s.once("sqlite.copy", "SQLite: copy the report tables in (not in ratios)",
-                 lambda: bl.copy_to_sqlite(cur, path))
-    try:
+    @classmethod
+    def prepare(cls, s: Session, cur: duckdb.DuckDBPyConnection, workdir: Path) -> Baselines:
+        frames = s.once("pandas.load", "pandas: load the tables into DataFrames (not in ratios)",
+                        lambda: bl.load_frames(cur))
+        s.once("floor.build", "floor: pre-join the integer tables once (not in ratios)",
+               lambda: bl.build_floor(cur))
+        path = workdir / "practice.sqlite"
+        con = s.once("sqlite.copy", "SQLite: copy the report tables in (not in ratios)",
+                     lambda: bl.copy_to_sqlite(cur, path))
         s.once("sqlite.index", "SQLite: add indexes and ANALYZE (not in ratios)",
                lambda: bl.index_sqlite(con))
-        for scope in periods:
-            start, end = scope.bounds
-            first, last = (None, None) if scope.name == "history" else (start, end)
-            calls = {
-                "attendance": lambda a=start, b=end: bl.sqlite_attendance(con, a, b),
-                "backlog": lambda a=first, b=last: bl.sqlite_backlog(con, NOW, a, b),
-            }
-            for report, fn in calls.items():
-                # No warm-up: the file was just written, so it is in the page cache.
-                result = s.time(f"{report}.{scope.name}.sqlite", f"SQLite: {report} SQL",
-                                fn, repeats=s.plan.baseline_repeats, warmup=0)
-                s.agreement[f"{report}.{scope.name}.sqlite"] = agree(
-                    report, figures[(report, scope.name)], result, "SQLite", scope)
+        return cls(frames, con, path)
+
+    def close(self, cur: duckdb.DuckDBPyConnection) -> None:
+        bl.drop_floor(cur)
+        self.sqlite.close()
+        self.sqlite_path.unlink(missing_ok=True)
+
+
+def report_contenders(s: Session, db: Database, base: Baselines, report: str,
+                      scope: Scope) -> dict[str, Contender]:
+    """Ours, our SQL alone, pandas, SQLite and the floor, for one report and period."""
+    cur = db.cursor()
+    start, end = scope.bounds
+    first, last = (None, None) if scope.name == "history" else (start, end)
+    plan = s.plan
+    query = f"queries/{report}{'_counts' if report == 'backlog' else ''}.sql"
+    if report == "attendance":
+        others = {
+            "pandas": lambda: bl.pandas_attendance(base.frames, start, end),
+            "sqlite": lambda: bl.sqlite_attendance(base.sqlite, start, end),
+            "floor": lambda: bl.floor_attendance_long(bl.floor_attendance(cur, start, end)),
+        }
+        floor_label = "floor: GROUPING SETS over the pre-joined sessions"
+    else:
+        others = {
+            "pandas": lambda: bl.pandas_backlog(base.frames, NOW, first, last),
+            "sqlite": lambda: bl.sqlite_backlog(base.sqlite, NOW, first, last),
+            "floor": lambda: bl.floor_backlog_long(bl.floor_backlog(cur, NOW, first, last)),
+        }
+        floor_label = "floor: GROUP BY clinician, bucket over the pre-joined events"
+    key = f"{report}.{scope.name}"
+    return {
+        f"{key}.ours": Contender(f"Ours: {REPORT_LABELS[report]}", ours(db, report, scope),
+                                 plan.repeats),
+        f"{key}.ours_sql": Contender(f"Ours, SQL only: {query} to a DataFrame",
+                                     ours_sql(db, report, scope), plan.repeats),
+        f"{key}.pandas": Contender(f"pandas: {report} from memory", others["pandas"],
+                                   plan.baseline_repeats),
+        # No warm-up for SQLite: its file was just written, so it is in the page cache.
+        f"{key}.sqlite": Contender(f"SQLite: {report} SQL", others["sqlite"],
+                                   plan.baseline_repeats, warmup=False),
+        f"{key}.floor": Contender(floor_label, others["floor"], plan.repeats),
+    }
+
+
+def reports_and_baselines(s: Session, db: Database, periods: list[Scope],
+                          workdir: Path) -> dict[tuple[str, str], Any]:
+    """Every report against its baselines; asserts they agree; our canonical figures."""
+    cur = db.cursor()
+    base = Baselines.prepare(s, cur, workdir)
+    figures = {}
+    try:
+        for report in REPORTS:
+            for scope in periods:
+                key = f"{report}.{scope.name}"
+                results = s.rounds(report_contenders(s, db, base, report, scope))
+                mine = canonical_ours(report, results[f"{key}.ours"])
+                for who in ("pandas", "sqlite", "floor"):
+                    s.agreement[f"{key}.{who}"] = agree(report, mine, results[f"{key}.{who}"],
+                                                        who, scope)
+                figures[(report, scope.name)] = mine
     finally:
-        con.close()
-        path.unlink(missing_ok=True)
+        base.close(cur)
+    return figures
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -491,7 +519,6 @@ def measure(path: Path, plan: Plan, workdir: Path) -> tuple[Session, list[Scope]
     s = Session(plan)
     rng = random.Random(SEED)
     with Database(path) as db:
-        cur = db.cursor()
         periods = scopes(db)
         size = {
             "events": _count(db, "events"),
@@ -501,14 +528,11 @@ def measure(path: Path, plan: Plan, workdir: Path) -> tuple[Session, list[Scope]
             "month": f"{MONTH.start}..{MONTH.end}",
             "as_of": NOW.isoformat(),
         }
-        figures = our_reports(s, db, periods)
+        figures = reports_and_baselines(s, db, periods, workdir)
         s.timings["calendar.clinician_week"] = clinician_weeks(db, plan, rng)
         for part, timing in practice_weeks(db, plan, rng).items():
             s.timings[f"practice_week.{part}"] = timing
         s.experiments = run_experiments(s, db, periods, figures)
-        pandas_baseline(s, cur, periods, figures)
-        floor_baseline(s, cur, periods, figures)
-        sqlite_baseline(s, cur, periods, figures, workdir)
         for kind, timing in saves(db, plan, rng).items():
             s.timings[f"save.{kind}"] = timing
     return s, periods, size
@@ -687,13 +711,18 @@ class ExperimentSkipped(Exception):
     """The product code changed shape since the experiment was written."""
 
 
-def _experiment(s: Session, key: str, what: str, current: str, fn: Callable[[], Any],
-                same: bool, proposal: str, repeats: int | None = None) -> dict[str, Any]:
-    s.time(key, f"Experiment: {what}", fn, repeats=repeats or s.plan.repeats)
-    changed = s.timings[key].summary()["median_ms"]
-    now = s.timings[current].summary()["median_ms"]
-    return {"key": key, "what": what, "current": current, "current_ms": now,
-            "changed_ms": changed, "gain": round(now / changed, 2), "same": same,
+def _experiment(s: Session, key: str, what: str, current: tuple[str, Callable[[], Any]],
+                changed: Callable[[], Any], same: bool, proposal: str,
+                repeats: int | None = None) -> dict[str, Any]:
+    """Time the product's way and the changed way in interleaved rounds."""
+    label, current_fn = current
+    n = repeats or s.plan.repeats
+    s.rounds({f"{key}.current": Contender(f"Experiment, as now: {label}", current_fn, n),
+              key: Contender(f"Experiment: {what}", changed, n)})
+    now = s.timings[f"{key}.current"].summary()["median_ms"]
+    then = s.timings[key].summary()["median_ms"]
+    return {"key": key, "what": what, "current": f"{key}.current", "current_ms": now,
+            "changed_ms": then, "gain": round(now / then, 2), "same": same,
             "proposal": proposal}
 
 
@@ -787,7 +816,7 @@ def experiment_attendance_wide(s: Session, db: Database, periods: list[Scope],
         found.append(_experiment(
             s, f"experiment.attendance_wide.{scope.name}",
             f"attendance, {scope.name}: same SQL, tables shaped in one vectorised pass",
-            f"attendance.{scope.name}.ours", shaped, same,
+            ("attendance_breakdowns", ours(db, "attendance", scope)), shaped, same,
             "attendance._tidy: one numpy pass over every breakdown's rows (counts per value "
             "and billing class), then split by dimension; no groupby/unstack per breakdown"))
     return found
@@ -850,14 +879,14 @@ def experiment_first_visit_stored(s: Session, db: Database, periods: list[Scope]
             found.append(_experiment(
                 s, f"experiment.first_visit_stored.{scope.name}",
                 f"attendance, {scope.name}: SQL with first visits stored on event_clients",
-                f"attendance.{scope.name}.ours_sql",
+                ("queries/attendance.sql", ours_sql(db, "attendance", scope)),
                 lambda p=params, q=stored: _run_sql(db, q, p), same,
                 "schema: event_clients.first_visit BOOLEAN, kept by the scheduling use cases; "
                 "attendance.sql: read it instead of client_visits/first_start/first_visits"))
             found.append(_experiment(
                 s, f"experiment.first_visit_and_wide.{scope.name}",
                 f"attendance, {scope.name}: both changes, whole report function",
-                f"attendance.{scope.name}.ours",
+                ("attendance_breakdowns", ours(db, "attendance", scope)),
                 lambda p=params, q=stored: _shape_wide(_wide(_run_sql(db, q, p))), same,
                 ""))
     finally:
@@ -938,7 +967,7 @@ def experiment_backlog_completed_at(s: Session, db: Database, periods: list[Scop
             found.append(_experiment(
                 s, f"experiment.backlog_completed_at.{scope.name}",
                 f"backlog, {scope.name}: SQL reading a stored completed_at",
-                f"backlog.{scope.name}.ours_sql",
+                ("queries/backlog_counts.sql", ours_sql(db, "backlog", scope)),
                 lambda p=params: _run_sql(db, _COMPLETED_COUNTS, p), same,
                 "schema: events.completed_at TIMESTAMPTZ (the later of signature and plan once "
                 "details and outcome are complete, else NULL), set by the use cases that bump "
@@ -1014,11 +1043,11 @@ def experiment_practice_grid(s: Session, db: Database, periods: list[Scope],
             tools=["hover"], frame_width=720, frame_height=2000, cmap="RdYlGn")
         return pn.pane.HoloViews(heat).get_root()
 
-    grid(weeks[0])
-    cycle = itertools.cycle(weeks)
+    blocks = block_view(db)
+    now, then = itertools.cycle(weeks), itertools.cycle(weeks)
     return [_experiment(
         s, "experiment.practice_grid", "practice week: query + clinician x day HeatMap built",
-        "practice_week.total", lambda: grid(next(cycle)), True,
+        ("query + block view built", lambda: blocks(next(now))), lambda: grid(next(then)), True,
         "dashboards/practice: draw the practice week as a clinician x day grid (completion "
         "share, counts in the tooltip), not one labelled block per event",
         repeats=s.plan.practice_weeks)]
