@@ -53,6 +53,8 @@ class PracticeApp(pn.viewable.Viewer):
     context = param.ClassSelector(class_=PracticeContext)
     live = param.Boolean(default=True, doc=(
         "Served beside the live file: offer the analyst snapshot (False in a notebook)."))
+    shell = param.Boolean(default=True, doc=(
+        "Inside the served apps' frame (header, log out); False in a notebook."))
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
@@ -62,7 +64,7 @@ class PracticeApp(pn.viewable.Viewer):
         self.completion = CompletionPanel(context=ctx, lazy=True)
         self.backlog = BacklogPanel(context=ctx, lazy=True)
         self.attendance = AttendancePanel(context=ctx, lazy=True)
-        self.record = RecordPanel(context=ctx)
+        self.record = RecordPanel(context=ctx, drawer=self.shell)
         for panel in (self.week, self.completion, self.backlog):
             panel.param.watch(self._on_request, "request")
         self.record.param.watch(lambda _: setattr(self.week, "selected", None), "closed")
@@ -158,6 +160,8 @@ class PracticeApp(pn.viewable.Viewer):
             sizing_mode="stretch_width", margin=0, stylesheets=[APP_CSS, FIGURES_CSS],
             css_classes=["thera-practice"],
         )
+        if not self.shell:
+            return body
         return AppShell(body, actor=self.context.actor, title="Practice")
 
 

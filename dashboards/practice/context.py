@@ -18,6 +18,7 @@ from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.reports import Period, open_for_reading
+from thera_analytics.reports.source import instant
 from thera_analytics.store.database import Database
 
 DEFAULT_TREND_WEEKS = 8
@@ -47,11 +48,17 @@ class PracticeContext(param.Parameterized):
             self.week = week_start(self.week)
 
     @classmethod
-    def open(cls, db_path: str | Path, *, as_of: datetime | None = None,
-             week: date | None = None, clock: Clock = system_clock) -> PracticeContext:
-        """For a notebook: open the file read-only (its snapshot while the server holds it)."""
+    def open(cls, db_path: str | Path, *, as_of: datetime | str | None = None,
+             week: date | str | None = None, clock: Clock = system_clock) -> PracticeContext:
+        """For a notebook: open the file read-only (its snapshot while the server holds it).
+
+        ``as_of`` is an instant (ISO text or aware datetime; None or ``"now"`` for now) and
+        ``week`` any day of the week to show (None: the week of ``as_of``).
+        """
         db = open_for_reading(db_path)
-        return cls(db=db, actor=READER, clock=clock, as_of=as_of, week=week)
+        moment = None if as_of is None or as_of == "now" else instant(as_of)
+        day = date.fromisoformat(week) if isinstance(week, str) else week
+        return cls(db=db, actor=READER, clock=clock, as_of=moment, week=day)
 
     @property
     def zone(self) -> ZoneInfo:
