@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import itertools
 import json
 import os
 import platform
@@ -259,19 +258,47 @@ def clinician_weeks(db: Database, plan: Plan, rng: random.Random) -> Timing:
     return timing
 
 
-PRACTICE_WEEK_PARTS = ("query", "layout", "holoviews", "panel", "total")
+PRACTICE_WEEK_PARTS = ("query", "view", "panel", "total")
 
 
-def block_view_steps(db: Database) -> list[tuple[str, Callable[[date, Any], Any]]]:
-    """The practice week as the scheduler draws a week: each step takes the week and the
-    previous step's result. (No practice-wide view exists yet in dashboards/practice.)"""
-    import holoviews as hv
+def practice_week_steps(db: Database) -> tuple[str, list[tuple[str, Callable[[date, Any], Any]]]]:
+    """How the practice week is built: dashboards/practice's ``PracticeWeek`` (read, lanes
+    layout, HoloViews elements), then its Bokeh models; or, before that view existed, the
+    scheduler's week drawn for every clinician. Each step takes the week and the previous
+    step's result."""
     import panel as pn
+
+    try:
+        from dashboards.practice.context import PracticeContext
+        from dashboards.practice.practice_week import PracticeWeek
+    except ImportError:
+        return "dashboards/scheduler's blocks.week_view and calendar elements", [
+            ("view", _scheduler_view(db)),
+            ("panel", lambda week, overlay: pn.pane.HoloViews(overlay).get_root()),
+        ]
+    manager = Actor(None, Role.MANAGER, "Benchmark")
+
+    def view(week: date, _: object) -> Any:
+        context = PracticeContext(db=db, actor=manager, clock=FixedClock(NOW), week=week,
+                                  as_of=NOW)
+        return PracticeWeek(context=context)
+
+    return "dashboards/practice PracticeWeek", [
+        ("view", view),
+        ("panel", lambda week, practice_week: pn.panel(practice_week).get_root()),
+    ]
+
+
+def _scheduler_view(db: Database) -> Callable[[date, Any], Any]:
+    import holoviews as hv
 
     from dashboards.scheduler import blocks
     from dashboards.scheduler import calendar as scheduler_calendar
 
-    def elements(view: blocks.WeekView) -> hv.Overlay:
+    today = NOW.astimezone(db.zone).date()
+
+    def build(week: date, _: object) -> hv.Overlay:
+        view = blocks.week_view(week_events(db, week, None), week, today=today)
         layers = []
         for name in ("_background", "_blocks", "_labels", "_dots", "_marks"):
             element = getattr(scheduler_calendar, name)
@@ -280,50 +307,31 @@ def block_view_steps(db: Database) -> list[tuple[str, Callable[[date, Any], Any]
             layers.append(element(view, hooks=[]) if takes_hooks else element(view))
         return hv.Overlay(layers).opts(hv.opts.Overlay(framewise=True))
 
-    today = NOW.astimezone(db.zone).date()
-    return [
-        ("query", lambda week, _: week_events(db, week, None)),
-        ("layout", lambda week, frame: blocks.week_view(frame, week, today=today)),
-        ("holoviews", lambda week, view: elements(view)),
-        ("panel", lambda week, overlay: pn.pane.HoloViews(overlay).get_root()),
-    ]
-
-
-def block_view(db: Database) -> Callable[[date], Any]:
-    """All of ``block_view_steps`` for one week."""
-    steps = block_view_steps(db)
-
-    def build(week: date) -> Any:
-        result = None
-        for _, step in steps:
-            result = step(week, result)
-        return result
-
     return build
 
 
 def practice_weeks(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
-    """The whole practice's week: query, layout, HoloViews elements, Panel/Bokeh model."""
-    steps = block_view_steps(db)
+    """The whole practice's week: its query alone, then the view built and its Bokeh models."""
+    source, steps = practice_week_steps(db)
     weeks = rng.sample(past_weeks(db), plan.practice_weeks)
-    note = (f"{len(weeks)} random weeks; drawn with dashboards/scheduler's blocks.week_view and "
-            "calendar element functions (no dashboards/practice view yet)")
+    note = f"{len(weeks)} random weeks; {source}"
     labels = {
-        "query": "Practice week: week_events(db, week, None)",
-        "layout": "Practice week: blocks.week_view (layout, text fitting)",
-        "holoviews": "Practice week: HoloViews overlay of the elements",
-        "panel": "Practice week: pn.pane.HoloViews(...).get_root() (Bokeh models)",
-        "total": "Practice week: query + view built",
+        "query": "Practice week: week_events(db, week, None) alone (also inside the view)",
+        "view": "Practice week: view built (read, layout, HoloViews elements)",
+        "panel": "Practice week: Bokeh models (get_root)",
+        "total": "Practice week: view + Bokeh models",
     }
     parts = {k: Timing(labels[k], note=note) for k in PRACTICE_WEEK_PARTS}
     for i, week in enumerate([weeks[0], *weeks]):
+        query = Timing("query")
+        timed(query, lambda w=week: week_events(db, w, None))
         run_parts = {name: Timing(name) for name, _ in steps}
         result = None
         for name, step in steps:
             result = timed(run_parts[name], lambda w=week, r=result, f=step: f(w, r))
         if i == 0:
             continue  # warm-up: first use of the plotting stack
-        for k, t in run_parts.items():
+        for k, t in [("query", query), *run_parts.items()]:
             parts[k].wall += t.wall
             parts[k].cpu += t.cpu
         parts["total"].wall.append(sum(t.wall[0] for t in run_parts.values()))
@@ -698,8 +706,7 @@ def run_experiments(s: Session, db: Database, periods: list[Scope],
     """Every experiment; one that no longer fits the product code is recorded as skipped."""
     found: list[dict[str, Any]] = []
     for experiment in (experiment_attendance_wide, experiment_first_visit_stored,
-                       experiment_backlog_completed_at, experiment_slim_load,
-                       experiment_practice_grid):
+                       experiment_backlog_completed_at, experiment_slim_load):
         try:
             found += experiment(s, db, periods, figures)
         except ExperimentSkipped as exc:
@@ -1016,41 +1023,6 @@ def experiment_slim_load(s: Session, db: Database, periods: list[Scope],
                          "statement and the client marks in a second, instead of records.load's "
                          "nine (names, team, third parties, reminders, amendments, comments "
                          "are not needed to check or apply a change)"}]
-
-
-def experiment_practice_grid(s: Session, db: Database, periods: list[Scope],
-                             figures: dict) -> list[dict[str, Any]]:
-    """The practice week drawn as one clinician x day grid instead of 6,000 labelled blocks."""
-    import holoviews as hv
-    import holoviews.plotting.bokeh  # noqa: F401 (registers the Bokeh backend)
-    import panel as pn
-
-    weeks = random.Random(SEED + 1).sample(past_weeks(db), s.plan.practice_weeks)
-
-    def grid(week: date) -> Any:
-        frame = week_events(db, week, None)
-        day = (pd.to_datetime(frame["local_start"]).dt.normalize()
-               - pd.Timestamp(week)).dt.days
-        client = frame["event_group"].eq("client")
-        cells = frame.assign(day=day, client=client, done=frame["complete"] & client).groupby(
-            ["clinician_name", "day"], as_index=False).agg(
-            events=("event_id", "size"), client_events=("client", "sum"),
-            complete=("done", "sum"))
-        cells["share_complete"] = (cells["complete"] / cells["client_events"]).where(
-            cells["client_events"] > 0)
-        heat = hv.HeatMap(cells, kdims=["day", "clinician_name"],
-                          vdims=["share_complete", "events", "client_events"]).opts(
-            tools=["hover"], frame_width=720, frame_height=2000, cmap="RdYlGn")
-        return pn.pane.HoloViews(heat).get_root()
-
-    blocks = block_view(db)
-    now, then = itertools.cycle(weeks), itertools.cycle(weeks)
-    return [_experiment(
-        s, "experiment.practice_grid", "practice week: query + clinician x day HeatMap built",
-        ("query + block view built", lambda: blocks(next(now))), lambda: grid(next(then)), True,
-        "dashboards/practice: draw the practice week as a clinician x day grid (completion "
-        "share, counts in the tooltip), not one labelled block per event",
-        repeats=s.plan.practice_weeks)]
 
 
 def _run_sql(db: Database, sql: str, params: list[Any]) -> pd.DataFrame:
