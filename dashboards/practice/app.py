@@ -111,8 +111,9 @@ class PracticeApp(pn.viewable.Viewer):
     def _show_measured(self) -> None:
         ctx = self.context
         local = to_local(ctx.as_of, ctx.zone)
-        self._measured.object = (f'<div class="thera-status">Figures as of '
-                                 f"<b>{escape(f'{local:%a %-d %b, %H:%M}')}</b></div>")
+        self._measured.object = (
+            f'<div class="thera-status">Figures as of <b data-as-of="{ctx.as_of.isoformat()}">'
+            f"{escape(f'{local:%a %-d %b, %H:%M}')}</b></div>")
 
     def _show_snapshot(self, note: str = "") -> None:
         taken = snapshots.last_snapshot_time(self.context.db)

@@ -41,6 +41,7 @@ DAY_INSET = 0.012  # a gap either side of each day, in days
 BLOCK_INSET = 0.1  # a gap above and below each block, in lanes
 NAME_CHARS = 22  # a clinician's name beside the lane is cut to this (it fits the axis)
 COLUMN_GAP_PX = 9  # dots stacked in a narrow, tall block
+BESIDE_GAP_PX = 9  # dots beside the kind: tighter than the scheduler's, leaving room for a word
 
 # One letter for blocks too narrow for a word (the legend spells them out).
 KIND_CODE = {
@@ -225,12 +226,14 @@ def lane_view(events: pd.DataFrame, clinicians: pd.DataFrame, monday: date, *,
         pad = PAD_PX if block_w[i] >= 40 else 2
         w_px, h_px = block_w[i] - 2 * pad, block_h[i] - 2
         chars = int(w_px // CHAR_PX)
-        gap = min(float(DOT_GAP_PX), max(w_px / 3, 4.0)) if client else 0.0
+        gap = min(float(BESIDE_GAP_PX), max(w_px / 3, 4.0)) if client else 0.0
         size = max(min(gap - 3, 8.0), 4.0)
-        title = _kind_name(kind, chars)
-        # Dots beside the kind when there is room (one day shown); in a narrow but tall block
-        # (a whole week of a small practice) a column under the kind; else a row at the bottom.
-        beside = client and (len(title) * CHAR_PX + 3 * gap + 6 <= w_px)
+        # Dots beside the kind when there is room (one day shown), with the longest name that
+        # leaves it; in a narrow but tall block (a whole week of a small practice) a column
+        # under the kind; else a row at the bottom.
+        beside_chars = int((w_px - 3 * gap - 6) // CHAR_PX) if client else 0
+        beside = client and beside_chars >= 1
+        title = _kind_name(kind, beside_chars if beside else chars)
         column = client and not beside and gap < 8 and h_px - LINE_PX >= 3 * COLUMN_GAP_PX
         if column:
             size = COLUMN_GAP_PX - 2.0

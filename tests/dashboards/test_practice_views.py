@@ -305,7 +305,8 @@ def test_the_app_opens_on_the_week_and_reads_other_tabs_when_opened(db: Database
     assert app.week.selected is None
     app.context.shift(-1)  # a panel already read follows the week
     assert app.completion.weekly["week_start"].min() == pd.Timestamp(MONDAY - timedelta(7))
-    assert "Figures as of <b>Wed 25 Nov, 14:00</b>" in app._measured.object
+    assert 'data-as-of="2026-11-25T03:00:00+00:00">Wed 25 Nov, 14:00</b>' in \
+        app._measured.object
     root = pn.panel(app).get_root()
     assert root is not None
 
@@ -336,3 +337,20 @@ def test_a_notebook_context_reads_the_file_as_a_manager_who_cannot_write(sample_
         assert "position" not in record._drawer.styles
     finally:
         context.db.close()
+
+
+def test_the_drawn_figure_follows_the_lanes_and_the_day(ctx: PracticeContext) -> None:
+    week = PracticeWeek(context=ctx)
+    root = pn.panel(week).get_root()
+    [fig] = root.select({"name": "thera-practice-week"})
+    assert (fig.y_range.start, fig.y_range.end) == (4.0, 0.0)  # four lanes, first on top
+    assert fig.frame_height == 4 * 56 and fig.frame_width == 1060
+    week.clinician_ids = [int(week.lanes()["id"].iloc[0])]
+    assert (fig.y_range.start, fig.y_range.end) == (1.0, 0.0) and fig.frame_height == 56
+    week.day = "Tue"
+    assert (fig.x_range.start, fig.x_range.end) == (1.0, 2.0)
+    week.day = "Week"
+    assert (fig.x_range.start, fig.x_range.end) == (0.0, 5.0)
+    blocks = next(r for r in fig.renderers if "event_id" in r.data_source.data)
+    assert blocks.glyph.fill_color.field == "fill" and blocks.glyph.line_color.field == "edge"
+    assert set(blocks.data_source.data["fill"]) <= set(palette.FILL.values())
