@@ -23,6 +23,7 @@ from dashboards.practice.panel_base import FIGURES_CSS
 from dashboards.practice.period import WeekPicker
 from dashboards.practice.practice_week import PracticeWeek
 from dashboards.practice.record import RecordPanel
+from dashboards.scheduler.app import _in_session, _query_date, _query_int
 from dashboards.scheduler.calendar import OpenEvent
 from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.shell import AppShell
@@ -167,5 +168,19 @@ class PracticeApp(pn.viewable.Viewer):
 
 
 def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> PracticeApp:
-    """Route factory: the practice dashboard for the signed-in manager."""
-    return PracticeApp(context=PracticeContext(db=db, actor=actor, clock=clock))
+    """Route factory: the practice dashboard for the signed-in manager.
+
+    The address may name a week, a tab and an event: ``?week=2026-11-16&tab=Backlog&event=42``.
+    """
+    week = tab = event_id = None
+    if _in_session():  # the scheduler's readers of the address, shared
+        week, event_id = _query_date("week"), _query_int("event")
+        values = pn.state.session_args.get("tab") or [b""]
+        name = values[0].decode() if isinstance(values[0], bytes) else str(values[0])
+        tab = name.capitalize() if name.capitalize() in TABS else None
+    app = PracticeApp(context=PracticeContext(db=db, actor=actor, clock=clock, week=week))
+    if tab is not None:
+        app.show_tab(tab)
+    if event_id is not None:
+        app.open_event(event_id)
+    return app

@@ -270,3 +270,54 @@ def _key_figures_text(path: Path) -> str:
                 if "text/plain" in output.get("data", {}):
                     return "".join(output["data"]["text/plain"])
     raise AssertionError("no key-figures output stored")
+
+
+# -- the loop inside the server -------------------------------------------------------------------
+
+def test_the_loop_writes_at_start_and_every_interval_until_stopped(sample: Path, tmp_path: Path
+                                                                  ) -> None:
+    from dashboards import snapshots
+
+    live = _copy_of(sample, tmp_path)
+    with Database(live) as db:
+        loop = snapshots.start_snapshot_loop(db, live, interval=0.3)
+        try:
+            _wait_for(source.snapshot_path(live))
+            first = loop.last
+            deadline = time.monotonic() + 30
+            while loop.last is first or loop.last is None:
+                assert time.monotonic() < deadline, "no second snapshot"
+                time.sleep(0.05)
+            assert loop.last.taken_at > first.taken_at  # type: ignore[union-attr]
+            assert snapshots.last_snapshot_time(db) == loop.last.taken_at
+            assert snapshots.refresh_snapshot(db).taken_at > first.taken_at  # type: ignore
+        finally:
+            snapshots.stop_snapshot_loop(db)
+        assert not loop.running and snapshots.snapshot_loop(db) is None
+    with source.open_for_reading(source.snapshot_path(live)) as copy:
+        assert copy.refresh_seconds == 0.3
+
+
+def test_the_loop_ends_by_itself_when_the_database_closes(sample: Path, tmp_path: Path) -> None:
+    from dashboards import snapshots
+
+    live = _copy_of(sample, tmp_path)
+    db = Database(live)
+    loop = snapshots.start_snapshot_loop(db, live, interval=0.2)
+    _wait_for(source.snapshot_path(live))
+    db.close()
+    loop._thread.join(10)
+    assert not loop.running
+    snapshots.stop_snapshot_loop(db)
+
+
+def test_the_interval_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboards import snapshots
+
+    monkeypatch.delenv(snapshots.MINUTES_ENV, raising=False)
+    assert snapshots.default_interval() == 300
+    monkeypatch.setenv(snapshots.MINUTES_ENV, "1.5")
+    assert snapshots.default_interval() == 90
+    for bad in ("soon", "0", "-2"):
+        monkeypatch.setenv(snapshots.MINUTES_ENV, bad)
+        assert snapshots.default_interval() == 300

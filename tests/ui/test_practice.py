@@ -368,3 +368,20 @@ def test_a_week_with_no_events_still_draws(page: Page, practice_db: Path,
     expect(page.locator(".thera-week-summary")).to_contain_text("0 events · 2 clinicians")
     tab(page, "Backlog")
     expect(page.locator('[data-figure="backlog-total"]')).to_have_text("0", timeout=TIMEOUT)
+
+
+def test_the_address_names_the_week_the_tab_and_the_event(
+        page: Page, demo: Path, serve_practice: Callable[..., str]) -> None:
+    last = this_monday(demo) - timedelta(days=7)
+    with Database(demo, read_only=True) as db:
+        [(event_id,)] = db.cursor().execute(
+            "SELECT min(event_id) FROM note_backlog WHERE week_start = ?", [last]).fetchall()
+    base = serve_practice(demo)
+    page.goto(f"{base}/practice?week={last + timedelta(days=2)}&tab=backlog&event={event_id}")
+    login(page, base, "manager", "demo")
+    wait_for_panel(page, "text=Log out")
+    expect(page.locator(".thera-week-heading")).to_contain_text(f"Week {last.isocalendar()[1]}")
+    expect(page.locator(".bk-tab.bk-active")).to_have_text("Backlog")
+    expect(page.locator('[data-figure="backlog-total"]')).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(f'.thera-record-panel .head[data-event="{event_id}"]')).to_be_visible(
+        timeout=TIMEOUT)
