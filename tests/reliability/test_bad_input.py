@@ -776,8 +776,9 @@ def test_the_practice_is_unchanged_after_every_refused_command(cli_files: Path) 
 # -- the use cases under random arguments ---------------------------------------------------------
 
 SAFE_INTS = st.integers(min_value=-(2**31), max_value=2**31 - 1)
-TEXT = st.one_of(st.text(max_size=40), st.sampled_from(list(PAYLOADS.values())),
-                 st.just("x" * (MAX_TEXT + 1)), st.just("nul\x00"))
+PLAIN = st.text(min_size=1, max_size=40)
+TEXT = st.one_of(PLAIN, PLAIN, st.sampled_from(list(PAYLOADS.values())),
+                 st.sampled_from(["x" * (MAX_TEXT + 1), "nul\x00", "", "  "]))
 WHEN = st.one_of(
     st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)),
     st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31),
@@ -800,7 +801,11 @@ class UseCaseFuzz(RuleBasedStateMachine):
     @initialize()
     def start(self) -> None:
         self.tp = fast_practice()
-        self.events: list[int] = []
+        tp = self.tp
+        self.events: list[int] = [tp.create(start=D(2026, 5, 4 + i, 10), end=D(2026, 5, 4 + i, 11),
+                                            **kind) for i, kind in enumerate((
+            {}, {"kind": EventKind.CLIENT_TEAM_MEETING, "direct": False},
+            {"kind": EventKind.GROUP_SESSION, "client_ids": tuple(tp.clients)}))]
         self.refused = self.done = 0
 
     def teardown(self) -> None:
@@ -808,16 +813,20 @@ class UseCaseFuzz(RuleBasedStateMachine):
             self.tp.db.close()
 
     # -- choosing arguments --------------------------------------------------------------------
+    # Half the arguments are plausible (so calls get deep into the rules and records build
+    # up: plans, outcomes, signatures, locks), half anything at all.
     def actor(self, data: st.DataObject) -> Actor:
         tp = self.tp
+        if data.draw(st.integers(0, 2)):
+            return tp.ann
         return data.draw(st.sampled_from([
-            tp.ann, tp.ann, tp.ann, tp.ben, tp.manager, tp.client_actor,
+            tp.ann, tp.ben, tp.manager, tp.client_actor,
             Actor(999, Role.CLINICIAN, "ghost", clinician_id=999),
             Actor(None, Role.CLIENT, "no client", client_id=None),
         ]))
 
     def event_id(self, data: st.DataObject) -> int:
-        if self.events and data.draw(st.booleans()):
+        if self.events and data.draw(st.integers(0, 4)):
             return data.draw(st.sampled_from(self.events))
         return data.draw(SAFE_INTS)
 
@@ -826,8 +835,17 @@ class UseCaseFuzz(RuleBasedStateMachine):
             return self.tp.version(event_id)
         return data.draw(SAFE_INTS)
 
-    def details(self, data: st.DataObject) -> EventDetails:
+    def details(self, data: st.DataObject, plausible: bool = False) -> EventDetails:
         tp = self.tp
+        if plausible or data.draw(st.booleans()):
+            start = data.draw(st.datetimes(min_value=datetime(2026, 5, 1),
+                                           max_value=datetime(2026, 6, 7), timezones=st.just(UTC)))
+            kind = data.draw(st.sampled_from([EventKind.CLIENT_SESSION, EventKind.VIDEO_SESSION,
+                                              EventKind.CLIENT_TEAM_MEETING]))
+            return tp.details(kind=kind, start=start, end=start + timedelta(minutes=50),
+                              title=data.draw(TEXT),
+                              direct=kind is not EventKind.CLIENT_TEAM_MEETING,
+                              client_ids=(data.draw(st.sampled_from(tp.clients)),))
         start = data.draw(WHEN)
         end = data.draw(st.one_of(
             st.sampled_from([start + timedelta(minutes=m) for m in (50, 0, -30, 60 * 25)]),
@@ -870,10 +888,34 @@ class UseCaseFuzz(RuleBasedStateMachine):
     @rule(data=st.data())
     def create_event(self, data: st.DataObject) -> None:
         actor, details = self.actor(data), self.details(data)
-        ids = self.call(lambda: self.tp.practice.create_event(
-            actor, details, allow_overlap=data.draw(st.booleans())))
+        overlap = data.draw(st.integers(0, 3)) > 0
+        ids = self.call(lambda: self.tp.practice.create_event(actor, details,
+                                                              allow_overlap=overlap))
         if ids:
             self.events.extend(ids)
+
+    @rule(data=st.data())
+    def book(self, data: st.DataObject) -> None:
+        """The owner books a plausible session (so there are records to work on)."""
+        ids = self.call(lambda: self.tp.practice.create_event(
+            self.tp.ann, self.details(data, plausible=True), allow_overlap=True))
+        if ids:
+            self.events.extend(ids)
+
+    @precondition(lambda self: bool(self.events))
+    @rule(data=st.data())
+    def complete(self, data: st.DataObject) -> None:
+        """The owner marks the outcome and signs (so there are signed and locked notes)."""
+        tp, event_id = self.tp, data.draw(st.sampled_from(self.events))
+        rec = self.call(lambda: tp.practice.event(tp.ann, event_id))
+        if rec is None or not rec.is_client_event:
+            return
+        marks: dict[str, Any] = ({"attendance": {c: "attended" for c in rec.client_ids}}
+                                 if rec.direct else {"status": "completed"})
+        version = self.call(lambda: tp.practice.save_outcome(tp.ann, event_id, rec.version,
+                                                             **marks))
+        if version is not None:
+            self.call(lambda: tp.practice.sign(tp.ann, event_id, version))
 
     @rule(data=st.data())
     def update_details(self, data: st.DataObject) -> None:
@@ -887,10 +929,12 @@ class UseCaseFuzz(RuleBasedStateMachine):
         actor, event_id = self.actor(data), self.event_id(data)
         version = self.version(data, event_id)
         start, end = data.draw(WHEN), data.draw(WHEN)
+        if data.draw(st.booleans()):
+            end = start + timedelta(minutes=data.draw(st.sampled_from([30, 50, 90])))
         scope = data.draw(st.sampled_from(["this", "following"]))
+        overlap = data.draw(st.booleans())
         self.call(lambda: self.tp.practice.reschedule(actor, event_id, version, start, end,
-                                                      scope=scope,
-                                                      allow_overlap=data.draw(st.booleans())))
+                                                      scope=scope, allow_overlap=overlap))
 
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
@@ -913,7 +957,14 @@ class UseCaseFuzz(RuleBasedStateMachine):
         actor, event_id = self.actor(data), self.event_id(data)
         version = self.version(data, event_id)
         changes: dict[str, Any] = {}
-        if data.draw(st.booleans()):
+        if event_id in self.events and data.draw(st.booleans()):
+            rec = self.tp.practice.event(self.tp.manager, event_id)
+            if rec.direct:
+                changes["attendance"] = {c: data.draw(st.sampled_from(
+                    ["attended", "no_show", "cancelled"])) for c in rec.client_ids}
+            else:
+                changes["status"] = data.draw(st.sampled_from(["completed", "on_hold"]))
+        elif data.draw(st.booleans()):
             keys = st.one_of(st.sampled_from(self.tp.clients), SAFE_INTS)
             changes["attendance"] = data.draw(st.dictionaries(keys, ATTENDANCE_VALUES,
                                                               max_size=3))
@@ -967,7 +1018,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
 
 TestUseCaseFuzz = UseCaseFuzz.TestCase
 TestUseCaseFuzz.settings = settings(
-    max_examples=int(os.environ.get("THERA_FUZZ_EXAMPLES", "25")), stateful_step_count=20,
+    max_examples=int(os.environ.get("THERA_FUZZ_EXAMPLES", "20")), stateful_step_count=20,
     deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=os.environ.get("THERA_FUZZ_RANDOM") is None)
 
