@@ -358,6 +358,7 @@ def saves(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
     picked = candidates.iloc[sorted(rng.sample(range(len(candidates)),
                                                min(plan.saves, len(candidates))))]
     audit_before = _count(db, "audit_log")
+    run_mark = f"benchmark {datetime.now(UTC):%Y-%m-%d %H:%M:%S.%f}"
     note = f"{len(picked)} unsigned past client sessions, each saved once"
     timings = {
         "plan": Timing("Save a plan: Practice.save_plan", note=note),
@@ -369,14 +370,17 @@ def saves(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
                       int(row.clinician_id))
         clients = db.df("SELECT client_id FROM event_clients WHERE event_id = ?",
                         [int(row.id)])["client_id"].astype(int).tolist()
-        version = timed(timings["plan"], lambda r=row, a=actor: practice.save_plan(
-            a, int(r.id), int(r.version), "Review the week's goals; practise the plan.",
+        # Text new to this run, so every save changes something (an unchanged save writes
+        # nothing), also when --reuse measures a database saved into before.
+        text = f"({run_mark})"
+        version = timed(timings["plan"], lambda r=row, a=actor, t=text: practice.save_plan(
+            a, int(r.id), int(r.version), f"Review the week's goals; practise the plan {t}.",
             previous_homework="", previous_note=""))
         outcome: dict[str, Any] = (
             {"attendance": dict.fromkeys(clients, "attended")} if bool(row.direct)
             else {"status": "completed"})
-        timed(timings["outcome"], lambda r=row, a=actor, v=version, o=outcome:
-              practice.save_outcome(a, int(r.id), v, note="Session went as planned.", **o))
+        timed(timings["outcome"], lambda r=row, a=actor, v=version, o=outcome, t=text:
+              practice.save_outcome(a, int(r.id), v, note=f"Session went as planned {t}.", **o))
     written = _count(db, "audit_log") - audit_before
     assert written == 2 * len(picked), f"{written} audit rows for {2 * len(picked)} saves"
     return timings
