@@ -715,6 +715,9 @@ def run_experiments(s: Session, db: Database, periods: list[Scope],
             found += experiment(s, db, periods, figures)
         except ExperimentSkipped as exc:
             found.append({"what": experiment.__name__, "skipped": str(exc)})
+        except AssertionError as exc:  # the product's figures changed under the experiment
+            found.append({"what": experiment.__name__,
+                          "skipped": f"no longer gives the product's figures: {exc}"[:300]})
     return found
 
 
@@ -727,6 +730,7 @@ def _experiment(s: Session, key: str, what: str, current: tuple[str, Callable[[]
                 repeats: int | None = None) -> dict[str, Any]:
     """Time the product's way and the changed way in interleaved rounds."""
     label, current_fn = current
+    assert same, f"{what}: not the same figures as the product"
     n = repeats or s.plan.repeats
     s.rounds({f"{key}.current": Contender(f"Experiment, as now: {label}", current_fn, n),
               key: Contender(f"Experiment: {what}", changed, n)})
