@@ -649,8 +649,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None,
                         help="keep the practice database here (default: a temporary file)")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure an existing --db instead of generating (no generation "
-                             "figures; earlier runs' saves are in it)")
+                        help="measure an existing --db instead of generating; the run writes "
+                             "into it (saves, scratch tables), so give it a benchmark's own "
+                             "database, never a practice's")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--child-generate", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
