@@ -23,6 +23,7 @@ from dashboards.practice.panel_base import FIGURES_CSS
 from dashboards.practice.period import WeekPicker
 from dashboards.practice.practice_week import PracticeWeek
 from dashboards.practice.record import RecordPanel
+from dashboards.practice.tables import load_tabulator
 from dashboards.scheduler.app import _in_session, _query_date, _query_int
 from dashboards.scheduler.calendar import OpenEvent
 from dashboards.scheduler.layout_batching import LayoutBatching
@@ -174,6 +175,7 @@ def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> Pract
     """
     week = tab = event_id = None
     if _in_session():  # the scheduler's readers of the address, shared
+        load_tabulator()
         week, event_id = _query_date("week"), _query_int("event")
         values = pn.state.session_args.get("tab") or [b""]
         name = values[0].decode() if isinstance(values[0], bytes) else str(values[0])

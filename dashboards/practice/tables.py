@@ -18,8 +18,12 @@ import panel as pn
 
 from thera_analytics.domain import palette
 
-# Tables appear in tabs opened after the page loaded: the page must carry Tabulator from the start.
-pn.extension("tabulator")
+
+def load_tabulator() -> None:
+    """Tables appear in tabs opened after the page loaded, so the page must carry Tabulator from
+    the start. Called while a session builds its page, it adds Tabulator to that page only (not
+    to the scheduler's or the portal's); a notebook calls ``pn.extension("tabulator")``."""
+    pn.extension("tabulator")
 
 TABLE_CSS = """
 .thera-section-title { font: 600 1.05rem system-ui, sans-serif; color: #1f2328; margin: 0; }
