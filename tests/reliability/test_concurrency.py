@@ -432,9 +432,9 @@ class LoadRun:
             self.figures.saved("comment", event_id, token)
         elif actor.is_manager:
             started = time.perf_counter()
-            week = p.week(actor, date(2026, 10, 5))
+            week = p.week(actor, date(2026, 1, 5))  # where the clinicians are booking
             if len(week):
-                p.event(actor, int(week["id"].iloc[len(week) // 2]))
+                p.event(actor, int(week["event_id"].iloc[len(week) // 2]))
             self.figures.timed("read", started)
         else:
             started = time.perf_counter()
