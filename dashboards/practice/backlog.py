@@ -69,39 +69,47 @@ class BacklogPanel(ReportPanel):
 
     @param.depends("scope", watch=True)
     def _on_scope(self) -> None:
-        if self.loaded:
-            self.reload()
+        if self.loaded:  # only the backlog itself depends on the scope
+            self._load_backlog()
+            self._show_backlog()
 
     def load(self) -> None:
         ctx = self.context
-        week, trend = ctx.week_period, ctx.trend_period
-        bounds = {"start": week.start, "end": week.end} if self.scope == SCOPES[1] else {}
-        self.by_clinician = reports.backlog_by_clinician(ctx.db, ctx.as_of, **bounds)
-        self.oldest = reports.backlog_items(ctx.db, ctx.as_of, limit=OLDEST, **bounds)
+        trend = ctx.trend_period
+        self._load_backlog()
         self.signing = reports.signing_times(ctx.db, trend.start, trend.end, as_of=ctx.as_of)
         self.signing_practice = reports.signing_times(ctx.db, trend.start, trend.end,
                                                       as_of=ctx.as_of, by="practice")
         self.delays = reports.signing_delay_distribution(ctx.db, trend.start, trend.end,
                                                          as_of=ctx.as_of)
         self.trend = reports.backlog_trend(ctx.db, trend.start, trend.end, as_of=ctx.as_of)
+        span = f"{trend.start:%Y-%m-%d}-to-{trend.end:%Y-%m-%d}"
+        self._signing_dl.filename = f"signing-times-{span}.csv"
+        self._trend_dl.filename = f"backlog-trend-{span}.csv"
+        self._show_backlog()
+        self._show_signing()
+
+    def _load_backlog(self) -> None:
+        ctx = self.context
+        week = ctx.week_period
+        bounds = {"start": week.start, "end": week.end} if self.scope == SCOPES[1] else {}
+        self.by_clinician = reports.backlog_by_clinician(ctx.db, ctx.as_of, **bounds)
+        self.oldest = reports.backlog_items(ctx.db, ctx.as_of, limit=OLDEST, **bounds)
         scope = f"week-{week.start:%Y-%m-%d}" if bounds else "all"
         measured = f"{ctx.as_of:%Y-%m-%dT%H%M}"
         self._by_dl.filename = f"backlog-{scope}-as-of-{measured}.csv"
         self._oldest_dl.filename = f"backlog-oldest-{scope}-as-of-{measured}.csv"
-        self._signing_dl.filename = f"signing-times-{trend.start:%Y-%m-%d}-to-" \
-                                    f"{trend.end:%Y-%m-%d}.csv"
-        self._trend_dl.filename = f"backlog-trend-{trend.start:%Y-%m-%d}-to-" \
-                                  f"{trend.end:%Y-%m-%d}.csv"
-        self._show()
 
-    def _show(self) -> None:
+    def _show_backlog(self) -> None:
         table = self.by_clinician
         counts = {b: int(table[b].sum()) if len(table) else 0 for b in BUCKET_LABELS}
         total = sum(counts.values())
         oldest = float(table["oldest_hours"].max()) / 24 if len(table) else None
         practice = self.signing_practice
-        within24 = practice["share_within_24h"].iloc[0] if len(practice) else None
-        within48 = practice["share_within_48h"].iloc[0] if len(practice) else None
+        within24 = practice["share_within_24h"].iloc[0] if practice is not None and len(
+            practice) else None
+        within48 = practice["share_within_48h"].iloc[0] if practice is not None and len(
+            practice) else None
         late = palette.ATTENDANCE["cancelled"]
         self._figures.object = figures_html([
             Figure("Open notes", f"{total:,}",
@@ -120,6 +128,8 @@ class BacklogPanel(ReportPanel):
         self._oldest.value = reports.item_table(self.oldest) if len(self.oldest) else \
             pd.DataFrame(columns=["Event", "Session (local)", "Clinician", "Kind", "Service",
                                   "Age (days)", "Age bucket", "Missing"])
+
+    def _show_signing(self) -> None:
         self._signing.value = reports.signing_table(self.signing)
         self._delay_chart.object = charts.signing_delay_chart(self.delays).opts(
             width=HALF_WIDTH) if len(self.delays) else None
@@ -143,7 +153,7 @@ class BacklogPanel(ReportPanel):
                     note="Click a row to read the record; the event number opens it in the "
                          "scheduler."),
             section("Time from session end to signature", self._signing,
-                    pn.FlexBox(self._delay_chart, self._trend_chart, margin=0),
+                    pn.Row(self._delay_chart, self._trend_chart, margin=0),
                     download=[self._signing_dl, self._trend_dl],
                     note="Client sessions of the trend weeks that had ended, against the 24 h "
                          "and 48 h targets; right, the backlog at the end of each week."),
