@@ -12,6 +12,9 @@ import csv
 import io
 import json
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -385,3 +388,46 @@ def test_the_address_names_the_week_the_tab_and_the_event(
     expect(page.locator('[data-figure="backlog-total"]')).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(f'.thera-record-panel .head[data-event="{event_id}"]')).to_be_visible(
         timeout=TIMEOUT)
+
+
+# -- the notebook, served ----------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_dashboard_notebook_serves_with_panel_serve(page: Page, demo: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "THERA_DB": str(demo), "THERA_AS_OF": "now"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "panel", "serve", "notebooks/practice_dashboard.ipynb",
+         "--port", str(port), "--address", "127.0.0.1", "--allow-websocket-origin",
+         f"127.0.0.1:{port}"], cwd=root, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.2)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"http://127.0.0.1:{port}/practice_dashboard")
+        page.wait_for_function(PLOT_READY, timeout=60_000)
+        page.wait_for_function(f"() => ({BLOCKS})().length > 0", timeout=TIMEOUT)
+        expect(page.locator(".thera-week-summary")).to_contain_text("8 clinicians")
+        assert page.locator("text=Log out").count() == 0  # no app frame in a notebook
+        tab(page, "Backlog")
+        expect(page.locator('[data-figure="backlog-total"]')).to_be_visible(timeout=TIMEOUT)
+        page.screenshot(path=SHOTS / "practice_notebook_served.png", full_page=True)
+        assert errors == []
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
