@@ -27,6 +27,7 @@ import panel as pn
 from dashboards import auth
 from dashboards.placeholder import placeholder_app
 from dashboards.reminder_task import start_reminder_loop, stop_reminder_loop
+from dashboards.snapshots import start_snapshot_loop, stop_snapshot_loop
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied
@@ -167,6 +168,7 @@ def serve(
         apps = build_apps(db, clock, routes)
         if reminders:
             start_reminder_loop(db, clock)
+        start_snapshot_loop(db, db_path)  # analysts read this copy while we hold the file
         port = port or _free_port(address)
         server_id = uuid.uuid4().hex
         kwargs: dict[str, Any] = dict(
@@ -228,6 +230,7 @@ def stop(server: Any, timeout: float = 10.0) -> None:
 
 def _release(db: Database) -> None:
     stop_reminder_loop(db)
+    stop_snapshot_loop(db)
     if auth._registry is not None and auth._registry.db is db:
         auth.unconfigure()
         if pn.config.authorize_callback is auth.authorize:

@@ -193,6 +193,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if fmt in ("parquet", "html") and out is None:
         raise PracticeError(f"out: a {fmt} report needs --out FILE")
     db = open_for_reading(args.db)
+    if getattr(db, "is_snapshot", False):
+        print(db.freshness(), file=sys.stderr)
     try:
         write_report(db, args.name, fmt, out, start=args.start, end=args.end, as_of=args.as_of,
                      clinician_id=args.clinician, service_id=args.service)
