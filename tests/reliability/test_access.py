@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import time
@@ -43,6 +44,13 @@ from thera_analytics.service import accounts, catalog, ical, portal
 SECRET = "access-tests-only-not-a-real-secret"
 NOW = datetime(2026, 6, 3, 12, 0, tzinfo=UTC)  # Wednesday; the sessions below are on Monday
 
+
+
+def _run(coroutine):  # noqa: ANN001, ANN202
+    """Run a coroutine on a fresh loop in its own thread: Playwright's sync tests may leave
+    this thread's event loop running earlier in the same session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 def fast_practice(path: str = ":memory:") -> TP:
     hashed = _demo_hash()
@@ -194,12 +202,12 @@ def test_an_apps_websocket_serves_its_role_and_refuses_anyone_signed_out(
         served: Served, sessions: dict[str, requests.Session], app: str, role: str) -> None:
     http = sessions[role]
     token = _page_token(http, served.base + app)
-    opened = asyncio.run(_open_websocket(served.port, app, token, _cookie(http)))
+    opened = _run(_open_websocket(served.port, app, token, _cookie(http)))
     assert opened.startswith("document of"), opened
     # The same session token without the sign-in cookie: refused before any session is built.
-    refused = asyncio.run(_open_websocket(served.port, app, token, ""))
+    refused = _run(_open_websocket(served.port, app, token, ""))
     assert refused == "refused 403"
-    forged = asyncio.run(_open_websocket(served.port, app, token, "user=ann; id_token=x"))
+    forged = _run(_open_websocket(served.port, app, token, "user=ann; id_token=x"))
     assert forged == "refused 403"
 
 

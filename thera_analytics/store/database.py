@@ -77,7 +77,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        """One use case = one transaction: everything or nothing is written."""
+        """One use case = one transaction: everything or nothing is written.
+
+        Writers in this process take turns (DuckDB lets only this process write the file), so
+        of two saves of one record the second reads the first's result and is refused by its
+        version check, instead of both failing on DuckDB's write-write conflict.
+        """
+        with self._write_lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[Cursor]:
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
