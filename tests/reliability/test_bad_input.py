@@ -1018,7 +1018,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
 
 TestUseCaseFuzz = UseCaseFuzz.TestCase
 TestUseCaseFuzz.settings = settings(
-    max_examples=int(os.environ.get("THERA_FUZZ_EXAMPLES", "20")), stateful_step_count=20,
+    max_examples=int(os.environ.get("THERA_FUZZ_EXAMPLES", "12")), stateful_step_count=20,
     deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=os.environ.get("THERA_FUZZ_RANDOM") is None)
 

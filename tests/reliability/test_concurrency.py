@@ -8,7 +8,7 @@
   served apps on 127.0.0.1: real HTTP sign-in with cookies, page loads, the page's websocket
   session pulled as a browser would, and saves through the use cases in the server process.
   No error, no lost save; response times are written to ``load.json`` in the test's tmp dir.
-  ``THERA_LOAD_SECONDS`` (default 15; every user finishes at least one whole round) lengthens
+  ``THERA_LOAD_SECONDS`` (default 10; every user finishes at least one whole round) lengthens
   the run.
 """
 
@@ -52,7 +52,7 @@ from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog, portal
 from thera_analytics.store.database import Database, WriteConflict
 
-LOAD_SECONDS = float(os.environ.get("THERA_LOAD_SECONDS", "15"))
+LOAD_SECONDS = float(os.environ.get("THERA_LOAD_SECONDS", "10"))
 USERS = 20
 TIMEOUT_MS = 15_000
 
@@ -103,7 +103,7 @@ ACTIONS = {"plan": "save_plan", "note": "save_outcome", "attendance": "save_outc
 PAIRS = [("plan", "plan"), ("note", "note"), ("plan", "note"), ("attendance", "note"),
          ("details", "reschedule"), ("details", "cancel"), ("note", "sign"),
          ("reschedule", "cancel")]
-ROUNDS = 6
+ROUNDS = 4
 
 
 def _times(rec: Any) -> dict[str, datetime]:
