@@ -93,16 +93,21 @@ def build_apps(db: Database, clock: Clock | None = None,
     clock = clock or system_clock
     apps: dict[str, Callable[[], Any]] = {}
     for route in routes:
-        apps[route.path] = _session_app(load_factory(route), db, clock, route.title)
+        apps[route.path] = _session_app(load_factory(route), db, clock, route)
     return apps
 
 
 def _session_app(factory: AppFactory, db: Database, clock: Clock,
-                 title: str) -> Callable[[], Any]:
+                 route: Route) -> Callable[[], Any]:
     def app() -> Any:
-        return factory(db, current_actor(db), clock)
+        actor = current_actor(db)
+        # The page request is checked by authorize_callback; a session can also be opened over
+        # the websocket or autoload script, so the role is checked again where the app is built.
+        if actor.role not in route.roles:
+            raise PermissionDenied(f"{route.path}: a {actor.role.value} cannot open this app")
+        return factory(db, actor, clock)
 
-    app.__name__ = f"{title.lower()}_app"
+    app.__name__ = f"{route.title.lower()}_app"
     return app
 
 

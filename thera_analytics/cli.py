@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.errors import PracticeError
 
@@ -50,6 +52,16 @@ def _positive(limit: int) -> Callable[[str], int]:
     return parse
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (1 to 65535)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thera",
@@ -78,14 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="sample practice in data/ (if absent), then serve the apps")
     p.add_argument("--db", type=Path, default=DEFAULT_DEMO_DB)
-    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--port", type=_port, default=5006)
     p.add_argument("--address", default="127.0.0.1")
     p.add_argument("--no-serve", action="store_true", help="generate and summarise only")
     p.set_defaults(run=cmd_demo)
 
     p = sub.add_parser("serve", help="serve /scheduler, /practice and /portal")
     p.add_argument("--db", type=Path, required=True)
-    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--port", type=_port, default=5006)
     p.add_argument("--address", default="127.0.0.1")
     p.set_defaults(run=cmd_serve)
 
@@ -117,10 +129,16 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise PracticeError(f"db: {args.db} already exists; choose a new file")
     args.db.parent.mkdir(parents=True, exist_ok=True)
     now = system_clock()
-    with Database(args.db) as db:
-        db.init_practice(args.name, args.time_zone, now)
-        accounts.create_user(db, username=args.manager, password=args.manager_password,
-                             role="manager", display_name="Practice manager", now=now)
+    try:
+        with Database(args.db) as db:
+            db.init_practice(args.name, args.time_zone, now)
+            accounts.create_user(db, username=args.manager, password=args.manager_password,
+                                 role="manager", display_name="Practice manager", now=now)
+    except BaseException:
+        # A refused init leaves no half-made practice behind.
+        for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     print(f"Created {args.db} for {args.name} ({args.time_zone}); manager login: {args.manager}")
     return 0
 
@@ -211,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except PracticeError as exc:
+        print(f"thera {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, duckdb.Error) as exc:  # unreadable or unwritable files, a damaged database
         print(f"thera {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -173,3 +173,11 @@ def test_group_session_takes_several_clients():
 )
 def test_backlog_age_buckets(hours, bucket):
     assert bucket_for(hours) == bucket
+
+
+def test_text_that_is_not_valid_unicode_is_refused_by_field():
+    from thera_analytics.domain.details import clean_text
+
+    with pytest.raises(ValidationError) as err:
+        clean_text("half a pair \ud800", "note")
+    assert err.value.field == "note"

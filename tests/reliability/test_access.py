@@ -159,6 +159,9 @@ def test_the_login_page_shows_no_practice_data_to_anyone(
     assert "Cara" not in page and "Individual therapy" not in page
 
 
+_last_document: dict[str, str] = {}
+
+
 async def _open_websocket(port: int, app: str, token: str, cookie: str) -> str:
     request = HTTPRequest(f"ws://127.0.0.1:{port}{app}/ws", headers={"Cookie": cookie},
                           request_timeout=30)
@@ -180,7 +183,9 @@ async def _open_websocket(port: int, app: str, token: str, cookie: str) -> str:
                 for part in (pull.header_json, pull.metadata_json, pull.content_json):
                     await conn.write_message(part)
                 continue
-            return f"document of {len(json.dumps(msg.content.get('doc', {})))} bytes"
+            doc = json.dumps(msg.content.get("doc", {}))
+            _last_document[app] = doc
+            return f"document of {len(doc)} bytes"
     finally:
         conn.close()
 
@@ -487,3 +492,26 @@ def test_access_counts() -> None:
     print("access checks:", counts, "total", sum(counts.values()))
     assert counts["use cases x roles"] >= 100
 
+
+
+@pytest.mark.parametrize(("app", "role", "other_app"), [
+    ("/scheduler", "clinician", "/practice"), ("/portal", "client", "/scheduler"),
+    ("/portal", "client", "/practice")])
+def test_an_apps_websocket_refuses_a_signed_in_user_of_another_role(
+        served: Served, sessions: dict[str, requests.Session], app: str, role: str,
+        other_app: str) -> None:
+    http = sessions[role]
+    token = _page_token(http, served.base + app)  # a real token, for the app they may open
+    answer = _run(_open_websocket(served.port, other_app, token, _cookie(http)))
+    if answer.startswith("document of"):  # Panel answers a failed build with an error page
+        doc = _last_document[other_app]
+        assert "cannot open this app" in doc, doc[:500]
+        for private in ("Ann Archer", "Ben Brook", "Cara Cole", "Dan Dale", "Individual therapy"):
+            assert private not in doc
+
+
+def test_a_client_cannot_load_a_whole_record_even_of_their_own_session() -> None:
+    world = World()
+    with pytest.raises(PermissionDenied):
+        world.tp.practice.event(world.tp.client_actor, world.e1)  # Cara's own session
+    world.tp.db.close()

@@ -76,6 +76,11 @@ def clean_text(value: str | None, field_name: str, limit: int = MAX_TEXT) -> str
     text = "" if value is None else str(value)
     if "\x00" in text:
         raise ValidationError(field_name, "contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field_name, "contains characters that are not valid Unicode") \
+            from None
     if len(text) > limit:
         raise ValidationError(
             field_name, f"is {len(text):,} characters long; the limit is {limit:,}"

@@ -119,12 +119,16 @@ class EventRecord:
 
 def can_read(actor: Actor, clinician_id: int, team_ids: tuple[int, ...],
              client_ids: tuple[int, ...]) -> bool:
-    """Managers read all; clinicians what they own or take part in; clients their own."""
+    """Managers read all; clinicians what they own or take part in.
+
+    Clients never read a whole record (it holds the note and the plan, and in a group other
+    clients): they see their sessions and shared homework through ``service.portal``.
+    """
     if actor.role is Role.MANAGER:
         return True
     if actor.role is Role.CLINICIAN:
         return actor.clinician_id == clinician_id or actor.clinician_id in team_ids
-    return actor.client_id in client_ids
+    return False
 
 
 def load(cur: Cursor, event_id: int, actor: Actor | None = None) -> EventRecord:
