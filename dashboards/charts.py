@@ -92,7 +92,7 @@ def attendance_mix_chart(table: pd.DataFrame, by: str, label_column: str,
             rows.append({by: str(row[label_column]), "attendance": a.label,
                          "share": 100 * float(row[f"{a.value}_rate"] or 0),
                          "client_sessions": int(row[a.value])})
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=[by, "attendance", "share", "client_sessions"])
     colours = [a.colour for a in Attendance]
     return hv.Bars(frame, [by, "attendance"], ["share", "client_sessions"]).opts(
         stacked=True, cmap=colours, width=WIDTH, height=HEIGHT, title=title,

@@ -23,6 +23,16 @@ DEFAULT_INTERVAL = 60.0
 CLI_ACTOR = Actor(None, Role.MANAGER, "thera command line")
 
 
+
+def _batch(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 10000")
+    return value
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -64,7 +74,7 @@ def add_commands(subparsers: Any) -> None:
     mode.add_argument("--loop", action="store_true", help="keep sending until interrupted")
     run.add_argument("--interval", type=_seconds, default=None,
                      help=f"seconds between passes with --loop (default {DEFAULT_INTERVAL:.0f})")
-    run.add_argument("--batch", type=int, default=100, help="most reminders per pass")
+    run.add_argument("--batch", type=_batch, default=100, help="most reminders per pass")
     run.add_argument("--now", type=_instant,
                      help="the instant treated as now, for one pass (default: the clock)")
     run.set_defaults(run=cmd_reminders_run)

@@ -425,11 +425,8 @@ USE_CASES: dict[str, tuple[Op, set[str]]] = {
         w.tp.db, w.tp.clients[0], "Mum", "parent", NOW, actor=a), {OWNER, BEN, MANAGER}),
 }
 ACTORS = (OWNER, BEN, MANAGER, CARA)
-# Not asserted until fixed (reported with issue 8): ``records.can_read`` lets a client load the
-# whole record of their own session (note, plan, unshared homework, other clients of a group);
-# the spec gives clients their sessions and shared homework only, which the portal honours.
-OPEN_QUESTIONS = {("read Ann's session with Cara", CARA),
-                  ("plan prefill of Ann's session", CARA)}
+# Clients never load whole records (they see the portal); nothing is left unasserted.
+OPEN_QUESTIONS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("use_case", USE_CASES)

@@ -23,10 +23,15 @@ def to_instant(value: datetime, zone: ZoneInfo, field: str = "start") -> datetim
     A wall-clock time that does not exist (skipped by a daylight-saving change) or that exists
     twice (the repeated hour) is refused: the practice must say which instant it means.
     """
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    first = value.replace(tzinfo=zone, fold=0)
-    second = value.replace(tzinfo=zone, fold=1)
+    try:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        first = value.replace(tzinfo=zone, fold=0)
+        second = value.replace(tzinfo=zone, fold=1)
+        first.astimezone(UTC)
+        second.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(field, f"{value:%Y-%m-%d %H:%M} is out of range") from None
     if first.utcoffset() != second.utcoffset():
         # Either a gap (round trip changes the wall time) or a fold (two real instants).
         round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)

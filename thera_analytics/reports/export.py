@@ -241,7 +241,7 @@ def render_html(db: Source, request: ReportRequest, out: Path, *, timeout: int =
     notebook = notebooks_dir() / NOTEBOOKS[request.name]
     with tempfile.TemporaryDirectory(prefix="thera-report-") as tmp:
         db_path = readable_path(db, Path(tmp))
-        values = {"db_path": str(db_path), "start": request.start.isoformat(),
+        values = {"db_path": str(Path(db_path).resolve()), "start": request.start.isoformat(),
                   "end": request.end.isoformat(), "as_of": request.as_of.isoformat(),
                   "clinician_id": request.clinician_id, "service_id": request.service_id,
                   "inline_js": True}

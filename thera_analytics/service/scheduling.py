@@ -285,8 +285,16 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
     return new_version
 
 
+def parse_scope(value: Scope | str) -> Scope:
+    """``this`` event or it and all ``following`` in its series."""
+    try:
+        return Scope(value)
+    except ValueError:
+        raise ValidationError("scope", f"{value!r} is not 'this' or 'following'") from None
+
+
 def _targets(cur: Cursor, rec: records.EventRecord, scope: Scope) -> list[records.EventRecord]:
-    if Scope(scope) is Scope.THIS or rec.series_id is None:
+    if parse_scope(scope) is Scope.THIS or rec.series_id is None:
         return [rec]
     ids = [int(r[0]) for r in cur.execute(
         "SELECT id FROM events WHERE series_id = ? AND starts_at >= ? AND cancelled_at IS NULL"
@@ -308,7 +316,7 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
         shift = to_local(new_start, zone) - to_local(rec.start, zone)
         span = to_local(new_end, zone) - to_local(new_start, zone)
         moves = []
-        for target in _targets(cur, rec, Scope(scope)):
+        for target in _targets(cur, rec, parse_scope(scope)):
             _refuse_if_signed(target, "start")
             local = to_local(target.start, zone) + shift
             moved_start = to_instant(local, zone, "start")
@@ -344,7 +352,7 @@ def cancel(db: Database, actor: Actor, event_id: int, version: int, now: datetim
     """
     with db.transaction() as cur:
         rec = load_for_change(cur, actor, event_id, version, "cancel")
-        targets = _targets(cur, rec, Scope(scope))
+        targets = _targets(cur, rec, parse_scope(scope))
         for target in targets:
             _refuse_if_signed(target, "cancel")
         for target in targets:

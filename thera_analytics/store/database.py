@@ -45,7 +45,8 @@ class Database:
             if "lock" in str(exc).lower():
                 raise DatabaseBusy(
                     f"{self.path} is open in another process (is `thera serve` running?). "
-                    "Read a snapshot instead: `thera snapshot` or Database.open_snapshot()"
+                    "Reports and notebooks read the snapshot the server keeps beside the file "
+                    "(see docs/analysts.md)"
                 ) from None
             raise PracticeError(f"db: cannot open {self.path}: {exc}") from None
         except duckdb.Error as exc:
