@@ -159,9 +159,15 @@ def figure(page: Page, key: str) -> str:
 
 
 def table_column(page: Page, table: str, field: str) -> list[str]:
-    cells = page.locator(f".thera-table-{table} .tabulator-row "
-                         f'.tabulator-cell[tabulator-field="{field}"]')
-    return [c.strip() for c in cells.all_inner_texts()]
+    rows = page.locator(f".thera-table-{table} .tabulator-row")
+    cells = rows.locator(f'.tabulator-cell[tabulator-field="{field}"]')
+    # Tabulator may still be drawing rows: read once every row has its cell.
+    for _ in range(50):
+        texts = [c.strip() for c in cells.all_inner_texts()]
+        if len(texts) == rows.count():
+            return texts
+        page.wait_for_timeout(100)
+    return texts
 
 
 # -- the manager's morning ----------------------------------------------------------------------
