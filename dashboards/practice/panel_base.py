@@ -87,7 +87,9 @@ class ReportPanel(pn.viewable.Viewer):
         self.loaded = True
 
     def load(self) -> None:
-        raise NotImplementedError
+        """Read this panel's report tables; every panel (attendance, backlog, completion)
+        overrides it. (Not an ABC: param's metaclass does not mix with ABCMeta.)"""
+        raise NotImplementedError(f"{type(self).__name__} must define load()")
 
     @param.depends("context.week", "context.as_of", "context.trend_weeks", watch=True)
     def _on_context(self) -> None:
