@@ -110,3 +110,31 @@ def table_contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 def at(hours: float) -> timedelta:
     return timedelta(hours=hours)
+
+
+# The derived columns of migration 005 as the analyst views work them out from the tables.
+_DERIVED_MISMATCHES = """
+SELECT 'dots' AS what, e.id AS event_id, NULL AS client_id
+FROM events e JOIN event_status s ON s.event_id = e.id
+WHERE (e.dot_details, e.dot_plan, e.dot_outcome)
+      IS DISTINCT FROM (s.dot_details, s.dot_plan, s.dot_outcome)
+   OR e.completed_at IS DISTINCT FROM
+      CASE WHEN s.dot_details AND s.dot_plan AND s.dot_outcome
+           THEN GREATEST(s.signed_at, s.plan_saved_at) END
+UNION ALL
+SELECT 'first visit', f.event_id, f.client_id
+FROM session_facts f JOIN event_clients ec USING (event_id, client_id)
+WHERE f.first_visit IS DISTINCT FROM ec.first_visit
+UNION ALL
+SELECT 'first visit of a cancelled or non-client event', ec.event_id, ec.client_id
+FROM event_clients ec
+WHERE ec.first_visit
+  AND ec.event_id NOT IN (SELECT event_id FROM event_status)
+ORDER BY 1, 2, 3
+"""
+
+
+def derived_mismatches(db: Database) -> list[tuple[Any, ...]]:
+    """Rows whose stored dots, completion instant or first-visit flag differ from what the
+    analyst views work out from the tables (empty when the use cases kept them right)."""
+    return db.cursor().execute(_DERIVED_MISMATCHES).fetchall()

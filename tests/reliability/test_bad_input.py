@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from tests.conftest import _demo_hash
 from tests.factories import TestPractice as TP
-from tests.factories import make_practice, table_contents
+from tests.factories import derived_mismatches, make_practice, table_contents
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.details import MAX_TEXT, EventDetails, ReminderRequest
 from thera_analytics.domain.errors import (
@@ -1014,6 +1014,11 @@ class UseCaseFuzz(RuleBasedStateMachine):
             " GROUP BY e.id, e.version").fetchall()
         for event_id, version, changes in rows:
             assert version == changes, f"event {event_id}: version {version}, {changes} changes"
+
+    @invariant()
+    def stored_dots_and_first_visits_match_the_tables(self) -> None:
+        if hasattr(self, "tp"):
+            assert derived_mismatches(self.tp.db) == []
 
 
 TestUseCaseFuzz = UseCaseFuzz.TestCase

@@ -6,7 +6,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from tests.factories import make_practice
+from tests.factories import derived_mismatches, make_practice
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.signing import is_locked
@@ -121,6 +121,10 @@ class SessionLifecycle(RuleBasedStateMachine):
             assert r.dots.as_tuple() == sql_dots[e]
             if r.signed_at is not None:
                 assert r.outcome_marked
+
+    @invariant()
+    def stored_dots_and_first_visits_match_the_tables(self):
+        assert derived_mismatches(self.tp.db) == []
 
 
 TestSessionLifecycle = SessionLifecycle.TestCase

@@ -37,6 +37,7 @@ from thera_analytics.domain.local_time import practice_zone, week_start
 from thera_analytics.sample import names
 from thera_analytics.service import audit
 from thera_analytics.service.accounts import hash_password
+from thera_analytics.store import derived
 from thera_analytics.store.bulk import bulk_insert, next_free_id, restart_sequence
 from thera_analytics.store.database import Cursor, Database
 
@@ -192,7 +193,7 @@ def generate_practice(
         now=int(now.timestamp()),
     )
     rng = np.random.default_rng(seed)
-    stages = 3 + len(_TABLES) + 1
+    stages = 3 + len(_TABLES) + 2
     counts: dict[str, int] = {}
     with (
         tqdm(total=stages, disable=not progress, file=sys.stderr, unit="step") as bar,
@@ -214,6 +215,9 @@ def generate_practice(
                 bar.update()
             counts[table] = counts.get(table, 0) + bulk_insert(cur, table, frame)
             del frame  # one frame in memory at a time
+        bar.set_description("dots and first visits")
+        derived.backfill(cur)
+        bar.update()
         summary = SampleSummary(
             clinicians=spec.clinicians,
             clients=counts["clients"],

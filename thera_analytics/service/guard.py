@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.dots import Completion
 from thera_analytics.domain.errors import ConflictError, PermissionDenied, ValidationError
 from thera_analytics.service import records
 from thera_analytics.service.records import EventRecord
@@ -18,24 +19,37 @@ def check_owner(actor: Actor, clinician_id: int, what: str) -> None:
 
 
 def load_for_change(cur: Cursor, actor: Actor, event_id: int, version: int,
-                    what: str) -> EventRecord:
-    """Load an event the actor owns, refusing a stale version or a cancelled event."""
-    record = records.load(cur, event_id)
-    check_owner(actor, record.clinician_id, what)
-    if record.version != version:
-        raise ConflictError(event_id, version, record.version)
-    if record.cancelled_at is not None:
-        raise ValidationError(what, "this event was cancelled")
+                    what: str, *, whole: bool = False) -> EventRecord:
+    """Load an event the actor owns, refusing a stale version or a cancelled event.
+
+    Without ``whole`` only what the rules of a plan, outcome or signature need is read
+    (``records.load_state``); a change of details or time needs the whole record."""
+    record = records.load(cur, event_id) if whole else records.load_state(cur, event_id)
+    check_change(actor, record, version, what)
     return record
 
 
-def bump_version(cur: Cursor, event_id: int, version: int, actor: Actor, now: datetime) -> int:
-    """Advance the event's version; a concurrent writer makes this fail as a conflict."""
+def check_change(actor: Actor, record: EventRecord, version: int, what: str) -> None:
+    """The actor owns the event, their copy is current, and it is not cancelled."""
+    check_owner(actor, record.clinician_id, what)
+    if record.version != version:
+        raise ConflictError(record.id, version, record.version)
+    if record.cancelled_at is not None:
+        raise ValidationError(what, "this event was cancelled")
+
+
+def bump_version(cur: Cursor, event_id: int, version: int, actor: Actor, now: datetime,
+                 completion: Completion) -> int:
+    """Advance the event's version and keep its dots and completion instant (``completion``:
+    the record as this change leaves it); a concurrent writer makes this fail as a conflict."""
     # No RETURNING here: DuckDB refuses UPDATE ... RETURNING on a row other tables reference.
+    dots = completion.dots
     changed = cur.execute(
-        "UPDATE events SET version = version + 1, updated_at = ?, updated_by = ?"
+        "UPDATE events SET version = version + 1, updated_at = ?, updated_by = ?,"
+        " dot_details = ?, dot_plan = ?, dot_outcome = ?, completed_at = ?"
         " WHERE id = ? AND version = ?",
-        [now, actor.user_id, event_id, version],
+        [now, actor.user_id, dots.details, dots.plan, dots.outcome, completion.completed_at,
+         event_id, version],
     ).fetchone()
     if not changed or changed[0] != 1:
         actual = cur.execute("SELECT version FROM events WHERE id = ?", [event_id]).fetchone()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
+from typing import cast
 
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.attendance import Attendance, SessionStatus, check_outcome_fits
@@ -12,7 +14,7 @@ from thera_analytics.domain.errors import PermissionDenied, SigningError, Valida
 from thera_analytics.domain.signing import check_can_change, check_can_sign
 from thera_analytics.service import audit, records
 from thera_analytics.service.amending import record_amendment
-from thera_analytics.service.guard import bump_version, load_for_change
+from thera_analytics.service.guard import bump_version, check_change, load_for_change
 from thera_analytics.store.database import Database
 
 
@@ -105,7 +107,9 @@ def save_outcome(
              fields.get("note", rec.note), fields.get("homework", rec.homework),
              enabled, shared, now, actor.user_id],
         )
-        new_version = bump_version(cur, event_id, version, actor, now)
+        saved = replace(rec, status=cast(SessionStatus | None, final_status), clients=tuple(
+            replace(c, attendance=marks.get(c.client_id, c.attendance)) for c in rec.clients))
+        new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
         audit.record(cur, actor, now, "amend_outcome" if signed else "save_outcome", "event",
                      event_id, before, after)
     return new_version
@@ -114,13 +118,13 @@ def save_outcome(
 def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime) -> int:
     """Sign the note: owner only, once, with the outcome marked. Returns the new version."""
     with db.transaction() as cur:
-        rec = records.load(cur, event_id)
+        rec = records.load_state(cur, event_id)
         is_owner = actor.role is Role.CLINICIAN and actor.clinician_id == rec.clinician_id
         if not rec.is_client_event:
             raise SigningError(f"signature: a {rec.kind.label} event has no note to sign")
         check_can_sign(signed_at=rec.signed_at, outcome_marked=rec.outcome_marked,
                        is_owner=is_owner)
-        rec = load_for_change(cur, actor, event_id, version, "signature")
+        check_change(actor, rec, version, "signature")
         if now < rec.start:
             raise SigningError("signature: a session can be signed once it has started")
         cur.execute(
@@ -129,7 +133,8 @@ def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime)
             " signed_at = excluded.signed_at, signed_by = excluded.signed_by",
             [event_id, now, actor.user_id, now, actor.user_id],
         )
-        new_version = bump_version(cur, event_id, version, actor, now)
+        signed = replace(rec, signed_at=now)
+        new_version = bump_version(cur, event_id, version, actor, now, signed.completion)
         audit.record(cur, actor, now, "sign", "event", event_id, {"signed_at": None},
                      {"signed_at": now})
     return new_version

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from thera_analytics.domain.actor import Actor
@@ -73,7 +73,8 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
             " saved_by = excluded.saved_by",
             [event_id, plan_text, previous_homework, previous_note, now, actor.user_id],
         )
-        new_version = bump_version(cur, event_id, version, actor, now)
+        saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
+        new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
         audit.record(cur, actor, now, "save_plan", "event", event_id,
                      old if rec.plan_saved_at else None, new)
     return new_version

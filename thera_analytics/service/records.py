@@ -8,7 +8,7 @@ from datetime import datetime
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.details import Channel, RecipientKind, ReminderRequest
-from thera_analytics.domain.dots import Dots, dots_for, outcome_marked
+from thera_analytics.domain.dots import Completion, Dots, completion_of, outcome_marked
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.signing import amendable_until, can_amend
@@ -93,13 +93,20 @@ class EventRecord:
     def dots(self) -> Dots | None:
         if not self.is_client_event:
             return None
-        return dots_for(
+        return self.completion.dots
+
+    @property
+    def completion(self) -> Completion:
+        """The dots and completion instant kept on the event row (none for other events)."""
+        if not self.is_client_event:
+            return Completion.none()
+        return completion_of(
             details_valid=self.service_id is not None and bool(self.clients),
-            plan_saved=self.plan_saved_at is not None,
+            plan_saved_at=self.plan_saved_at,
             direct=bool(self.direct),
             attendance=[c.attendance for c in self.clients],
             status=self.status,
-            signed=self.signed_at is not None,
+            signed_at=self.signed_at,
         )
 
     @property
@@ -129,6 +136,44 @@ def can_read(actor: Actor, clinician_id: int, team_ids: tuple[int, ...],
     if actor.role is Role.CLINICIAN:
         return actor.clinician_id == clinician_id or actor.clinician_id in team_ids
     return False
+
+
+def load_state(cur: Cursor, event_id: int) -> EventRecord:
+    """The part of a record the rules of a plan, outcome or signature need, in two statements:
+    the event with its plan and outcome, and its clients' marks. Names (clinician, service,
+    clients, signer), team, third parties, reminders, amendments and comments are left out
+    (empty); use ``load`` for anything shown or for a change of details."""
+    row = cur.execute(
+        "SELECT e.id, e.version, e.kind, e.clinician_id, e.title, e.starts_at, e.ends_at,"
+        " e.local_start, e.service_id, e.direct, e.video_link, e.series_id, e.cancelled_at,"
+        " p.plan_text, p.previous_homework, p.previous_note, p.saved_at, o.status, o.note,"
+        " o.homework, o.homework_enabled, o.homework_shared, o.signed_at"
+        " FROM events e LEFT JOIN plans p ON p.event_id = e.id"
+        " LEFT JOIN outcomes o ON o.event_id = e.id WHERE e.id = ?",
+        [event_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError("event", f"no event {event_id}")
+    clients = tuple(
+        ClientMark(int(cid), "", Attendance(att) if att else None)
+        for cid, att in cur.execute(
+            "SELECT client_id, attendance FROM event_clients WHERE event_id = ?"
+            " ORDER BY client_id", [event_id],
+        ).fetchall()
+    )
+    return EventRecord(
+        id=int(row[0]), version=int(row[1]), kind=EventKind(row[2]), clinician_id=int(row[3]),
+        clinician_name="", title=row[4], start=row[5], end=row[6], local_start=row[7],
+        service_id=row[8], service_name=None, direct=row[9], video_link=row[10],
+        series_id=row[11], cancelled_at=row[12], clients=clients,
+        plan_text=row[13], previous_homework=row[14], previous_note=row[15],
+        plan_saved_at=row[16],
+        status=SessionStatus(row[17]) if row[17] else None,
+        note=row[18] if row[18] is not None else "",
+        homework=row[19] if row[19] is not None else "",
+        homework_enabled=bool(row[20]), homework_shared=bool(row[21]),
+        signed_at=row[22],
+    )
 
 
 def load(cur: Cursor, event_id: int, actor: Actor | None = None) -> EventRecord:

@@ -18,7 +18,9 @@ from thera_analytics.domain.local_time import LocalKeys, to_instant, to_local
 from thera_analytics.domain.recurrence import Recurrence, occurrences
 from thera_analytics.service import audit, records
 from thera_analytics.service.guard import bump_version, check_owner, load_for_change
+from thera_analytics.service.records import ClientMark
 from thera_analytics.store.database import Cursor, Database
+from thera_analytics.store.derived import refresh_first_visits
 
 
 class Scope(StrEnum):
@@ -103,12 +105,14 @@ def _insert_event(cur: Cursor, db: Database, d: EventDetails, actor: Actor, now:
         "INSERT INTO events (id, kind, clinician_id, title, starts_at, ends_at, duration_minutes,"
         " local_start, local_date, week_start, month_key, weekday, service_id, direct,"
         " video_link, series_id, series_index, cancelled_at, version, created_at, created_by,"
-        " updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " NULL, 1, ?, ?, ?, ?)",
+        " updated_at, updated_by, dot_details, dot_plan, dot_outcome, completed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?,"
+        " FALSE, FALSE, NULL)",
         [event_id, d.kind.value, d.clinician_id, d.title, d.start, d.end,
          int((d.end - d.start).total_seconds() // 60), keys.local_start, keys.local_date,
          keys.week_start, keys.month_key, keys.weekday, d.service_id, d.direct, d.video_link,
-         series_id, series_index, now, actor.user_id, now, actor.user_id],
+         series_id, series_index, now, actor.user_id, now, actor.user_id,
+         d.kind.is_client_event and d.service_id is not None and bool(d.client_ids)],
     )
     _write_people(cur, event_id, d)
     return event_id
@@ -123,7 +127,8 @@ def _write_people(cur: Cursor, event_id: int, d: EventDetails) -> None:
                     [event_id, gone])
     for client_id in d.client_ids:
         if client_id not in current:
-            cur.execute("INSERT INTO event_clients VALUES (?, ?, NULL)", [event_id, client_id])
+            cur.execute("INSERT INTO event_clients (event_id, client_id, attendance)"
+                        " VALUES (?, ?, NULL)", [event_id, client_id])
     cur.execute("DELETE FROM event_team_members WHERE event_id = ?", [event_id])
     for cid in d.team_member_ids:
         cur.execute("INSERT INTO event_team_members VALUES (?, ?)", [event_id, cid])
@@ -210,6 +215,7 @@ def create_event(db: Database, actor: Actor, details: EventDetails, now: datetim
                                      i if series_id is not None else None)
             audit.record(cur, actor, now, "create_event", "event", event_id, None, _summary(d))
             ids.append(event_id)
+        refresh_first_visits(cur, first.client_ids)
     return ids
 
 
@@ -249,7 +255,7 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
     """Save step 1 again (kind, people, service, reminders, and time); return the new version."""
     new = validate_details(_instants(db, details))
     with db.transaction() as cur:
-        rec = load_for_change(cur, actor, event_id, version, "details")
+        rec = load_for_change(cur, actor, event_id, version, "details", whole=True)
         _refuse_if_signed(rec, "details")
         if new.clinician_id != rec.clinician_id:
             raise ValidationError("clinician", "an event cannot be handed to another clinician")
@@ -267,7 +273,11 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
                 raise OverlapError(clashes)
         # The event row is updated before its child rows change: DuckDB refuses an UPDATE of a
         # referenced row after rows pointing at it were deleted in the same transaction.
-        new_version = bump_version(cur, event_id, version, actor, now)
+        marks = {c.client_id: c for c in rec.clients}
+        changed = replace(rec, kind=new.kind, service_id=new.service_id, direct=new.direct,
+                          clients=tuple(marks.get(c, ClientMark(c, "", None))
+                                        for c in new.client_ids))
+        new_version = bump_version(cur, event_id, version, actor, now, changed.completion)
         keys = LocalKeys.of(new.start, db.zone)
         cur.execute(
             "UPDATE events SET kind = ?, title = ?, starts_at = ?, ends_at = ?,"
@@ -280,6 +290,8 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
              new.direct, new.video_link, event_id],
         )
         _write_people(cur, event_id, new)
+        if set(rec.client_ids) != set(new.client_ids) or new.start != rec.start:
+            refresh_first_visits(cur, {*rec.client_ids, *new.client_ids})
         audit.record(cur, actor, now, "update_details", "event", event_id,
                      _summary(_details_of(rec)), _summary(new))
     return new_version
@@ -312,7 +324,7 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
     if new_end <= new_start:
         raise ValidationError("end", "the end must be after the start")
     with db.transaction() as cur:
-        rec = load_for_change(cur, actor, event_id, version, "start")
+        rec = load_for_change(cur, actor, event_id, version, "start", whole=True)
         shift = to_local(new_start, zone) - to_local(rec.start, zone)
         span = to_local(new_end, zone) - to_local(new_start, zone)
         moves = []
@@ -337,10 +349,11 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
                 [s, e, int((e - s).total_seconds() // 60), keys.local_start, keys.local_date,
                  keys.week_start, keys.month_key, keys.weekday, target.id],
             )
-            bump_version(cur, target.id, target.version, actor, now)
+            bump_version(cur, target.id, target.version, actor, now, target.completion)
             sync_reminders(cur, target.id, s, target.reminders)
             audit.record(cur, actor, now, "reschedule", "event", target.id,
                          {"start": target.start, "end": target.end}, {"start": s, "end": e})
+        refresh_first_visits(cur, {c for t, _, _ in moves for c in t.client_ids})
     return [t.id for t, _, _ in moves]
 
 
@@ -351,17 +364,18 @@ def cancel(db: Database, actor: Actor, event_id: int, version: int, now: datetim
     This withdraws a booking; a client's own cancellation is recorded as attendance instead.
     """
     with db.transaction() as cur:
-        rec = load_for_change(cur, actor, event_id, version, "cancel")
+        rec = load_for_change(cur, actor, event_id, version, "cancel", whole=True)
         targets = _targets(cur, rec, parse_scope(scope))
         for target in targets:
             _refuse_if_signed(target, "cancel")
         for target in targets:
             cur.execute("UPDATE events SET cancelled_at = ? WHERE id = ?", [now, target.id])
-            bump_version(cur, target.id, target.version, actor, now)
+            bump_version(cur, target.id, target.version, actor, now, target.completion)
             cur.execute("UPDATE reminders SET state = 'cancelled' WHERE event_id = ?"
                         " AND state = 'pending'", [target.id])
             audit.record(cur, actor, now, "cancel", "event", target.id,
                          {"cancelled_at": None}, {"cancelled_at": now})
+        refresh_first_visits(cur, {c for t in targets for c in t.client_ids})
     return [t.id for t in targets]
 
 

@@ -15,10 +15,13 @@ import pandas as pd
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.domain.local_time import practice_zone
-from thera_analytics.store import reference
+from thera_analytics.store import derived, reference
 from thera_analytics.store.sql import migrations, query
 
 Cursor = duckdb.DuckDBPyConnection
+
+# Work a schema migration needs done on the rows that exist, in its transaction.
+_DATA_STEPS = {5: derived.backfill}
 
 
 class WriteConflict(PracticeError):
@@ -119,6 +122,8 @@ class Database:
                 continue
             with self.transaction() as tx:
                 tx.execute(sql)
+                if version in _DATA_STEPS:
+                    _DATA_STEPS[version](tx)
                 tx.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                     [version, name, datetime.now(UTC)],

@@ -1,0 +1,26 @@
+-- Mark each client's first visit: the row of their first live client event (earliest start,
+-- then lowest id) gets first_visit, every other row of theirs loses it. Only rows that change
+-- are written. Parameter $1: client ids (a list), or NULL for every client.
+UPDATE event_clients
+SET first_visit = COALESCE(event_clients.event_id = f.event_id, FALSE)
+FROM (
+    SELECT c.client_id, v.event_id
+    FROM (
+        SELECT DISTINCT client_id
+        FROM event_clients
+        WHERE CAST($1 AS INTEGER[]) IS NULL OR list_contains(CAST($1 AS INTEGER[]), client_id)
+    ) AS c
+    LEFT JOIN (
+        SELECT ec.client_id, arg_min(e.id, (e.starts_at, e.id)) AS event_id
+        FROM event_clients ec
+        JOIN events e ON e.id = ec.event_id
+        JOIN event_kinds k ON k.kind = e.kind
+        WHERE k.event_group = 'client'
+          AND e.cancelled_at IS NULL
+          AND (CAST($1 AS INTEGER[]) IS NULL OR list_contains(CAST($1 AS INTEGER[]), ec.client_id))
+        GROUP BY ec.client_id
+    ) AS v ON v.client_id = c.client_id
+) AS f
+WHERE event_clients.client_id = f.client_id
+  AND event_clients.first_visit IS DISTINCT FROM COALESCE(event_clients.event_id = f.event_id,
+                                                          FALSE)
