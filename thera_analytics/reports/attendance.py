@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from thera_analytics.domain.attendance import Attendance
@@ -47,6 +48,15 @@ _KEYS: dict[str, list[str]] = {
     "total": [],
 }
 _KIND_ORDER = {k.value: i for i, k in enumerate(EventKind)}
+# What tells the query's groups apart: its dimension, then every breakdown's id column (the
+# names beside the ids follow from them).
+_GROUP_COLUMNS = ["dimension", "clinician_id", "service_id", "kind", "month_key", "week_start",
+                  "weekday", "first_visit"]
+_FIGURE_COLUMNS = [*COUNT_COLUMNS, *RATE_COLUMNS, *BILLING_COLUMNS]
+# Columns of the per-value matrices: each attendance value, then the unmarked client sessions.
+_UNMARKED_COLUMN = len(VALUES)
+_BILLABLE = np.array([a.billable for a in Attendance] + [False])
+_NOT_BILLABLE = np.array([not a.billable for a in Attendance] + [False])
 
 
 def attendance_breakdowns(
@@ -58,7 +68,7 @@ def attendance_breakdowns(
     rows = run(db, "attendance", [
         period.start, period.end, *filter_params(clinician_id, service_id),
     ])
-    return {dim: _tidy(rows[rows["dimension"] == dim], dim) for dim in DIMENSIONS}
+    return _breakdowns(rows)
 
 
 def attendance_by(
@@ -377,36 +387,64 @@ def _points(change: float) -> str:
 
 
 # -- internals ------------------------------------------------------------------------------
-def _tidy(rows: pd.DataFrame, dim: str) -> pd.DataFrame:
-    """Pivot one breakdown's (group, attendance) rows into one row per group."""
-    keys = _KEYS[dim]
-    rows = rows.copy()
-    rows["value"] = rows["attendance"].where(rows["attendance"].notna(), UNMARKED)
-    billing = {a.value: ("billable" if a.billable else "not_billable") for a in Attendance}
-    rows["billing"] = rows["value"].map(billing).fillna(UNMARKED)
-    index = keys or ["_all"]
-    if not keys:
-        rows["_all"] = 0
-    for key in index:
-        if isinstance(rows[key].dtype, pd.BooleanDtype) or key == "first_visit":
-            rows[key] = rows[key].astype(bool)
-    counts = rows.groupby(index + ["value"])["sessions"].sum().unstack(fill_value=0)
-    money = rows.groupby(index + ["billing"])[["sessions", "minutes"]].sum().unstack(
-        fill_value=0)
-    out = counts.reindex(columns=[*VALUES, UNMARKED], fill_value=0).astype("int64")
-    out.columns.name = None
-    out["marked"] = out[list(VALUES)].sum(axis=1)
-    out.insert(0, "sessions", out["marked"] + out[UNMARKED])
-    for value in VALUES:
-        out[f"{value}_rate"] = (out[value] / out["marked"]).where(out["marked"] > 0)
-    for klass in ("billable", "not_billable"):
-        out[f"{klass}_sessions"] = _column(money, "sessions", klass).astype("int64")
-        out[f"{klass}_minutes"] = _column(money, "minutes", klass).astype("int64")
-    out["unmarked_minutes"] = _column(money, "minutes", UNMARKED).astype("int64")
-    out = out.reset_index()
-    if not keys:
-        return out.drop(columns="_all")
-    return _label(_order(out, dim), dim)
+def _breakdowns(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every breakdown's table from the query's (dimension, group, attendance value) rows.
+
+    One vectorised pass over all the rows: each row's sessions and minutes are added into its
+    group's column for its value (or unmarked), the figures are worked out once for every group,
+    and the groups are then split by dimension, each ordered and labelled for reading.
+    """
+    group = rows.groupby(_GROUP_COLUMNS, dropna=False, sort=False).ngroup().to_numpy()
+    # ngroup numbers groups in order of first appearance, so these are each group's first row.
+    firsts = np.unique(group, return_index=True)[1]
+    codes = pd.Categorical(rows["attendance"], categories=VALUES).codes  # -1: not marked
+    column = np.where(codes < 0, _UNMARKED_COLUMN, codes)
+    shape = (len(firsts), len(VALUES) + 1)
+    sessions = np.zeros(shape, dtype="int64")
+    minutes = np.zeros(shape, dtype="int64")
+    np.add.at(sessions, (group, column), rows["sessions"].to_numpy(dtype="int64"))
+    np.add.at(minutes, (group, column), rows["minutes"].to_numpy(dtype="int64"))
+
+    groups = rows.iloc[firsts].drop(columns=["attendance", "sessions", "minutes"])
+    groups = groups.reset_index(drop=True)
+    figures = pd.DataFrame(_figures(sessions, minutes), columns=_FIGURE_COLUMNS)
+    groups = pd.concat([groups, figures], axis=1)
+
+    dimension = groups["dimension"].to_numpy()
+    out = {}
+    for dim in DIMENSIONS:
+        keys = _KEYS[dim]
+        chosen = dimension == dim
+        for key in keys:  # a group with a missing id is not one of the breakdown's rows
+            chosen &= groups[key].notna().to_numpy()
+        table = groups[[*keys, *_FIGURE_COLUMNS]].take(np.flatnonzero(chosen))
+        # Text ids read as text (as a pivot's index would); first visit is a plain bool.
+        table = table.reset_index(drop=True).infer_objects()
+        if "first_visit" in keys:
+            table["first_visit"] = table["first_visit"].astype(bool)
+        out[dim] = _label(_order(table, dim), dim) if keys else table
+    return out
+
+
+def _figures(sessions: np.ndarray, minutes: np.ndarray) -> dict[str, np.ndarray]:
+    """Counts, rates and billing per group (row) from client sessions and minutes per value."""
+    marked = sessions[:, :_UNMARKED_COLUMN].sum(axis=1)
+    unmarked = sessions[:, _UNMARKED_COLUMN]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = np.where(marked[:, None] > 0, sessions[:, :_UNMARKED_COLUMN] / marked[:, None],
+                         np.nan)
+    return {
+        "sessions": marked + unmarked,
+        **{v: sessions[:, i] for i, v in enumerate(VALUES)},
+        UNMARKED: unmarked,
+        "marked": marked,
+        **{f"{v}_rate": rates[:, i] for i, v in enumerate(VALUES)},
+        "billable_sessions": sessions[:, _BILLABLE].sum(axis=1),
+        "billable_minutes": minutes[:, _BILLABLE].sum(axis=1),
+        "not_billable_sessions": sessions[:, _NOT_BILLABLE].sum(axis=1),
+        "not_billable_minutes": minutes[:, _NOT_BILLABLE].sum(axis=1),
+        "unmarked_minutes": minutes[:, _UNMARKED_COLUMN],
+    }
 
 
 def _column(pivot: pd.DataFrame, measure: str, part: str) -> pd.Series:

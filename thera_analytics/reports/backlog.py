@@ -413,8 +413,7 @@ def _as_of_params(as_of: datetime | str | None, start: date | str | None,
         period = Period.coerce(start, end, default=Period(date.min, date.max))
         first = None if period.start == date.min else period.start
         last = None if period.end == date.max else period.end
-    return [moment, moment, moment, moment, first, first, last, last,
-            *filter_params(clinician_id, service_id)]
+    return [moment, first, last, clinician_id, service_id]
 
 
 def _pct(share: float) -> str:

@@ -2,23 +2,22 @@
 -- session, so a group session counts once per client) and their minutes per attendance value
 -- (NULL = not marked yet), for every breakdown at once (one grouping set each) plus a total.
 -- The caller pivots the values into columns.
--- Same rows and first visits as the session_facts view, read from the tables directly: the
--- view numbers every client's visits over all history on every query, which costs most of a
--- second at 1.5 million events; here only the period's clients are looked up.
+-- The rows of the session_facts view, read from the tables directly, with each client's first
+-- visit as stored on event_clients (kept by the scheduling use cases).
 -- Parameters: first day, last day (local dates), clinician id or NULL (twice),
 -- service id or NULL (twice).
-WITH f AS (
+WITH facts AS (
     SELECT
         ec.client_id,
         ec.event_id,
         ec.attendance,
+        ec.first_visit,
         e.clinician_id,
         e.service_id,
         e.kind,
         e.month_key,
         e.week_start,
         e.weekday,
-        e.starts_at,
         e.duration_minutes
     FROM event_clients ec
     JOIN events e ON e.id = ec.event_id
@@ -29,30 +28,6 @@ WITH f AS (
       AND e.local_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
       AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
       AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
-),
-client_visits AS (
-    -- every live client event of the period's clients (direct or not, as in session_facts)
-    SELECT ec.client_id, e.id AS event_id, e.starts_at
-    FROM event_clients ec
-    JOIN events e ON e.id = ec.event_id
-    JOIN event_kinds k ON k.kind = e.kind
-    WHERE k.event_group = 'client'
-      AND e.cancelled_at IS NULL
-      AND ec.client_id IN (SELECT client_id FROM f)
-),
-first_start AS (
-    SELECT client_id, MIN(starts_at) AS starts_at FROM client_visits GROUP BY client_id
-),
-first_visits AS (
-    SELECT v.client_id, MIN(v.event_id) AS event_id
-    FROM client_visits v
-    JOIN first_start s ON s.client_id = v.client_id AND s.starts_at = v.starts_at
-    GROUP BY v.client_id
-),
-facts AS (
-    SELECT f.*, fv.event_id IS NOT NULL AS first_visit
-    FROM f
-    LEFT JOIN first_visits fv ON fv.client_id = f.client_id AND fv.event_id = f.event_id
 ),
 g AS (
     SELECT

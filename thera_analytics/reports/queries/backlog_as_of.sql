@@ -1,11 +1,14 @@
 -- The unsigned-note backlog as it stood at an instant: client events that had ended and were
--- not complete. A signature or plan saved after that instant counts as not there yet;
--- attendance marks and status are taken as stored (their time is not recorded).
--- With as of = now this is the note_backlog view; it reads the tables directly (the view's
--- event_status counts every event's marks on each query). Ages are differences of epoch
--- seconds: subtracting two TIMESTAMPTZ values goes through ICU and costs 25 times more.
--- Parameters: as of (four times), first day or NULL (twice), last day or NULL (twice),
--- clinician id or NULL (twice), service id or NULL (twice).
+-- not complete. An event is complete from its stored completed_at on (the later of its
+-- signature and plan, once its details and outcome are complete); so a signature or plan saved
+-- after that instant counts as not there yet, and attendance marks and status are taken as
+-- stored (their time is not recorded). Only the events not complete then are joined to their
+-- plan, outcome and marks, to say what is missing.
+-- With as of = now this is the note_backlog view; it reads the tables directly. Ages are
+-- differences of epoch seconds: subtracting two TIMESTAMPTZ values goes through ICU and costs
+-- 25 times more.
+-- Parameters: $1 as of, $2 first day or NULL, $3 last day or NULL, $4 clinician id or NULL,
+-- $5 service id or NULL.
 WITH s AS (
     SELECT
         e.id AS event_id,
@@ -17,35 +20,39 @@ WITH s AS (
         e.ends_at,
         e.local_date,
         e.week_start,
-        (EXTRACT(EPOCH FROM CAST(? AS TIMESTAMPTZ)) - EXTRACT(EPOCH FROM e.ends_at)) / 3600.0
-            AS age_hours,
-        o.status,
-        NOT COALESCE(p.saved_at <= CAST(? AS TIMESTAMPTZ), FALSE) AS missing_plan,
-        NOT COALESCE(o.signed_at <= CAST(? AS TIMESTAMPTZ), FALSE) AS missing_signature
+        (EXTRACT(EPOCH FROM CAST($1 AS TIMESTAMPTZ)) - EXTRACT(EPOCH FROM e.ends_at)) / 3600.0
+            AS age_hours
     FROM events e
     JOIN event_kinds k ON k.kind = e.kind
-    LEFT JOIN plans p ON p.event_id = e.id
-    LEFT JOIN outcomes o ON o.event_id = e.id
     WHERE k.event_group = 'client'
       AND e.cancelled_at IS NULL
-      AND e.ends_at < CAST(? AS TIMESTAMPTZ)
-      AND (CAST(? AS DATE) IS NULL OR e.local_date >= CAST(? AS DATE))
-      AND (CAST(? AS DATE) IS NULL OR e.local_date <= CAST(? AS DATE))
-      AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
-      AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
+      AND e.ends_at < CAST($1 AS TIMESTAMPTZ)
+      AND NOT COALESCE(e.completed_at <= CAST($1 AS TIMESTAMPTZ), FALSE)
+      AND (CAST($2 AS DATE) IS NULL OR e.local_date >= CAST($2 AS DATE))
+      AND (CAST($3 AS DATE) IS NULL OR e.local_date <= CAST($3 AS DATE))
+      AND (CAST($4 AS INTEGER) IS NULL OR e.clinician_id = CAST($4 AS INTEGER))
+      AND (CAST($5 AS INTEGER) IS NULL OR e.service_id = CAST($5 AS INTEGER))
 ),
-unmarked AS (
-    SELECT DISTINCT event_id FROM event_clients WHERE attendance IS NULL
+marks AS (
+    SELECT ec.event_id,
+           COUNT(*) AS clients,
+           COUNT(*) FILTER (WHERE ec.attendance IS NULL) AS unmarked
+    FROM event_clients ec
+    WHERE ec.event_id IN (SELECT event_id FROM s)
+    GROUP BY ec.event_id
 ),
 flags AS (
     SELECT
         s.*,
-        (s.service_id IS NULL
-         OR NOT EXISTS (SELECT 1 FROM event_clients ec WHERE ec.event_id = s.event_id))
-            AS missing_details,
-        (s.direct AND s.event_id IN (SELECT event_id FROM unmarked)) AS missing_attendance,
-        (NOT s.direct AND (s.status IS NULL OR s.status <> 'completed')) AS missing_status
+        (s.service_id IS NULL OR COALESCE(m.clients, 0) = 0) AS missing_details,
+        (s.direct AND COALESCE(m.unmarked, 0) > 0) AS missing_attendance,
+        (NOT s.direct AND (o.status IS NULL OR o.status <> 'completed')) AS missing_status,
+        NOT COALESCE(p.saved_at <= CAST($1 AS TIMESTAMPTZ), FALSE) AS missing_plan,
+        NOT COALESCE(o.signed_at <= CAST($1 AS TIMESTAMPTZ), FALSE) AS missing_signature
     FROM s
+    LEFT JOIN marks m ON m.event_id = s.event_id
+    LEFT JOIN plans p ON p.event_id = s.event_id
+    LEFT JOIN outcomes o ON o.event_id = s.event_id
 )
 SELECT
     f.event_id,
@@ -66,7 +73,5 @@ SELECT
     f.missing_plan,
     f.missing_signature
 FROM flags f
--- every age falls in one bucket; LEFT lets the filter below run before this range join
+-- every age falls in one bucket
 LEFT JOIN age_buckets b ON f.age_hours >= b.min_hours AND f.age_hours < b.max_hours
-WHERE f.missing_details OR f.missing_attendance OR f.missing_status OR f.missing_plan
-   OR f.missing_signature

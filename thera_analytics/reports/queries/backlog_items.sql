@@ -1,7 +1,7 @@
 -- The backlog as of an instant, one row per event, oldest first, with names for display and
 -- what is missing in words (as in the note_backlog view).
--- The subquery b is backlog_as_of.sql, inlined by reports.source (its parameters first),
--- then the number of rows to keep (NULL for all).
+-- The subquery b is backlog_as_of.sql, inlined by reports.source: its parameters $1-$5, then
+-- $6 the number of rows to keep (NULL for all).
 SELECT
     b.event_id,
     b.clinician_id,
@@ -33,4 +33,4 @@ JOIN clinicians c ON c.id = b.clinician_id
 JOIN event_kinds k ON k.kind = b.kind
 LEFT JOIN services sv ON sv.id = b.service_id
 ORDER BY b.ends_at, b.event_id
-LIMIT CAST(? AS BIGINT)
+LIMIT CAST($6 AS BIGINT)

@@ -1,8 +1,8 @@
 -- The backlog at the end of each week (local midnight ending Sunday, in the practice's zone;
 -- or the as-of instant for the week that contains it), by age bucket.
 -- An event is in the backlog at instant p when it ended before p and was not complete at p.
--- Each event is complete from one instant on (the later of its signature and plan, when its
--- details and outcome are complete as stored) or never. So:
+-- Each event is complete from one instant on (its stored completed_at: the later of its
+-- signature and plan, when its details and outcome are complete as stored) or never. So:
 --   * an event completed later is in the backlog while ends_at < p < completed_at: a few
 --     weeks each, numbered by rank (how many week points come before its end and before its
 --     completion) and listed with equality joins (an inequality join with the few week points
@@ -30,32 +30,16 @@ capped AS (
 points AS (
     SELECT week_start, as_of, EXTRACT(EPOCH FROM as_of) AS p FROM capped
 ),
-live AS (
-    SELECT ev.id, ev.ends_at, ev.direct, ev.service_id, o.status, o.signed_at,
-           pl.saved_at AS plan_saved_at
+s AS (
+    -- each ended event's end and the instant it became complete (NULL: never, so far)
+    SELECT EXTRACT(EPOCH FROM ev.ends_at) AS t, EXTRACT(EPOCH FROM ev.completed_at) AS c
     FROM events ev
     JOIN event_kinds k ON k.kind = ev.kind
-    LEFT JOIN outcomes o ON o.event_id = ev.id
-    LEFT JOIN plans pl ON pl.event_id = ev.id
     WHERE k.event_group = 'client'
       AND ev.cancelled_at IS NULL
       AND ev.ends_at < CAST(? AS TIMESTAMPTZ)
       AND (CAST(? AS INTEGER) IS NULL OR ev.clinician_id = CAST(? AS INTEGER))
       AND (CAST(? AS INTEGER) IS NULL OR ev.service_id = CAST(? AS INTEGER))
-),
-unmarked AS (
-    SELECT DISTINCT event_id FROM event_clients WHERE attendance IS NULL
-),
-s AS (
-    SELECT
-        EXTRACT(EPOCH FROM l.ends_at) AS t,
-        CASE WHEN l.signed_at IS NOT NULL AND l.plan_saved_at IS NOT NULL
-                  AND l.service_id IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM event_clients ec WHERE ec.event_id = l.id)
-                  AND CASE WHEN l.direct THEN l.id NOT IN (SELECT event_id FROM unmarked)
-                           ELSE l.status = 'completed' END
-             THEN EXTRACT(EPOCH FROM GREATEST(l.signed_at, l.plan_saved_at)) END AS c
-    FROM live l
 ),
 numbered AS (
     SELECT week_start, p, ROW_NUMBER() OVER (ORDER BY p) AS idx FROM points
