@@ -4,20 +4,18 @@ DuckDB lets only the server's process open the practice file, so the server writ
 ``<name>.snapshot.duckdb`` beside it (``reports.source.take_snapshot``) when it starts, every
 ``interval`` seconds (default five minutes, or ``THERA_SNAPSHOT_MINUTES``), and when a manager
 presses "Refresh analyst snapshot" on /practice. ``reports.open_for_reading`` falls back to it
-and says how old it is. A thread, like the reminder loop: the copy takes up to a second on a
-large practice and must not hold the server's event loop.
+and says how old it is. A thread (``dashboards.periodic``), like the reminder loop: the copy
+takes up to a second on a large practice and must not hold the server's event loop.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from dashboards.periodic import PerDatabase, PeriodicTask
 from thera_analytics.reports.source import SnapshotInfo, snapshot_path, take_snapshot
 from thera_analytics.store.database import Database
 
@@ -42,21 +40,22 @@ def default_interval() -> float:
     return minutes * 60
 
 
-class SnapshotLoop:
-    """Writes the snapshot now and then every ``interval`` seconds until stopped (or closed)."""
+class SnapshotLoop(PeriodicTask):
+    """Writes the snapshot now and then every ``interval`` seconds until stopped (or closed).
+
+    ``stop`` waits for the snapshot in progress, if any.
+    """
+
+    stop_timeout = 30.0
 
     def __init__(self, db: Database, db_path: str | Path, interval: float) -> None:
+        super().__init__(interval, thread_name="thera-snapshots", log=log,
+                         closed_message="snapshot loop stopped: the database was closed",
+                         failed_message="analyst snapshot failed; trying again in %.0f s")
         self.db = db
         self.target = snapshot_path(db_path)
-        self.interval = float(interval)
         self.last: SnapshotInfo | None = None
         self.error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="thera-snapshots", daemon=True)
-
-    def start(self) -> SnapshotLoop:
-        self._thread.start()
-        return self
 
     def run_once(self) -> SnapshotInfo:
         """Write one snapshot now (what the thread does every interval; the refresh button too)."""
@@ -69,30 +68,8 @@ class SnapshotLoop:
         log.info("analyst snapshot %s written in %.2f s", info.path.name, info.seconds)
         return info
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except duckdb.ConnectionException:
-                log.info("snapshot loop stopped: the database was closed")
-                return
-            except Exception:  # a full disk must not end the server; try again next time
-                log.exception("analyst snapshot failed; trying again in %.0f s", self.interval)
-            self._stop.wait(self.interval)
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the snapshot in progress, if any."""
-        self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-
-_loops: dict[int, SnapshotLoop] = {}
-_loops_lock = threading.Lock()
+_loops: PerDatabase[SnapshotLoop] = PerDatabase()
 
 
 def start_snapshot_loop(db: Database, db_path: str | Path | None = None,
@@ -101,26 +78,17 @@ def start_snapshot_loop(db: Database, db_path: str | Path | None = None,
     if db_path is None:
         db_path = db.path
     loop = SnapshotLoop(db, db_path, default_interval() if interval is None else interval)
-    with _loops_lock:
-        previous = _loops.pop(id(db), None)
-        _loops[id(db)] = loop
-    if previous is not None:
-        previous.stop()
-    return loop.start()
+    return _loops.start(db, loop)
 
 
 def stop_snapshot_loop(db: Database, timeout: float = 30.0) -> None:
     """Stop the loop started for ``db`` (before the database is closed)."""
-    with _loops_lock:
-        loop = _loops.pop(id(db), None)
-    if loop is not None:
-        loop.stop(timeout)
+    _loops.stop(db, timeout)
 
 
 def snapshot_loop(db: Database) -> SnapshotLoop | None:
     """The loop running for ``db`` in this process, if any."""
-    with _loops_lock:
-        return _loops.get(id(db))
+    return _loops.get(db)
 
 
 _taken: dict[int, SnapshotInfo] = {}  # snapshots written without a loop, by database
