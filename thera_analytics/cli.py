@@ -8,48 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
+from thera_analytics.cli_args import date_arg, instant_arg, positive_int
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.errors import PracticeError
 
 DEFAULT_DEMO_DB = Path("data") / "demo.duckdb"
 DEMO_CLINICIANS = 8
 DEMO_WEEKS = 26
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date-time (YYYY-MM-DDTHH:MM[+00:00])"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _positive(limit: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not 1 <= value <= limit:
-            raise argparse.ArgumentTypeError(f"{value} is not between 1 and {limit}")
-        return value
-
-    return parse
 
 
 def _port(text: str) -> int:
@@ -79,11 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="generate a deterministic sample practice")
     p.add_argument("--db", type=Path, required=True, help="database file (must have no events)")
-    p.add_argument("--clinicians", type=_positive(1000), default=DEMO_CLINICIANS)
-    p.add_argument("--weeks", type=_positive(520), default=DEMO_WEEKS, help="weeks of history")
+    p.add_argument("--clinicians", type=positive_int(1000), default=DEMO_CLINICIANS)
+    p.add_argument("--weeks", type=positive_int(520), default=DEMO_WEEKS, help="weeks of history")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--end", type=_date, help="last day of the history (default: today)")
-    p.add_argument("--now", type=_instant, help="the instant treated as now (default: now)")
+    p.add_argument("--end", type=date_arg, help="last day of the history (default: today)")
+    p.add_argument("--now", type=instant_arg, help="the instant treated as now (default: now)")
     p.add_argument("--time-zone", default="Australia/Sydney")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_sample)
@@ -108,9 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="default: from --out's suffix, else csv")
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
     p.add_argument("--html", type=Path, help="shorthand for --format html --out FILE")
-    p.add_argument("--from", dest="start", type=_date, help="first day of the period")
-    p.add_argument("--to", dest="end", type=_date, help="last day of the period")
-    p.add_argument("--as-of", type=_instant, help="instant the backlog is measured at")
+    p.add_argument("--from", dest="start", type=date_arg, help="first day of the period")
+    p.add_argument("--to", dest="end", type=date_arg, help="last day of the period")
+    p.add_argument("--as-of", type=instant_arg, help="instant the backlog is measured at")
     p.add_argument("--clinician", type=int, help="only this clinician id")
     p.add_argument("--service", type=int, help="only this service id")
     p.set_defaults(run=cmd_report)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from thera_analytics.cli_args import date_arg, instant_arg, positive_int
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PracticeError
@@ -21,32 +22,6 @@ DEFAULT_DB = Path("data") / "demo.duckdb"
 DEFAULT_INTERVAL = 60.0
 # Whoever can open the database file can read all of it; the CLI acts with a manager's reach.
 CLI_ACTOR = Actor(None, Role.MANAGER, "thera command line")
-
-
-
-def _batch(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 10000")
-    return value
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date-time (YYYY-MM-DDTHH:MM[+00:00])") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _seconds(text: str) -> float:
@@ -74,8 +49,9 @@ def add_commands(subparsers: Any) -> None:
     mode.add_argument("--loop", action="store_true", help="keep sending until interrupted")
     run.add_argument("--interval", type=_seconds, default=None,
                      help=f"seconds between passes with --loop (default {DEFAULT_INTERVAL:.0f})")
-    run.add_argument("--batch", type=_batch, default=100, help="most reminders per pass")
-    run.add_argument("--now", type=_instant,
+    run.add_argument("--batch", type=positive_int(10_000), default=100,
+                     help="most reminders per pass")
+    run.add_argument("--now", type=instant_arg,
                      help="the instant treated as now, for one pass (default: the clock)")
     run.set_defaults(run=cmd_reminders_run)
 
@@ -87,8 +63,8 @@ def add_commands(subparsers: Any) -> None:
     who.add_argument("--clinician", type=int, help="clinician id")
     who.add_argument("--client", type=int, help="client id")
     export.add_argument("--out", type=Path, required=True, help="the .ics file to write")
-    export.add_argument("--from", dest="start", type=_date, help="first day (practice time)")
-    export.add_argument("--to", dest="end", type=_date, help="last day (practice time)")
+    export.add_argument("--from", dest="start", type=date_arg, help="first day (practice time)")
+    export.add_argument("--to", dest="end", type=date_arg, help="last day (practice time)")
     export.set_defaults(run=cmd_calendar_export)
 
 
