@@ -1,12 +1,15 @@
 """Recurring series, rescheduling, cancelling and the calendar week."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from thera_analytics.domain.details import ReminderRequest
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.recurrence import Recurrence
+from thera_analytics.sample.generator import generate_practice
+from thera_analytics.service.calendar import week_events
+from thera_analytics.store import Database
 
 
 def _local_times(tp, ids):
@@ -122,3 +125,44 @@ def test_a_reminder_already_sent_is_not_queued_again_unless_the_time_moves(tp):
     rows = _reminder_rows(tp, event_id)
     assert rows["state"].tolist() == ["sent", "pending"]
     assert rows["due_at"][1] - rows["due_at"][0] == timedelta(days=1)
+
+
+def test_every_week_agrees_with_the_tables_on_a_sample_practice(tmp_path):
+    """Each event's dots, status, clients in name order with their marks, and names, as the
+    analyst views and tables have them, for every clinician's week and the practice's."""
+    db = Database(str(tmp_path / "weeks.duckdb"))
+    generate_practice(db, clinicians=3, weeks=4, seed=11,
+                      now=datetime(2026, 6, 12, 6, tzinfo=UTC))
+    expected = db.df(
+        "SELECT e.id AS event_id, cl.name AS clinician_name, sv.name AS service_name,"
+        " COALESCE(s.dot_details, FALSE) AS dot_details, COALESCE(s.dot_plan, FALSE) AS dot_plan,"
+        " COALESCE(s.dot_outcome, FALSE) AS dot_outcome, CAST(o.status AS VARCHAR) AS status,"
+        " COALESCE((SELECT STRING_AGG(c.name, ', ' ORDER BY c.name) FROM event_clients ec"
+        "  JOIN clients c ON c.id = ec.client_id WHERE ec.event_id = e.id), '') AS client_names,"
+        " COALESCE((SELECT STRING_AGG(COALESCE(CAST(ec.attendance AS VARCHAR), '-'), ','"
+        "  ORDER BY c.name) FROM event_clients ec JOIN clients c ON c.id = ec.client_id"
+        "  WHERE ec.event_id = e.id), '') AS attendance"
+        " FROM events e JOIN clinicians cl ON cl.id = e.clinician_id"
+        " LEFT JOIN services sv ON sv.id = e.service_id"
+        " LEFT JOIN event_status s ON s.event_id = e.id"
+        " LEFT JOIN outcomes o ON o.event_id = e.id WHERE e.cancelled_at IS NULL"
+    ).set_index("event_id")
+    weeks = [r[0] for r in db.cursor().execute(
+        "SELECT DISTINCT week_start FROM events ORDER BY 1").fetchall()]
+    seen = set()
+    for week in weeks:
+        for clinician in (None, 1, 2, 3):
+            got = week_events(db, week, clinician)
+            assert list(got["starts_at"]) == sorted(got["starts_at"])
+            for row in got.itertuples():
+                want = expected.loc[row.event_id]
+                assert (row.clinician_name, row.service_name, row.client_names,
+                        row.attendance) == (want.clinician_name, want.service_name,
+                                            want.client_names, want.attendance)
+                assert (row.dot_details, row.dot_plan, row.dot_outcome) == (
+                    want.dot_details, want.dot_plan, want.dot_outcome)
+                assert (row.status if isinstance(row.status, str) else None) == (
+                    want.status if isinstance(want.status, str) else None)
+                seen.add(row.event_id)
+    assert seen == set(expected.index)
+    db.close()
