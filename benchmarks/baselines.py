@@ -5,6 +5,8 @@
 - **SQLite**: the same rows copied into a SQLite file (instants as epoch seconds, dates as ISO
   text, booleans as 0/1, the indexes a user would add), then the report's SQL as far as SQLite
   allows (no GROUPING SETS: one GROUP BY per breakdown, joined by UNION ALL).
+- Both read the same stored columns the product reads (``event_clients.first_visit``,
+  ``events.completed_at``): same data, same logic.
 - **floor**: the cheapest DuckDB aggregate giving the same groups, over a table pre-joined once
   (timed apart, stored in the benchmark's database like the practice's tables) with integer keys
   and the first-visit and completeness flags already worked out.
@@ -63,9 +65,9 @@ class Frames:
 
 _LOAD = {
     "events": "SELECT id, kind, clinician_id, service_id, direct, cancelled_at, starts_at,"
-              " ends_at, local_date, week_start, month_key, weekday, duration_minutes"
-              " FROM events",
-    "event_clients": "SELECT event_id, client_id, attendance FROM event_clients",
+              " ends_at, local_date, week_start, month_key, weekday, duration_minutes,"
+              " completed_at FROM events",
+    "event_clients": "SELECT event_id, client_id, attendance, first_visit FROM event_clients",
     "plans": "SELECT event_id, saved_at FROM plans",
     "outcomes": "SELECT event_id, status, signed_at FROM outcomes",
     "event_kinds": "SELECT kind, label, event_group FROM event_kinds",
@@ -96,16 +98,9 @@ def pandas_attendance(fr: Frames, start: date, end: date) -> pd.DataFrame:
     day = live["local_date"]
     period = live[_is(live["direct"], True) & (day >= pd.Timestamp(start))
                   & (day <= pd.Timestamp(end))]
+    # Each client's first visit is stored on event_clients, as the product reads it.
     facts = fr.event_clients.merge(period, left_on="event_id", right_on="id")
-    # First visit: each client's earliest live client event (any period), lowest id on a tie.
-    visits = fr.event_clients.loc[fr.event_clients["client_id"].isin(facts["client_id"]),
-                                  ["client_id", "event_id"]]
-    visits = visits.merge(live[["id", "starts_at"]], left_on="event_id", right_on="id")
-    first = visits.sort_values(["client_id", "starts_at", "event_id"]).drop_duplicates(
-        "client_id")
-    first_ids = pd.MultiIndex.from_frame(first[["client_id", "event_id"]])
-    facts["first_visit"] = pd.MultiIndex.from_frame(
-        facts[["client_id", "event_id"]]).isin(first_ids)
+    facts["first_visit"] = facts["first_visit"].astype(bool)
     facts["attendance"] = facts["attendance"].fillna(UNMARKED)
     parts = []
     for dim, key in DIMENSION_KEYS.items():
@@ -131,25 +126,10 @@ def pandas_backlog(fr: Frames, as_of: datetime, start: date | None = None,
         keep &= ev["local_date"] >= pd.Timestamp(start)
     if end is not None:
         keep &= ev["local_date"] <= pd.Timestamp(end)
-    s = ev.loc[keep, ["id", "clinician_id", "service_id", "direct", "ends_at"]]
-    s = s.merge(fr.plans, left_on="id", right_on="event_id", how="left")
-    s = s.drop(columns="event_id").merge(fr.outcomes, left_on="id", right_on="event_id",
-                                         how="left")
-    ec = fr.event_clients[fr.event_clients["event_id"].isin(s["id"])]
-    marks = ec.assign(unmarked=ec["attendance"].isna()).groupby("event_id").agg(
-        clients=("unmarked", "size"), unmarked=("unmarked", "sum"))
-    s = s.drop(columns="event_id").merge(marks, left_on="id", right_index=True, how="left")
-    clients = s["clients"].fillna(0)
-    direct = _is(s["direct"], True)
-    indirect = _is(s["direct"], False)
-    missing = (
-        s["service_id"].isna() | clients.eq(0)
-        | (direct & s["unmarked"].fillna(0).gt(0))
-        | (indirect & s["status"].ne("completed"))
-        | ~s["saved_at"].le(moment)
-        | ~s["signed_at"].le(moment)
-    )
-    s = s[missing]
+    # Not complete then: the stored completion instant is missing or later, as the product
+    # reads it.
+    keep &= ~ev["completed_at"].le(moment)
+    s = ev.loc[keep, ["id", "clinician_id", "ends_at"]]
     age = (moment - s["ends_at"]).dt.total_seconds() / 3600.0
     buckets = fr.age_buckets
     edges = [*buckets["min_hours"], float(buckets["max_hours"].iloc[-1])]
@@ -174,10 +154,11 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, clinician_id INTEGER NOT NULL,
     service_id INTEGER, direct INTEGER, cancelled_at INTEGER, starts_at INTEGER NOT NULL,
     ends_at INTEGER NOT NULL, local_date TEXT NOT NULL, week_start TEXT NOT NULL,
-    month_key INTEGER NOT NULL, weekday INTEGER NOT NULL, duration_minutes INTEGER NOT NULL);
+    month_key INTEGER NOT NULL, weekday INTEGER NOT NULL, duration_minutes INTEGER NOT NULL,
+    completed_at INTEGER);
 CREATE TABLE event_clients (
     event_id INTEGER NOT NULL, client_id INTEGER NOT NULL, attendance TEXT,
-    PRIMARY KEY (event_id, client_id)) WITHOUT ROWID;
+    first_visit INTEGER NOT NULL, PRIMARY KEY (event_id, client_id)) WITHOUT ROWID;
 CREATE TABLE plans (event_id INTEGER PRIMARY KEY, saved_at INTEGER NOT NULL);
 CREATE TABLE outcomes (event_id INTEGER PRIMARY KEY, status TEXT, signed_at INTEGER);
 CREATE TABLE event_kinds (kind TEXT PRIMARY KEY, label TEXT, event_group TEXT);
@@ -197,8 +178,9 @@ _SQLITE_COPY = {
               " CAST(direct AS INTEGER), CAST(epoch(cancelled_at) AS BIGINT),"
               " CAST(epoch(starts_at) AS BIGINT), CAST(epoch(ends_at) AS BIGINT),"
               " CAST(local_date AS VARCHAR), CAST(week_start AS VARCHAR), month_key, weekday,"
-              " duration_minutes FROM events ORDER BY id",
-    "event_clients": "SELECT event_id, client_id, CAST(attendance AS VARCHAR) FROM event_clients"
+              " duration_minutes, CAST(epoch(completed_at) AS BIGINT) FROM events ORDER BY id",
+    "event_clients": "SELECT event_id, client_id, CAST(attendance AS VARCHAR),"
+                     " CAST(first_visit AS INTEGER) FROM event_clients"
                      " ORDER BY event_id, client_id",
     "plans": "SELECT event_id, CAST(epoch(saved_at) AS BIGINT) FROM plans ORDER BY event_id",
     "outcomes": "SELECT event_id, CAST(status AS VARCHAR), CAST(epoch(signed_at) AS BIGINT)"
@@ -234,36 +216,14 @@ def index_sqlite(con: sqlite3.Connection) -> None:
 
 
 _SQLITE_ATTENDANCE_FACTS = """
-WITH f AS MATERIALIZED (
-    SELECT ec.client_id, ec.event_id, ec.attendance, e.clinician_id, e.service_id, e.kind,
-           e.month_key, e.week_start, e.weekday, e.starts_at, e.duration_minutes
+WITH facts AS MATERIALIZED (
+    SELECT ec.client_id, ec.event_id, ec.attendance, ec.first_visit, e.clinician_id,
+           e.service_id, e.kind, e.month_key, e.week_start, e.weekday, e.duration_minutes
     FROM event_clients ec
     JOIN events e ON e.id = ec.event_id
     JOIN event_kinds k ON k.kind = e.kind
     WHERE k.event_group = 'client' AND e.cancelled_at IS NULL AND e.direct = 1
       AND e.local_date BETWEEN ? AND ?
-),
-client_visits AS MATERIALIZED (
-    SELECT ec.client_id, e.id AS event_id, e.starts_at
-    FROM event_clients ec
-    JOIN events e ON e.id = ec.event_id
-    JOIN event_kinds k ON k.kind = e.kind
-    WHERE k.event_group = 'client' AND e.cancelled_at IS NULL
-      AND ec.client_id IN (SELECT client_id FROM f)
-),
-first_start AS (
-    SELECT client_id, MIN(starts_at) AS starts_at FROM client_visits GROUP BY client_id
-),
-first_visits AS (
-    SELECT v.client_id, MIN(v.event_id) AS event_id
-    FROM client_visits v
-    JOIN first_start s ON s.client_id = v.client_id AND s.starts_at = v.starts_at
-    GROUP BY v.client_id
-),
-facts AS MATERIALIZED (
-    SELECT f.*, fv.event_id IS NOT NULL AS first_visit
-    FROM f
-    LEFT JOIN first_visits fv ON fv.client_id = f.client_id AND fv.event_id = f.event_id
 )
 """
 
@@ -288,43 +248,20 @@ def sqlite_attendance(con: sqlite3.Connection, start: date, end: date) -> pd.Dat
 
 
 _SQLITE_BACKLOG = """
-WITH s AS MATERIALIZED (
-    SELECT e.id AS event_id, e.clinician_id, e.service_id, e.direct,
-           (? - e.ends_at) / 3600.0 AS age_hours, o.status,
-           NOT COALESCE(p.saved_at <= ?, 0) AS missing_plan,
-           NOT COALESCE(o.signed_at <= ?, 0) AS missing_signature
+WITH s AS (
+    SELECT e.clinician_id, (? - e.ends_at) / 3600.0 AS age_hours
     FROM events e
     JOIN event_kinds k ON k.kind = e.kind
-    LEFT JOIN plans p ON p.event_id = e.id
-    LEFT JOIN outcomes o ON o.event_id = e.id
     WHERE k.event_group = 'client' AND e.cancelled_at IS NULL AND e.ends_at < ?
+      AND NOT COALESCE(e.completed_at <= ?, 0)
       AND (? IS NULL OR e.local_date >= ?) AND (? IS NULL OR e.local_date <= ?)
-),
-marks AS (
-    SELECT ec.event_id, COUNT(*) AS clients,
-           COUNT(*) FILTER (WHERE ec.attendance IS NULL) AS unmarked
-    FROM event_clients ec
-    WHERE ec.event_id IN (SELECT event_id FROM s)
-    GROUP BY ec.event_id
-),
-flags AS (
-    SELECT s.*,
-           (s.service_id IS NULL OR COALESCE(m.clients, 0) = 0) AS missing_details,
-           (s.direct = 1 AND COALESCE(m.unmarked, 0) > 0) AS missing_attendance,
-           (s.direct = 0 AND (s.status IS NULL OR s.status <> 'completed')) AS missing_status
-    FROM s LEFT JOIN marks m ON m.event_id = s.event_id
-),
-b AS (
-    SELECT f.clinician_id, f.age_hours, ab.bucket AS age_bucket, ab.sort_key
-    FROM flags f
-    JOIN age_buckets ab ON f.age_hours >= ab.min_hours AND f.age_hours < ab.max_hours
-    WHERE f.missing_details OR f.missing_attendance OR f.missing_status OR f.missing_plan
-       OR f.missing_signature
 )
-SELECT b.clinician_id, c.name AS clinician, b.age_bucket, COUNT(*) AS notes,
-       MAX(b.age_hours) AS oldest_hours
-FROM b JOIN clinicians c ON c.id = b.clinician_id
-GROUP BY b.clinician_id, c.name, b.age_bucket, b.sort_key
+SELECT s.clinician_id, c.name AS clinician, ab.bucket AS age_bucket, COUNT(*) AS notes,
+       MAX(s.age_hours) AS oldest_hours
+FROM s
+JOIN age_buckets ab ON s.age_hours >= ab.min_hours AND s.age_hours < ab.max_hours
+JOIN clinicians c ON c.id = s.clinician_id
+GROUP BY s.clinician_id, c.name, ab.bucket, ab.sort_key
 """
 
 
@@ -335,7 +272,7 @@ def sqlite_backlog(con: sqlite3.Connection, as_of: datetime, start: date | None 
     first = start.isoformat() if start is not None else None
     last = end.isoformat() if end is not None else None
     frame = pd.read_sql_query(_SQLITE_BACKLOG, con, params=[
-        moment, moment, moment, moment, first, first, last, last])
+        moment, moment, moment, first, first, last, last])
     return frame[BACKLOG_COLUMNS]
 
 

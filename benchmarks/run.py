@@ -38,19 +38,13 @@ from benchmarks import baselines as bl
 from benchmarks.bench_sample import TABLES, cpu_seconds, peak_rss_mb
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
-from thera_analytics.domain.attendance import Attendance
 from thera_analytics.practice import Practice
-from thera_analytics.reports import attendance as attendance_module
 from thera_analytics.reports.attendance import (
-    BILLING_COLUMNS,
-    DIMENSIONS,
-    UNMARKED,
-    VALUES,
     attendance_breakdowns,
 )
 from thera_analytics.reports.backlog import backlog_by_clinician
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import filter_params, run, sql_text
+from thera_analytics.reports.source import filter_params, run
 from thera_analytics.service.calendar import week_events
 from thera_analytics.store.database import Database
 
@@ -211,8 +205,7 @@ def ours_sql(db: Database, report: str, scope: Scope) -> Callable[[], pd.DataFra
     if report == "attendance":
         return lambda: run(db, "attendance", [start, end, *filter_params(None, None)])
     first, last = (None, None) if scope.name == "history" else (start, end)
-    return lambda: run(db, "backlog_counts", [NOW] * 4 + [first, first, last, last]
-                       + filter_params(None, None))
+    return lambda: run(db, "backlog_counts", [NOW, first, last, None, None])
 
 
 def canonical_ours(report: str, result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -398,7 +391,6 @@ class Session:
     plan: Plan
     timings: dict[str, Timing] = field(default_factory=dict)
     agreement: dict[str, dict[str, Any]] = field(default_factory=dict)
-    experiments: list[dict[str, Any]] = field(default_factory=list)
 
     def once(self, key: str, label: str, fn: Callable[[], Any], note: str = "") -> Any:
         timing = Timing(label, note=note)
@@ -540,11 +532,10 @@ def measure(path: Path, plan: Plan, workdir: Path) -> tuple[Session, list[Scope]
             "month": f"{MONTH.start}..{MONTH.end}",
             "as_of": NOW.isoformat(),
         }
-        figures = reports_and_baselines(s, db, periods, workdir)
+        reports_and_baselines(s, db, periods, workdir)
         s.timings["calendar.clinician_week"] = clinician_weeks(db, plan, rng)
         for part, timing in practice_weeks(db, plan, rng).items():
             s.timings[f"practice_week.{part}"] = timing
-        s.experiments = run_experiments(s, db, periods, figures)
         for kind, timing in saves(db, plan, rng).items():
             s.timings[f"save.{kind}"] = timing
     return s, periods, size
@@ -592,7 +583,7 @@ def summarise(s: Session, periods: list[Scope], size: dict, generation: dict,
                 "ms"),
     ]
     return {**meta, "size": size, "generation": generation, "measurements": measurements,
-            "reports": reports, "targets": targets, "experiments": s.experiments}
+            "reports": reports, "targets": targets}
 
 
 def _target(what: str, value: float, op: str, bound: float, unit: str) -> dict[str, Any]:
@@ -702,347 +693,6 @@ def _say(text: str) -> None:
 
 
 
-# -- experiments ------------------------------------------------------------------------------
-# Proposed fixes for the targets missed, measured on copies of the product code (the report SQL,
-# schema and services belong to their own modules: these only show what a change would gain).
-# Each checks that its figures equal the product's before its time is recorded.
-def run_experiments(s: Session, db: Database, periods: list[Scope],
-                    figures: dict[tuple[str, str], Any]) -> list[dict[str, Any]]:
-    """Every experiment; one that no longer fits the product code is recorded as skipped."""
-    found: list[dict[str, Any]] = []
-    for experiment in (experiment_attendance_wide, experiment_first_visit_stored,
-                       experiment_backlog_completed_at, experiment_slim_load):
-        try:
-            found += experiment(s, db, periods, figures)
-        except ExperimentSkipped as exc:
-            found.append({"what": experiment.__name__, "skipped": str(exc)})
-        except AssertionError as exc:  # the product's figures changed under the experiment
-            found.append({"what": experiment.__name__,
-                          "skipped": f"no longer gives the product's figures: {exc}"[:300]})
-    return found
-
-
-class ExperimentSkipped(Exception):
-    """The product code changed shape since the experiment was written."""
-
-
-def _experiment(s: Session, key: str, what: str, current: tuple[str, Callable[[], Any]],
-                changed: Callable[[], Any], same: bool, proposal: str,
-                repeats: int | None = None) -> dict[str, Any]:
-    """Time the product's way and the changed way in interleaved rounds."""
-    label, current_fn = current
-    assert same, f"{what}: not the same figures as the product"
-    n = repeats or s.plan.repeats
-    s.rounds({f"{key}.current": Contender(f"Experiment, as now: {label}", current_fn, n),
-              key: Contender(f"Experiment: {what}", changed, n)})
-    now = s.timings[f"{key}.current"].summary()["median_ms"]
-    then = s.timings[key].summary()["median_ms"]
-    return {"key": key, "what": what, "current": f"{key}.current", "current_ms": now,
-            "changed_ms": then, "gain": round(now / then, 2), "same": same,
-            "proposal": proposal}
-
-
-def _attendance_parts() -> tuple[str, str]:
-    """The packaged attendance.sql split before its grouping (``g``) step."""
-    text = sql_text("attendance")
-    if "\ng AS (" not in text or "FROM facts f" not in text:
-        raise ExperimentSkipped("attendance.sql no longer has a facts CTE then g")
-    head, tail = text.split("\ng AS (", 1)
-    return head, "\ng AS (" + tail
-
-
-def _wide(rows: pd.DataFrame) -> pd.DataFrame:
-    """attendance.sql's (group, value) rows as one row per group, in one vectorised pass:
-    a count per value and sessions/minutes per billing class (numpy, no pivot_table)."""
-    value = rows["attendance"].where(rows["attendance"].notna(), UNMARKED)
-    columns = [*VALUES, UNMARKED]
-    column = value.map({v: i for i, v in enumerate(columns)}).to_numpy()
-    klass = value.map({a.value: 0 if a.billable else 1 for a in Attendance}).fillna(2)
-    klass = klass.to_numpy(dtype="int64")
-    keys = ["dimension", "clinician_id", "service_id", "kind", "month_key", "week_start",
-            "weekday", "first_visit"]
-    group = rows.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
-    firsts = np.unique(group, return_index=True)[1]
-    n = len(firsts)
-    sessions = rows["sessions"].to_numpy(dtype="int64")
-    minutes = rows["minutes"].to_numpy(dtype="int64")
-    counts = np.zeros((n, len(columns)), dtype="int64")
-    np.add.at(counts, (group, column), sessions)
-    by_class = np.zeros((n, 3), dtype="int64")
-    np.add.at(by_class, (group, klass), sessions)
-    class_minutes = np.zeros((n, 3), dtype="int64")
-    np.add.at(class_minutes, (group, klass), minutes)
-    wide = rows.iloc[firsts].drop(columns=["attendance", "sessions", "minutes"])
-    wide = wide.reset_index(drop=True)
-    for i, v in enumerate(columns):
-        wide[v] = counts[:, i]
-    wide["billable_sessions"], wide["not_billable_sessions"] = by_class[:, 0], by_class[:, 1]
-    wide["billable_minutes"] = class_minutes[:, 0]
-    wide["not_billable_minutes"] = class_minutes[:, 1]
-    wide["unmarked_minutes"] = class_minutes[:, 2]
-    return wide
-
-
-def _shape_wide(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``attendance_breakdowns``'s tables from one-row-per-group results: the figures are
-    worked out once for every group, then split by breakdown (no pivot, no per-table math)."""
-    counts = {v: rows[v].astype("int64") for v in (*VALUES, UNMARKED)}
-    marked = sum((counts[v] for v in VALUES), pd.Series(0, index=rows.index, dtype="int64"))
-    figures = pd.DataFrame({
-        "sessions": marked + counts[UNMARKED], **counts, "marked": marked,
-        **{f"{v}_rate": (counts[v] / marked).where(marked > 0) for v in VALUES},
-        **{c: rows[c].astype("int64") for c in BILLING_COLUMNS},
-    })
-    out = {}
-    for dim in DIMENSIONS:
-        keys = attendance_module._KEYS[dim]
-        chosen = (rows["dimension"] == dim).to_numpy()
-        table = figures[chosen]
-        if keys:
-            ids = rows.loc[chosen, keys]
-            if "first_visit" in keys:
-                ids = ids.astype({"first_visit": bool})
-            table = pd.concat([ids, table], axis=1)
-        table = table.reset_index(drop=True)
-        out[dim] = table if not keys else attendance_module._label(
-            attendance_module._order(table, dim), dim)
-    return out
-
-
-def _same_tables(ours_tables: dict[str, pd.DataFrame],
-                 theirs: dict[str, pd.DataFrame]) -> bool:
-    for dim in DIMENSIONS:
-        # Same values, columns and order; text keys may be object or str (pandas 3 infers).
-        pd.testing.assert_frame_equal(ours_tables[dim], theirs[dim], check_dtype=False)
-    return True
-
-
-def experiment_attendance_wide(s: Session, db: Database, periods: list[Scope],
-                               figures: dict) -> list[dict[str, Any]]:
-    """The same query; its rows shaped into the tables in one vectorised pass."""
-    found = []
-    for scope in periods:
-        start, end = scope.bounds
-        params = [start, end, *filter_params(None, None)]
-
-        def shaped(p: list[Any] = params) -> dict[str, pd.DataFrame]:
-            return _shape_wide(_wide(run(db, "attendance", p)))
-
-        same = _same_tables(attendance_breakdowns(db, start, end), shaped())
-        found.append(_experiment(
-            s, f"experiment.attendance_wide.{scope.name}",
-            f"attendance, {scope.name}: same SQL, tables shaped in one vectorised pass",
-            ("attendance_breakdowns", ours(db, "attendance", scope)), shaped, same,
-            "attendance._tidy: one numpy pass over every breakdown's rows (counts per value "
-            "and billing class), then split by dimension; no groupby/unstack per breakdown"))
-    return found
-
-
-_FIRST_VISIT_TABLE = """
-CREATE OR REPLACE TABLE bench_exp_event_clients AS
-WITH live AS (
-    SELECT ec.client_id, e.id AS event_id, e.starts_at
-    FROM event_clients ec
-    JOIN events e ON e.id = ec.event_id
-    JOIN event_kinds k ON k.kind = e.kind
-    WHERE k.event_group = 'client' AND e.cancelled_at IS NULL
-),
-first_start AS (SELECT client_id, MIN(starts_at) AS starts_at FROM live GROUP BY client_id),
-first_visits AS (
-    SELECT v.client_id, MIN(v.event_id) AS event_id
-    FROM live v JOIN first_start s ON s.client_id = v.client_id AND s.starts_at = v.starts_at
-    GROUP BY v.client_id
-)
-SELECT ec.event_id, ec.client_id, ec.attendance,
-       COALESCE(fv.event_id = ec.event_id, FALSE) AS first_visit
-FROM event_clients ec
-LEFT JOIN first_visits fv ON fv.client_id = ec.client_id
-ORDER BY ec.event_id, ec.client_id
-"""
-_FIRST_VISIT_FACTS = """WITH facts AS (
-    SELECT ec.client_id, ec.event_id, ec.attendance, e.clinician_id, e.service_id, e.kind,
-           e.month_key, e.week_start, e.weekday, e.starts_at, e.duration_minutes, ec.first_visit
-    FROM bench_exp_event_clients ec
-    JOIN events e ON e.id = ec.event_id
-    JOIN event_kinds k ON k.kind = e.kind
-    WHERE k.event_group = 'client'
-      AND e.cancelled_at IS NULL
-      AND e.direct
-      AND e.local_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
-      AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
-      AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
-),"""
-
-
-def experiment_first_visit_stored(s: Session, db: Database, periods: list[Scope],
-                                  figures: dict) -> list[dict[str, Any]]:
-    """First visits kept on event_clients (schema) instead of worked out per query."""
-    _, grouping = _attendance_parts()
-    cur = db.cursor()
-    cur.execute(_FIRST_VISIT_TABLE)
-    cur.execute("CHECKPOINT")  # stored and compressed like the practice's own tables
-    found = []
-    try:
-        for scope in periods:
-            start, end = scope.bounds
-            params = [start, end, *filter_params(None, None)]
-            stored = _FIRST_VISIT_FACTS + grouping
-            same = bl.differences(
-                figures[("attendance", scope.name)],
-                bl.canonical_attendance(_grouped_long(_run_sql(db, stored, params)))) is None
-            same = same and _same_tables(attendance_breakdowns(db, start, end),
-                                         _shape_wide(_wide(_run_sql(db, stored, params))))
-            found.append(_experiment(
-                s, f"experiment.first_visit_stored.{scope.name}",
-                f"attendance, {scope.name}: SQL with first visits stored on event_clients",
-                ("queries/attendance.sql", ours_sql(db, "attendance", scope)),
-                lambda p=params, q=stored: _run_sql(db, q, p), same,
-                "schema: event_clients.first_visit BOOLEAN, kept by the scheduling use cases; "
-                "attendance.sql: read it instead of client_visits/first_start/first_visits"))
-            found.append(_experiment(
-                s, f"experiment.first_visit_and_wide.{scope.name}",
-                f"attendance, {scope.name}: both changes, whole report function",
-                ("attendance_breakdowns", ours(db, "attendance", scope)),
-                lambda p=params, q=stored: _shape_wide(_wide(_run_sql(db, q, p))), same,
-                ""))
-    finally:
-        cur.execute("DROP TABLE IF EXISTS bench_exp_event_clients")
-    return found
-
-
-def _grouped_long(rows: pd.DataFrame) -> pd.DataFrame:
-    """attendance.sql's (dimension, group, value) rows in the baselines' long form."""
-    parts = []
-    for dim, key in bl.DIMENSION_KEYS.items():
-        part = rows[rows["dimension"] == dim]
-        parts.append(pd.DataFrame({
-            "dimension": dim, "key": part[key].to_numpy() if key else "",
-            "attendance": part["attendance"].to_numpy(), "sessions": part["sessions"].to_numpy(),
-            "minutes": part["minutes"].to_numpy()}))
-    return pd.concat(parts, ignore_index=True)
-
-
-_COMPLETED_TABLE = """
-CREATE OR REPLACE TABLE bench_exp_events AS
-WITH marks AS (
-    SELECT event_id, COUNT(*) AS clients, COUNT(*) FILTER (WHERE attendance IS NULL) AS unmarked
-    FROM event_clients GROUP BY event_id
-)
-SELECT e.*,
-       CASE WHEN o.signed_at IS NOT NULL AND p.saved_at IS NOT NULL AND e.service_id IS NOT NULL
-                 AND COALESCE(m.clients, 0) > 0
-                 AND CASE WHEN e.direct THEN COALESCE(m.unmarked, 0) = 0
-                          WHEN NOT e.direct THEN o.status = 'completed' ELSE TRUE END
-            THEN GREATEST(o.signed_at, p.saved_at) END AS completed_at
-FROM events e
-LEFT JOIN plans p ON p.event_id = e.id
-LEFT JOIN outcomes o ON o.event_id = e.id
-LEFT JOIN marks m ON m.event_id = e.id
-ORDER BY e.local_date, e.id
-"""
-_COMPLETED_COUNTS = """
-WITH s AS (
-    SELECT e.clinician_id,
-           (EXTRACT(EPOCH FROM CAST(? AS TIMESTAMPTZ)) - EXTRACT(EPOCH FROM e.ends_at)) / 3600.0
-               AS age_hours
-    FROM bench_exp_events e
-    JOIN event_kinds k ON k.kind = e.kind
-    WHERE k.event_group = 'client'
-      AND e.cancelled_at IS NULL
-      AND e.ends_at < CAST(? AS TIMESTAMPTZ)
-      AND NOT COALESCE(e.completed_at <= CAST(? AS TIMESTAMPTZ), FALSE)
-      AND (CAST(? AS DATE) IS NULL OR e.local_date >= CAST(? AS DATE))
-      AND (CAST(? AS DATE) IS NULL OR e.local_date <= CAST(? AS DATE))
-      AND (CAST(? AS INTEGER) IS NULL OR e.clinician_id = CAST(? AS INTEGER))
-      AND (CAST(? AS INTEGER) IS NULL OR e.service_id = CAST(? AS INTEGER))
-)
-SELECT s.clinician_id, c.name AS clinician, b.bucket AS age_bucket,
-       b.sort_key AS age_bucket_order, COUNT(*) AS notes, MAX(s.age_hours) AS oldest_hours
-FROM s
-JOIN age_buckets b ON s.age_hours >= b.min_hours AND s.age_hours < b.max_hours
-JOIN clinicians c ON c.id = s.clinician_id
-GROUP BY s.clinician_id, c.name, b.bucket, b.sort_key
-"""
-
-
-def experiment_backlog_completed_at(s: Session, db: Database, periods: list[Scope],
-                                    figures: dict) -> list[dict[str, Any]]:
-    """The instant each event became complete, kept on events (schema), read by the backlog."""
-    cur = db.cursor()
-    cur.execute(_COMPLETED_TABLE)
-    cur.execute("CHECKPOINT")
-    found = []
-    try:
-        for scope in periods:
-            start, end = scope.bounds
-            first, last = (None, None) if scope.name == "history" else (start, end)
-            params = [NOW, NOW, NOW, first, first, last, last, *filter_params(None, None)]
-            rows = _run_sql(db, _COMPLETED_COUNTS, params)
-            same = bl.differences(figures[("backlog", scope.name)],
-                                  bl.canonical_backlog(rows[bl.BACKLOG_COLUMNS])) is None
-            found.append(_experiment(
-                s, f"experiment.backlog_completed_at.{scope.name}",
-                f"backlog, {scope.name}: SQL reading a stored completed_at",
-                ("queries/backlog_counts.sql", ours_sql(db, "backlog", scope)),
-                lambda p=params: _run_sql(db, _COMPLETED_COUNTS, p), same,
-                "schema: events.completed_at TIMESTAMPTZ (the later of signature and plan once "
-                "details and outcome are complete, else NULL), set by the use cases that bump "
-                "the version; backlog_as_of/backlog_counts: NOT completed_at <= as_of"))
-    finally:
-        cur.execute("DROP TABLE IF EXISTS bench_exp_events")
-    return found
-
-
-_SLIM_LOAD = (
-    "SELECT e.id, e.version, e.kind, e.clinician_id, e.service_id, e.direct, e.cancelled_at,"
-    " e.starts_at, p.plan_text, p.previous_homework, p.previous_note, p.saved_at, o.status,"
-    " o.note, o.homework, o.homework_enabled, o.homework_shared, o.signed_at"
-    " FROM events e LEFT JOIN plans p ON p.event_id = e.id"
-    " LEFT JOIN outcomes o ON o.event_id = e.id WHERE e.id = ?",
-    "SELECT client_id, attendance FROM event_clients WHERE event_id = ? ORDER BY client_id",
-)
-
-
-def experiment_slim_load(s: Session, db: Database, periods: list[Scope],
-                         figures: dict) -> list[dict[str, Any]]:
-    """What a save spends loading the record: records.load (9 statements) against the two
-    statements the rules of a plan or outcome save need."""
-    from thera_analytics.service import records
-
-    cur = db.cursor()
-    ids = [int(r[0]) for r in cur.execute(
-        "SELECT id FROM events ORDER BY hash(id) LIMIT ?", [max(s.plan.saves, 20)]).fetchall()]
-    full = Timing("Experiment: records.load of one event (what each save runs first)",
-                  note=f"{len(ids)} events")
-    slim = Timing("Experiment: a slim load for a change (2 statements)",
-                  note=f"{len(ids)} events")
-    for event_id in ids[:5]:
-        records.load(cur, event_id)
-    for event_id in ids:
-        timed(full, lambda i=event_id: records.load(cur, i))
-        timed(slim, lambda i=event_id: [cur.execute(q, [i]).fetchall() for q in _SLIM_LOAD])
-    s.timings["experiment.records_load"] = full
-    s.timings["experiment.slim_load"] = slim
-    now = full.summary()["median_ms"]
-    changed = slim.summary()["median_ms"]
-    return [{"key": "experiment.slim_load", "what": "save: load the record for a change",
-             "current": "experiment.records_load", "current_ms": now, "changed_ms": changed,
-             "gain": round(now / changed, 2), "same": True,
-             "proposal": "service.guard.load_for_change: read events+plans+outcomes in one "
-                         "statement and the client marks in a second, instead of records.load's "
-                         "nine (names, team, third parties, reminders, amendments, comments "
-                         "are not needed to check or apply a change)"}]
-
-
-def _run_sql(db: Database, sql: str, params: list[Any]) -> pd.DataFrame:
-    """Run SQL like reports.source.run: ENUM columns come back as text."""
-    frame = db.df(sql, params)
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
-
-
 # -- Markdown --------------------------------------------------------------------------------------
 def _ms(value: float) -> str:
     if value >= 100:
@@ -1146,22 +796,6 @@ def markdown(doc: dict[str, Any]) -> str:
         f"| {_ms(m['pandas.load']['median_ms'])} ms | {_ms(m['sqlite.copy']['median_ms'])} ms | "
         f"{_ms(m['sqlite.index']['median_ms'])} ms | {_ms(m['floor.build']['median_ms'])} ms |",
     ]
-    if doc["experiments"]:
-        lines += [
-            "",
-            "## Experiments: proposed fixes, measured on copies (not product code)",
-            "",
-            "| experiment | current ms | with the change ms | gain | same figures |",
-            "|---|---:|---:|---:|---|",
-        ]
-        for e in doc["experiments"]:
-            if "skipped" in e:
-                lines.append(f"| {e['what']} | | | | skipped: {e['skipped']} |")
-                continue
-            lines.append(f"| {e['what']} | {_ms(e['current_ms'])} | {_ms(e['changed_ms'])} | "
-                         f"{e['gain']:.1f}× | {'yes' if e['same'] else 'NO'} |")
-        proposals = dict.fromkeys(e["proposal"] for e in doc["experiments"] if e.get("proposal"))
-        lines += ["", "The changes measured:", "", *[f"- {p}" for p in proposals]]
     lines += [
         "",
         "## Every measurement",

@@ -82,12 +82,3 @@ def test_markdown_shows_every_table(quick_run: tuple[dict, str]) -> None:
         assert f"`{key}`" in text
     assert doc["machine"]["cpu"] in text
     assert str(ROOT) not in text and str(ROOT) not in json.dumps(doc)
-
-
-def test_experiments_reproduce_our_figures(quick_run: tuple[dict, str]) -> None:
-    """A proposed fix counts only if it gives the same figures as the product code."""
-    doc, _ = quick_run
-    ran = [e for e in doc["experiments"] if "skipped" not in e]
-    for e in ran:
-        assert e["same"] is True, e["what"]
-        assert e["key"] in doc["measurements"] and e["current"] in doc["measurements"]
