@@ -24,9 +24,9 @@ from dashboards.practice.period import WeekPicker
 from dashboards.practice.practice_week import PracticeWeek
 from dashboards.practice.record import RecordPanel
 from dashboards.practice.tables import load_tabulator
-from dashboards.scheduler.app import _in_session, _query_date, _query_int
 from dashboards.scheduler.calendar import OpenEvent
 from dashboards.scheduler.layout_batching import LayoutBatching
+from dashboards.session_query import in_session, query_date, query_int
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
@@ -174,9 +174,9 @@ def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> Pract
     The address may name a week, a tab and an event: ``?week=2026-11-16&tab=Backlog&event=42``.
     """
     week = tab = event_id = None
-    if _in_session():  # the scheduler's readers of the address, shared
+    if in_session():  # the address readers shared with the scheduler
         load_tabulator()
-        week, event_id = _query_date("week"), _query_int("event")
+        week, event_id = query_date("week"), query_int("event")
         values = pn.state.session_args.get("tab") or [b""]
         name = values[0].decode() if isinstance(values[0], bytes) else str(values[0])
         tab = name.capitalize() if name.capitalize() in TABS else None

@@ -26,7 +26,7 @@ from dashboards.scheduler.blocks import (
     LINE_PX,
     PAD_PX,
     SHORT_KIND,
-    _lanes,
+    overlap_lanes,
 )
 from thera_analytics.domain import palette
 from thera_analytics.domain.attendance import Attendance, SessionStatus
@@ -177,7 +177,7 @@ def lane_view(events: pd.DataFrame, clinicians: pd.DataFrame, monday: date, *,
     for (_, _), idx in pd.Series(range(len(frame))).groupby([lane, day]):
         rows = idx.to_numpy()
         if len(rows) > 1:
-            ln, wd = _lanes(list(y_start[rows]), list(y_end[rows]))
+            ln, wd = overlap_lanes(list(y_start[rows]), list(y_end[rows]))
             sub[rows], subs[rows] = ln, wd
     height = (1 - 2 * BLOCK_INSET) / subs
     y0 = lane + BLOCK_INSET + sub * height

@@ -27,7 +27,7 @@ from bokeh.models import ColumnDataSource, Plot
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.lanes import KIND_CODE, LaneView, lane_view, week_summary
 from dashboards.scheduler.calendar import OpenEvent
-from dashboards.scheduler.details_form import _label
+from dashboards.scheduler.details_form import option_labels
 from dashboards.scheduler.legend import LEGEND_CSS, legend_html
 from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
@@ -190,7 +190,7 @@ class PracticeWeek(pn.viewable.Viewer):
     def _widgets(self) -> None:
         w = pn.widgets
         # MultiChoice shows its labels as HTML: escaped, and made unique (see the scheduler).
-        names = _label(self._clinicians["name"], self._clinicians["id"], markup=True)
+        names = option_labels(self._clinicians["name"], self._clinicians["id"], markup=True)
         services = pd.Series(self._service_names)
         self._who = w.MultiChoice(label="Clinicians", options=names, placeholder="All clinicians",
                                   width=280, margin=(0, 10, 5, 0), search_option_limit=60,
@@ -199,7 +199,8 @@ class PracticeWeek(pn.viewable.Viewer):
                                    placeholder="All kinds", width=280, margin=(0, 10, 5, 0),
                                    css_classes=["thera-filter-kinds"])
         self._service = w.MultiChoice(
-            label="Services", options=_label(services, pd.Series(services.index), markup=True),
+            label="Services",
+            options=option_labels(services, pd.Series(services.index), markup=True),
             placeholder="All services", width=240, margin=(0, 10, 5, 0),
             css_classes=["thera-filter-services"])
         self._presence = w.RadioButtonGroup(label="Client present", options=list(PRESENCE),

@@ -11,6 +11,7 @@ from dashboards.scheduler.blocks import FRAME_WIDTH
 from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
 from dashboards.scheduler.editor import EventEditor
 from dashboards.scheduler.layout_batching import LayoutBatching
+from dashboards.session_query import in_session, query_date, query_int
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
@@ -90,7 +91,7 @@ class SchedulerApp(pn.viewable.Viewer):
     def _on_record(self, event: param.parameterized.Event) -> None:
         rec = event.new
         self.calendar.param.update(selected=None if rec is None else rec.id, draft=None)
-        if _in_session() and pn.state.location is not None:
+        if in_session() and pn.state.location is not None:
             # The address names the open event, so it can be bookmarked or shared.
             pn.state.location.update_query(event=rec.id if rec is not None else "")
 
@@ -115,39 +116,11 @@ class SchedulerApp(pn.viewable.Viewer):
         return AppShell(body, *extras, actor=self.actor, title="Scheduler")
 
 
-def _in_session() -> bool:
-    """True inside a served browser session (``pn.state.served`` is only true for scripts run
-    by ``panel serve``, not for apps served by ``pn.serve`` as ours are)."""
-    doc = pn.state.curdoc
-    return doc is not None and doc.session_context is not None
-
-
-def _query_int(name: str) -> int | None:
-    values = pn.state.session_args.get(name) if _in_session() else None
-    if not values:
-        return None
-    try:
-        return int(values[0])
-    except (TypeError, ValueError):
-        return None
-
-
-def _query_date(name: str) -> date | None:
-    values = pn.state.session_args.get(name) if _in_session() else None
-    if not values:
-        return None
-    try:
-        return date.fromisoformat(values[0].decode() if isinstance(values[0], bytes)
-                                  else values[0])
-    except ValueError:
-        return None
-
-
 def create_app(db: Database, actor: Actor, clock: Clock = system_clock) -> SchedulerApp:
     """Route factory: the scheduler for the signed-in ``actor`` (``?event=ID``, ``?week=DATE``)."""
     event_id = week = None
-    if _in_session():
-        event_id = _query_int("event")
-        week = _query_date("week")
+    if in_session():
+        event_id = query_int("event")
+        week = query_date("week")
     return SchedulerApp(practice=Practice(db, clock), actor=actor, week=week,
                         event_id=event_id)

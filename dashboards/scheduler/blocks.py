@@ -90,7 +90,7 @@ def _hours(ts: pd.Timestamp) -> float:
     return ts.hour + ts.minute / 60 + ts.second / 3600
 
 
-def _lanes(starts: list[float], ends: list[float]) -> tuple[list[int], list[int]]:
+def overlap_lanes(starts: list[float], ends: list[float]) -> tuple[list[int], list[int]]:
     """Side-by-side lanes for overlapping events of one day: (lane, lanes in its cluster)."""
     order = sorted(range(len(starts)), key=lambda i: (starts[i], ends[i]))
     lane = [0] * len(starts)
@@ -150,7 +150,7 @@ def week_view(events: pd.DataFrame, monday: date, *, today: date | None = None,
     lanes = [1] * len(frame)
     for d in set(day_index):
         idx = [i for i, v in enumerate(day_index) if v == d]
-        ln, wd = _lanes([y0[i] for i in idx], [y1[i] for i in idx])
+        ln, wd = overlap_lanes([y0[i] for i in idx], [y1[i] for i in idx])
         for k, i in enumerate(idx):
             lane[i], lanes[i] = ln[k], wd[k]
 

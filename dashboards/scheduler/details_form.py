@@ -58,8 +58,8 @@ def section(text: str) -> pn.pane.HTML:
                         stylesheets=[FORM_CSS], margin=(8, 10, 0, 10))
 
 
-def _label(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
-           markup: bool = False) -> dict[str, int]:
+def option_labels(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
+                  markup: bool = False) -> dict[str, int]:
     """Option labels for people; duplicate names get their id so each label is unique.
 
     ``markup``: the widget renders labels as HTML (Bokeh's MultiChoice leaves Choices.js's
@@ -198,21 +198,21 @@ class DetailsForm(pn.viewable.Viewer):
         self._service_minutes = {int(i): int(m) for i, m in
                                  zip(services["id"], services["default_minutes"], strict=True)}
         self.service.options = {"— choose a service —": None,
-                                **_label(services["name"], services["id"])}
+                                **option_labels(services["name"], services["id"])}
         clients = catalog.clients(db, self.clinician_id)
         self._client_names = {int(i): str(n) for i, n in
                               zip(clients["id"], clients["name"], strict=True)}
-        self.clients.options = _label(clients["name"], clients["id"], markup=True)
+        self.clients.options = option_labels(clients["name"], clients["id"], markup=True)
         clinicians = catalog.clinicians(db)
         others = clinicians[clinicians["id"] != (self.clinician_id or -1)]
-        self.team.options = _label(others["name"], others["id"], markup=True)
+        self.team.options = option_labels(others["name"], others["id"], markup=True)
 
     def _refresh_third_parties(self, keep: list[int] | None = None) -> None:
         chosen = list(self.clients.value or [])
         frame = catalog.third_parties(self.practice.db, chosen) if chosen else None
         options: dict[str, int] = {}
         if frame is not None and len(frame):
-            options = _label(frame["name"], frame["id"], frame["relationship"], markup=True)
+            options = option_labels(frame["name"], frame["id"], frame["relationship"], markup=True)
             self._third_party_names = {
                 int(i): f"{n} ({r})" for i, n, r in
                 zip(frame["id"], frame["name"], frame["relationship"], strict=True)}
