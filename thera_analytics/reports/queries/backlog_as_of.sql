@@ -73,5 +73,5 @@ SELECT
     f.missing_plan,
     f.missing_signature
 FROM flags f
--- every age falls in one bucket
-LEFT JOIN age_buckets b ON f.age_hours >= b.min_hours AND f.age_hours < b.max_hours
+-- the bucket with the highest lower bound at or below the age (buckets tile 0 h .. infinity)
+ASOF LEFT JOIN age_buckets b ON f.age_hours >= b.min_hours

@@ -26,6 +26,8 @@ SELECT
     COUNT(*) AS notes,
     MAX(s.age_hours) AS oldest_hours
 FROM s
-JOIN age_buckets b ON s.age_hours >= b.min_hours AND s.age_hours < b.max_hours
+-- the bucket with the highest lower bound at or below the age (buckets tile 0 h .. infinity);
+-- an ASOF join finds it by sorting, a range join compares every row with every bucket
+ASOF JOIN age_buckets b ON s.age_hours >= b.min_hours
 JOIN clinicians c ON c.id = s.clinician_id
 GROUP BY s.clinician_id, c.name, b.bucket, b.sort_key
