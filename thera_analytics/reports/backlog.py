@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from thera_analytics.domain.backlog import AGE_BUCKETS as _AGE_BUCKETS
@@ -85,14 +86,23 @@ def backlog_by_clinician(
     columns = ["clinician_id", "clinician", *BUCKET_LABELS, "total", "oldest_hours"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    table = rows.pivot_table(index=["clinician_id", "clinician"], columns="age_bucket",
-                             values="notes", aggfunc="sum", fill_value=0)
-    table = table.reindex(columns=list(BUCKET_LABELS), fill_value=0).astype("int64")
-    table.columns.name = None
-    table["total"] = table.sum(axis=1)
-    table["oldest_hours"] = rows.groupby(["clinician_id", "clinician"])["oldest_hours"].max()
-    table = table.reset_index().sort_values(["total", "oldest_hours", "clinician"],
-                                            ascending=[False, False, True])
+    # One row per clinician, a column per bucket: counted with numpy (a pivot_table costs
+    # more than the query for a month).
+    codes, ids = pd.factorize(rows["clinician_id"])
+    bucket = rows["age_bucket"].map({b: i for i, b in enumerate(BUCKET_LABELS)}).to_numpy()
+    counts = np.zeros((len(ids), len(BUCKET_LABELS)), dtype="int64")
+    np.add.at(counts, (codes, bucket), rows["notes"].to_numpy(dtype="int64"))
+    oldest = np.full(len(ids), -np.inf)
+    np.maximum.at(oldest, codes, rows["oldest_hours"].to_numpy(dtype="float64"))
+    first = np.unique(codes, return_index=True)[1]
+    table = pd.DataFrame({"clinician_id": rows["clinician_id"].to_numpy()[first],
+                          "clinician": rows["clinician"].to_numpy()[first]})
+    for i, label in enumerate(BUCKET_LABELS):
+        table[label] = counts[:, i]
+    table["total"] = counts.sum(axis=1)
+    table["oldest_hours"] = oldest
+    table = table.sort_values(["total", "oldest_hours", "clinician"],
+                              ascending=[False, False, True])
     return table[columns].reset_index(drop=True)
 
 
