@@ -15,10 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
-    out = tmp_path_factory.mktemp("bench")
+def quick_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench")
+
+
+@pytest.fixture(scope="module")
+def quick_run(quick_dir: Path) -> tuple[dict, str]:
+    out = quick_dir
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--out-dir", str(out)],
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out-dir", str(out),
+         "--db", str(out / "quick.duckdb")],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return (json.loads((out / "quick.json").read_text()), (out / "quick.md").read_text())
@@ -82,3 +88,19 @@ def test_markdown_shows_every_table(quick_run: tuple[dict, str]) -> None:
         assert f"`{key}`" in text
     assert doc["machine"]["cpu"] in text
     assert str(ROOT) not in text and str(ROOT) not in json.dumps(doc)
+
+
+def test_the_profiles_of_the_slow_parts_are_written(quick_run: tuple[dict, str],
+                                                     quick_dir: Path, tmp_path: Path) -> None:
+    """benchmarks.profiles runs on the database the benchmark generated; no paths leak."""
+    out = tmp_path / "profiles.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.profiles", "--db", str(quick_dir / "quick.duckdb"),
+         "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    for title in ("One clinician's week", "Attendance report for one month", "saved"):
+        assert title in text
+    assert "week_events" in text and "save_outcome" in text
+    assert str(ROOT) not in text
