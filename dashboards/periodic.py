@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 from typing import Any, Generic, Self, TypeVar
 
 import duckdb
@@ -18,7 +19,7 @@ import duckdb
 from thera_analytics.store.database import Database
 
 
-class PeriodicTask:
+class PeriodicTask(ABC):
     """Calls ``run_once`` every ``interval`` seconds on a daemon thread until stopped (or closed).
 
     Subclasses implement ``run_once`` and set ``stop_timeout`` (how long ``stop`` waits for the
@@ -38,9 +39,9 @@ class PeriodicTask:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=thread_name, daemon=True)
 
+    @abstractmethod
     def run_once(self) -> Any:
         """One pass now (also what the thread does every interval)."""
-        raise NotImplementedError
 
     def start(self) -> Self:
         self._thread.start()
