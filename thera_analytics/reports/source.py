@@ -218,11 +218,16 @@ def run(db: Source, name: str, params: Sequence[Any]) -> pd.DataFrame:
 
 
 def sql_text(name: str) -> str:
-    """A packaged report query, with ``{backlog_as_of}`` replaced by that query's text."""
+    """A packaged report query, with each ``{fragment}`` it names (``backlog_as_of``,
+    ``backlog_open``) replaced by that query's text, itself expanded the same way."""
     text = query(name, PACKAGE)
-    if "{backlog_as_of}" in text:
-        text = text.replace("{backlog_as_of}", query("backlog_as_of", PACKAGE))
+    for fragment in _FRAGMENTS:
+        if "{" + fragment + "}" in text:
+            text = text.replace("{" + fragment + "}", sql_text(fragment))
     return text
+
+
+_FRAGMENTS = ("backlog_as_of", "backlog_open")
 
 
 def instant(value: datetime | str | None, field: str = "as_of") -> datetime:
