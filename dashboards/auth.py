@@ -1,7 +1,7 @@
 """Sign-in against the practice's own user table, and which role may open which app.
 
 Panel instantiates the login handlers itself, so they reach the database through a module-level
-registry that ``dashboards.server`` fills with ``configure(db, ...)`` before serving.
+registry that ``thera_app.server`` fills with ``configure(db, ...)`` before serving.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from html import escape
 import panel as pn
 import param
 
-from dashboards import snapshots
 from dashboards.practice.attendance import AttendancePanel
 from dashboards.practice.backlog import BacklogPanel
 from dashboards.practice.completion import CompletionPanel
@@ -31,6 +30,7 @@ from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.local_time import to_local
+from thera_analytics.reports import analyst_snapshot
 from thera_analytics.store.database import Database
 
 TABS = ("Week", "Completion", "Backlog", "Attendance")
@@ -118,7 +118,7 @@ class PracticeApp(pn.viewable.Viewer):
             f"{escape(f'{local:%a %-d %b, %H:%M}')}</b></div>")
 
     def _show_snapshot(self, note: str = "") -> None:
-        taken = snapshots.last_snapshot_time(self.context.db)
+        taken = analyst_snapshot.last_snapshot_time(self.context.db)
         if note:
             text = escape(note)
         elif taken is None:
@@ -136,7 +136,7 @@ class PracticeApp(pn.viewable.Viewer):
         self._show_snapshot("Writing the analyst snapshot…")
         try:
             loop = asyncio.get_running_loop()
-            info = await loop.run_in_executor(None, snapshots.refresh_snapshot,
+            info = await loop.run_in_executor(None, analyst_snapshot.refresh_snapshot,
                                               self.context.db)
         except Exception as exc:  # shown, not raised: the page must keep working
             self._show_snapshot(f"Snapshot failed: {exc}")

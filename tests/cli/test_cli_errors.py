@@ -5,7 +5,7 @@ import sys
 
 
 def thera(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "thera_analytics.cli", *args],
+    return subprocess.run([sys.executable, "-m", "thera_app.cli", *args],
                           capture_output=True, text=True, timeout=120)
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 import panel as pn
 import pytest
 
-from dashboards import snapshots
 from dashboards.practice.app import PracticeApp, create_app
 from dashboards.practice.attendance import AttendancePanel
 from dashboards.practice.backlog import SCOPES, BacklogPanel, clinician_table
@@ -31,6 +30,7 @@ from thera_analytics.clock import FixedClock
 from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.palette import ColourFamily
+from thera_analytics.reports import analyst_snapshot
 from thera_analytics.reports.source import snapshot_path
 from thera_analytics.sample.generator import generate_practice
 from thera_analytics.service import accounts, catalog
@@ -322,7 +322,7 @@ def test_the_refresh_button_writes_the_analyst_snapshot(sample_file: Path) -> No
             pool.submit(asyncio.run, app._on_snapshot(None)).result(timeout=60)
         assert target.exists() and "Analyst snapshot: <b>" in app._snapshot_status.object
         assert "written in" in app._snapshot_status.object
-        assert snapshots.last_snapshot_time(db) is not None
+        assert analyst_snapshot.last_snapshot_time(db) is not None
     with reports.open_for_reading(target) as copy:
         assert copy.is_snapshot and copy.source_name == "practice.duckdb"
         assert copy.df("SELECT count(*) AS n FROM events")["n"].iloc[0] > 0

@@ -32,7 +32,6 @@ from tornado.web import create_signed_value
 from tornado.websocket import websocket_connect
 
 from dashboards import auth
-from dashboards import server as thera_server
 from tests.conftest import _demo_hash
 from tests.factories import TestPractice as TP
 from tests.factories import make_practice, table_contents
@@ -40,6 +39,7 @@ from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.errors import PermissionDenied, PracticeError, SigningError
 from thera_analytics.service import accounts, catalog, ical, portal
+from thera_app import server as thera_server
 
 SECRET = "access-tests-only-not-a-real-secret"
 NOW = datetime(2026, 6, 3, 12, 0, tzinfo=UTC)  # Wednesday; the sessions below are on Monday

@@ -420,7 +420,7 @@ def test_a_locked_note_refuses_years_later_and_for_everyone(tp: TP) -> None:
 
 def _run_thera(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("thera")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "thera_analytics.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "thera_app.cli"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("THERA_SMTP")}
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, env=env)

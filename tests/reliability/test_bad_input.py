@@ -627,7 +627,7 @@ def test_the_portal_and_the_editor_show_odd_text_as_text(tp: TP) -> None:
 
 def _thera() -> list[str]:
     script = Path(sys.executable).with_name("thera")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "thera_analytics.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "thera_app.cli"]
 
 
 def _run_thera(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -38,7 +38,6 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from dashboards import auth
-from dashboards import server as thera_server
 from tests.conftest import _demo_hash
 from tests.factories import TestPractice as TP
 from tests.factories import make_practice, table_contents
@@ -51,6 +50,7 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog, portal
 from thera_analytics.store.database import Database, WriteConflict
+from thera_app import server as thera_server
 
 LOAD_SECONDS = float(os.environ.get("THERA_LOAD_SECONDS", "10"))
 USERS = 20

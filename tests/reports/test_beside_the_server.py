@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -155,26 +154,10 @@ def test_the_live_file_reads_as_current(sample: Path) -> None:
 # -- the whole story: the server runs, the analyst's processes still work ----------------------
 
 def _with_snapshot_loop(monkeypatch: pytest.MonkeyPatch, interval: float) -> None:
-    """Start and stop the snapshot loop with the server, as the hook in ``serve`` does; a
-    server that already has the hook is left alone."""
-    from dashboards import server as thera_server
-    from dashboards import snapshots
+    """The server writes the analyst snapshot every ``interval`` seconds."""
+    from thera_app import snapshots
 
-    if hasattr(thera_server, "start_snapshot_loop"):
-        monkeypatch.setenv(snapshots.MINUTES_ENV, str(interval / 60))
-        return
-    start, stop = thera_server.start_reminder_loop, thera_server.stop_reminder_loop
-
-    def start_both(db: Database, clock: Any, *args: Any, **kwargs: Any) -> Any:
-        snapshots.start_snapshot_loop(db, db.path, interval)
-        return start(db, clock, *args, **kwargs)
-
-    def stop_both(db: Database, *args: Any, **kwargs: Any) -> None:
-        snapshots.stop_snapshot_loop(db)
-        stop(db, *args, **kwargs)
-
-    monkeypatch.setattr(thera_server, "start_reminder_loop", start_both)
-    monkeypatch.setattr(thera_server, "stop_reminder_loop", stop_both)
+    monkeypatch.setenv(snapshots.MINUTES_ENV, str(interval / 60))
 
 
 def _wait_for(path: Path, timeout: float = 30.0) -> None:
@@ -189,8 +172,8 @@ def test_reports_and_notebooks_run_beside_the_server_with_the_same_figures(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import panel as pn
 
-    from dashboards import server as thera_server
     from thera_analytics.clock import FixedClock
+    from thera_app import server as thera_server
 
     live = _copy_of(sample, tmp_path)
     as_of = AS_OF.isoformat()
@@ -276,11 +259,12 @@ def _key_figures_text(path: Path) -> str:
 
 def test_the_loop_writes_at_start_and_every_interval_until_stopped(sample: Path, tmp_path: Path
                                                                   ) -> None:
-    from dashboards import snapshots
+    from thera_analytics.reports import analyst_snapshot
+    from thera_app import snapshots
 
     live = _copy_of(sample, tmp_path)
     with Database(live) as db:
-        loop = snapshots.start_snapshot_loop(db, live, interval=0.3)
+        loop = snapshots.start_snapshot_loop(db, interval=0.3)
         try:
             _wait_for(source.snapshot_path(live))
             first = loop.last
@@ -289,8 +273,8 @@ def test_the_loop_writes_at_start_and_every_interval_until_stopped(sample: Path,
                 assert time.monotonic() < deadline, "no second snapshot"
                 time.sleep(0.05)
             assert loop.last.taken_at > first.taken_at  # type: ignore[union-attr]
-            assert snapshots.last_snapshot_time(db) == loop.last.taken_at
-            assert snapshots.refresh_snapshot(db).taken_at > first.taken_at  # type: ignore
+            assert analyst_snapshot.last_snapshot_time(db) == loop.last.taken_at
+            assert analyst_snapshot.refresh_snapshot(db).taken_at > first.taken_at  # type: ignore
         finally:
             snapshots.stop_snapshot_loop(db)
         assert not loop.running and snapshots.snapshot_loop(db) is None
@@ -299,11 +283,11 @@ def test_the_loop_writes_at_start_and_every_interval_until_stopped(sample: Path,
 
 
 def test_the_loop_ends_by_itself_when_the_database_closes(sample: Path, tmp_path: Path) -> None:
-    from dashboards import snapshots
+    from thera_app import snapshots
 
     live = _copy_of(sample, tmp_path)
     db = Database(live)
-    loop = snapshots.start_snapshot_loop(db, live, interval=0.2)
+    loop = snapshots.start_snapshot_loop(db, interval=0.2)
     _wait_for(source.snapshot_path(live))
     db.close()
     loop._thread.join(10)
@@ -312,7 +296,7 @@ def test_the_loop_ends_by_itself_when_the_database_closes(sample: Path, tmp_path
 
 
 def test_the_interval_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboards import snapshots
+    from thera_app import snapshots
 
     monkeypatch.delenv(snapshots.MINUTES_ENV, raising=False)
     assert snapshots.default_interval() == 300

@@ -11,8 +11,8 @@ import pytest
 from thera_analytics.domain.errors import PermissionDenied
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.recurrence import Recurrence
-from thera_analytics.reminders_cli import add_commands
 from thera_analytics.service import ical
+from thera_app.reminders_cli import add_commands
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 NOTE = "Sensitive note text"

@@ -20,7 +20,6 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from tests.factories import make_practice
 from thera_analytics.domain.details import Channel, ReminderRequest
 from thera_analytics.domain.kinds import EventKind
-from thera_analytics.reminders_cli import add_commands
 from thera_analytics.service import catalog, portal
 from thera_analytics.service.notifications import (
     EmailSender,
@@ -31,6 +30,7 @@ from thera_analytics.service.notifications import (
 )
 from thera_analytics.service.reminders import Outcome, dispatch_due, queue, retry_delay
 from thera_analytics.store.database import Database
+from thera_app.reminders_cli import add_commands
 
 SESSION_UTC = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
 NOTE = "Discussed the separation in detail"

@@ -58,20 +58,6 @@ def test_analyst_views_are_documented_column_by_column():
             assert missing == [], f"{view}: {missing} are not in docs/data-model.md"
 
 
-def test_core_package_never_imports_the_ui():
-    code = (
-        "import sys, pkgutil, importlib, thera_analytics\n"
-        "for m in pkgutil.walk_packages(thera_analytics.__path__, 'thera_analytics.'):\n"
-        "    if m.name != 'thera_analytics.cli': importlib.import_module(m.name)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('panel', 'holoviews', 'bokeh',"
-        " 'dashboards')]\n"
-        "print(','.join(bad))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == ""
-
-
 def test_a_file_held_by_another_process_is_reported_clearly(tmp_path):
     path = tmp_path / "held.duckdb"
     Database(path).close()

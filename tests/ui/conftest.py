@@ -9,8 +9,8 @@ import panel as pn
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboards import server as thera_server
 from thera_analytics.clock import Clock
+from thera_app import server as thera_server
 
 READY_TIMEOUT_MS = 15_000
 

@@ -13,10 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboards.auth import LoginLimiter, safe_next
-from dashboards.placeholder import Placeholder
-from dashboards.server import Route, load_factory
-from thera_analytics.clock import FixedClock, system_clock
-from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.clock import FixedClock
 from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
 
@@ -200,23 +197,3 @@ def test_login_returns_to_a_path_on_this_site() -> None:
     assert safe_next("/scheduler?week=2026-11-23") == "/scheduler?week=2026-11-23"
 
 
-def test_a_route_whose_app_is_not_built_yet_serves_a_placeholder(practice_db: Path) -> None:
-    route = Route("/later", "Later", "dashboards.not_built_yet", frozenset({Role.MANAGER}))
-    actor = Actor(1, Role.MANAGER, "Morgan Reid")
-    with Database(practice_db) as db:
-        app = load_factory(route)(db, actor, system_clock)
-    assert isinstance(app, Placeholder)
-    assert (app.app_name, app.actor) == ("Later", actor)
-
-
-def test_a_broken_app_module_is_reported_not_replaced_by_a_placeholder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    package = tmp_path / "thera_broken_app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "app.py").write_text("import thera_missing_dependency\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    route = Route("/broken", "Broken", "thera_broken_app.app", frozenset({Role.MANAGER}))
-    with pytest.raises(ModuleNotFoundError, match="thera_missing_dependency"):
-        load_factory(route)

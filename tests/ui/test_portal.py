@@ -236,8 +236,8 @@ def test_the_portal_app_is_for_clients_only(portal_practice: PortalPractice) -> 
 def test_the_servers_reminder_loop_delivers_due_reminders_until_stopped(tmp_path: Path) -> None:
     import time
 
-    from dashboards.reminder_task import start_reminder_loop, stop_reminder_loop
     from tests.factories import make_practice
+    from thera_app.reminder_task import start_reminder_loop, stop_reminder_loop
 
     tp = make_practice(str(tmp_path / "loop.duckdb"))
     tp.create(reminders=(ReminderRequest("client", tp.clients[0], "browser", 24 * 60),))

@@ -1,14 +1,13 @@
 """Serve the practice's apps behind the login: /scheduler, /practice and /portal.
 
-Each route names the module that will hold its app (``create_app(db, actor, clock)``); until that
-module exists the route serves a placeholder. This process is the only one holding the database
+Part of the composition root: it wires the core (database, clock, use cases) to the Panel apps in
+``dashboards`` and starts the background loops. This process is the only one holding the database
 file: analysts read snapshots beside it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import secrets
@@ -25,14 +24,16 @@ from typing import Any
 import panel as pn
 
 from dashboards import auth
-from dashboards.placeholder import placeholder_app
-from dashboards.reminder_task import start_reminder_loop, stop_reminder_loop
-from dashboards.snapshots import start_snapshot_loop, stop_snapshot_loop
+from dashboards.portal.app import create_app as portal_app
+from dashboards.practice.app import create_app as practice_app
+from dashboards.scheduler.app import create_app as scheduler_app
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied
 from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
+from thera_app.reminder_task import start_reminder_loop, stop_reminder_loop
+from thera_app.snapshots import start_snapshot_loop, stop_snapshot_loop
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +46,18 @@ TITLE = "Thera"
 
 @dataclass(frozen=True)
 class Route:
-    """One served app: its path, its title, the module holding ``create_app``, who may open it."""
+    """One served app: its path, its title, the function building it, who may open it."""
 
     path: str
     title: str
-    module: str
+    factory: AppFactory
     roles: frozenset[Role]
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("/scheduler", "Scheduler", "dashboards.scheduler.app",
-          frozenset({Role.CLINICIAN, Role.MANAGER})),
-    Route("/practice", "Practice", "dashboards.practice.app", frozenset({Role.MANAGER})),
-    Route("/portal", "Portal", "dashboards.portal.app", frozenset({Role.CLIENT})),
+    Route("/scheduler", "Scheduler", scheduler_app, frozenset({Role.CLINICIAN, Role.MANAGER})),
+    Route("/practice", "Practice", practice_app, frozenset({Role.MANAGER})),
+    Route("/portal", "Portal", portal_app, frozenset({Role.CLIENT})),
 )
 
 HOME: dict[Role, str] = {
@@ -65,18 +65,6 @@ HOME: dict[Role, str] = {
     Role.MANAGER: "/practice",
     Role.CLIENT: "/portal",
 }
-
-
-def load_factory(route: Route) -> AppFactory:
-    """The route module's ``create_app``, or a placeholder while that module does not exist."""
-    try:
-        module = importlib.import_module(route.module)
-    except ModuleNotFoundError as exc:
-        # Only a missing app module means "not built yet"; a broken import inside it must show.
-        if exc.name and (route.module == exc.name or route.module.startswith(exc.name + ".")):
-            return placeholder_app(route.title)
-        raise
-    return module.create_app
 
 
 def current_actor(db: Database) -> Actor:
@@ -93,7 +81,7 @@ def build_apps(db: Database, clock: Clock | None = None,
     clock = clock or system_clock
     apps: dict[str, Callable[[], Any]] = {}
     for route in routes:
-        apps[route.path] = _session_app(load_factory(route), db, clock, route)
+        apps[route.path] = _session_app(route.factory, db, clock, route)
     return apps
 
 
@@ -173,7 +161,7 @@ def serve(
         apps = build_apps(db, clock, routes)
         if reminders:
             start_reminder_loop(db, clock)
-        start_snapshot_loop(db, db_path)  # analysts read this copy while we hold the file
+        start_snapshot_loop(db)  # analysts read this copy while we hold the file
         port = port or _free_port(address)
         server_id = uuid.uuid4().hex
         kwargs: dict[str, Any] = dict(
@@ -244,8 +232,8 @@ def _release(db: Database) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m dashboards.server PRACTICE.duckdb``: serve until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m dashboards.server", description=main.__doc__)
+    """``python -m thera_app.server PRACTICE.duckdb``: serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m thera_app.server", description=main.__doc__)
     parser.add_argument("db_path")
     parser.add_argument("--port", type=int, default=5006)
     parser.add_argument("--address", default="127.0.0.1")

@@ -1,4 +1,4 @@
-"""``thera reminders run`` and ``thera calendar export``: registered by ``thera_analytics.cli``.
+"""``thera reminders run`` and ``thera calendar export``: registered by ``thera_app.cli``.
 
 Call ``add_commands(subparsers)`` with the ``thera`` parser's subparsers; each command sets
 ``run`` to a function taking the parsed arguments and returning the exit code.
@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from thera_analytics.cli_args import date_arg, instant_arg, positive_int
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PracticeError
+from thera_app.cli_args import date_arg, instant_arg, positive_int
 
 DEFAULT_DB = Path("data") / "demo.duckdb"
 DEFAULT_INTERVAL = 60.0

@@ -1,7 +1,7 @@
 """The ``thera`` command line: init, sample, demo, serve, report.
 
-This module is the composition root: it is the only part of the core package that reaches
-into ``dashboards`` (lazily, for ``serve`` and ``demo``), so importing the core never loads Panel.
+Part of the composition root (``thera_app``): the command line uses the core for its commands
+and loads the server (and with it Panel) only for ``serve`` and ``demo``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from thera_analytics.cli_args import date_arg, instant_arg, positive_int
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.errors import PracticeError
+from thera_app.cli_args import date_arg, instant_arg, positive_int
 
 DEFAULT_DEMO_DB = Path("data") / "demo.duckdb"
 DEMO_CLINICIANS = 8
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service", type=int, help="only this service id")
     p.set_defaults(run=cmd_report)
 
-    from thera_analytics.reminders_cli import add_commands
+    from thera_app.reminders_cli import add_commands
 
     add_commands(sub)  # thera reminders run, thera calendar export
     return parser
@@ -162,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve(db_path: Path, port: int, address: str) -> int:
-    from dashboards.server import serve  # the UI is loaded only when serving
+    from thera_app.server import serve  # the UI is loaded only when serving
 
     print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops")
     serve(db_path, port=port, address=address, show=False)

@@ -4,7 +4,7 @@ DuckDB lets only the server's process open the practice file, so the server writ
 ``<name>.snapshot.duckdb`` beside it (``reports.source.take_snapshot``) when it starts, every
 ``interval`` seconds (default five minutes, or ``THERA_SNAPSHOT_MINUTES``), and when a manager
 presses "Refresh analyst snapshot" on /practice. ``reports.open_for_reading`` falls back to it
-and says how old it is. A thread (``dashboards.periodic``), like the reminder loop: the copy
+and says how old it is. A thread (``thera_app.periodic``), like the reminder loop: the copy
 takes up to a second on a large practice and must not hold the server's event loop.
 """
 
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime
-from pathlib import Path
 
-from dashboards.periodic import PerDatabase, PeriodicTask
-from thera_analytics.reports.source import SnapshotInfo, snapshot_path, take_snapshot
+from thera_analytics.reports.analyst_snapshot import refresh_snapshot
+from thera_analytics.reports.source import SnapshotInfo
 from thera_analytics.store.database import Database
+from thera_app.periodic import PerDatabase, PeriodicTask
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +47,18 @@ class SnapshotLoop(PeriodicTask):
 
     stop_timeout = 30.0
 
-    def __init__(self, db: Database, db_path: str | Path, interval: float) -> None:
+    def __init__(self, db: Database, interval: float) -> None:
         super().__init__(interval, thread_name="thera-snapshots", log=log,
                          closed_message="snapshot loop stopped: the database was closed",
                          failed_message="analyst snapshot failed; trying again in %.0f s")
         self.db = db
-        self.target = snapshot_path(db_path)
         self.last: SnapshotInfo | None = None
         self.error: str | None = None
 
     def run_once(self) -> SnapshotInfo:
         """Write one snapshot now (what the thread does every interval; the refresh button too)."""
         try:
-            info = take_snapshot(self.db, self.target, refresh_seconds=self.interval)
+            info = refresh_snapshot(self.db, refresh_seconds=self.interval)
         except Exception as exc:
             self.error = str(exc)
             raise
@@ -72,12 +70,9 @@ class SnapshotLoop(PeriodicTask):
 _loops: PerDatabase[SnapshotLoop] = PerDatabase()
 
 
-def start_snapshot_loop(db: Database, db_path: str | Path | None = None,
-                        interval: float | None = None) -> SnapshotLoop:
+def start_snapshot_loop(db: Database, interval: float | None = None) -> SnapshotLoop:
     """Keep ``<db>.snapshot.duckdb`` fresh beside the practice file while the server runs."""
-    if db_path is None:
-        db_path = db.path
-    loop = SnapshotLoop(db, db_path, default_interval() if interval is None else interval)
+    loop = SnapshotLoop(db, default_interval() if interval is None else interval)
     return _loops.start(db, loop)
 
 
@@ -89,33 +84,3 @@ def stop_snapshot_loop(db: Database, timeout: float = 30.0) -> None:
 def snapshot_loop(db: Database) -> SnapshotLoop | None:
     """The loop running for ``db`` in this process, if any."""
     return _loops.get(db)
-
-
-_taken: dict[int, SnapshotInfo] = {}  # snapshots written without a loop, by database
-
-
-def refresh_snapshot(db: Database) -> SnapshotInfo:
-    """Write the snapshot now: through the running loop (so it records it), else directly."""
-    loop = snapshot_loop(db)
-    if loop is not None:
-        return loop.run_once()
-    info = take_snapshot(db, snapshot_path(db.path))
-    _taken[id(db)] = info
-    return info
-
-
-def last_snapshot_time(db: Database) -> datetime | None:
-    """When the newest snapshot of ``db`` was taken (UTC), if there is one."""
-    loop = snapshot_loop(db)
-    infos = [i for i in (loop.last if loop else None, _taken.get(id(db))) if i is not None]
-    if infos:
-        return max(i.taken_at for i in infos)
-    if db.path == ":memory:":
-        return None
-    path = snapshot_path(db.path)
-    if not path.exists():
-        return None
-    try:  # written by an earlier server: its file's time is when it was renamed into place
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    except OSError:
-        return None

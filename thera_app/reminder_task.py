@@ -1,6 +1,6 @@
 """The reminder dispatcher inside ``thera serve``: a background thread sending what is due.
 
-A thread (``dashboards.periodic``), not a Panel periodic callback: sending email blocks on the
+A thread (``thera_app.periodic``), not a Panel periodic callback: sending email blocks on the
 network, and the server's event loop must stay free for the apps. The thread has its own DuckDB
 cursor (``Database`` hands out one per thread), and claims each reminder in a transaction, so it
 and the apps can change the reminders table side by side.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from dashboards.periodic import PerDatabase, PeriodicTask
 from thera_analytics.clock import Clock
 from thera_analytics.domain.details import Channel
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.service.notifications import Sender, senders_from_env
 from thera_analytics.service.reminders import DispatchResult, dispatch_due
 from thera_analytics.store.database import Database
+from thera_app.periodic import PerDatabase, PeriodicTask
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,47 @@
+"""The house's layers: the composition root on top, the apps, then the core; no arrow back up."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
+assert _spec and _spec.loader
+import_graph = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(import_graph)
+
+
+def test_no_import_runs_up_a_layer():
+    assert import_graph.upward() == []
+
+
+def test_no_modules_import_each_other():
+    assert import_graph.cycles() == []
+
+
+def test_the_graph_sees_an_upward_import(tmp_path):
+    # The check itself: a core module that reaches into the apps is reported.
+    for package in import_graph.PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "dashboards" / "view.py").write_text("import thera_analytics.rules\n")
+    (tmp_path / "thera_analytics" / "rules.py").write_text(
+        "def f():\n    from dashboards import view\n")
+    assert import_graph.upward(tmp_path) == [("thera_analytics.rules", "dashboards.view")]
+    assert import_graph.cycles(tmp_path) == [["dashboards.view", "thera_analytics.rules"]]
+
+
+def test_importing_every_core_module_loads_no_ui_library():
+    code = (
+        "import sys, pkgutil, importlib, thera_analytics\n"
+        "for m in pkgutil.walk_packages(thera_analytics.__path__, 'thera_analytics.'):\n"
+        "    importlib.import_module(m.name)\n"
+        f"ui = {import_graph.UI_LIBRARIES!r}\n"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] in ui))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == ""
