@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up what this project needs on a fresh Debian machine: a virtualenv holding the package and
-# its Python dependencies (from PyPI), and with --browser Debian's Chromium for the browser tests.
+# its Python dependencies (from PyPI); with --browser Debian's Chromium for the browser tests,
+# with --postgres Debian's PostgreSQL server (the tests start throwaway clusters of it).
 # Safe to run again: it only installs what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,16 +21,33 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-if [ "${1:-}" = "--browser" ]; then
-  chromium=${THERA_CHROMIUM:-/usr/bin/chromium}
-  if [ ! -x "$chromium" ]; then
-    if [ "$(id -u)" != 0 ]; then
-      echo "setup: $chromium is missing; install Debian's chromium (apt-get install chromium) as root" >&2
-      exit 1
-    fi
-    echo "setup: installing Debian's chromium for the browser tests"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq chromium >/dev/null
+apt_install() {  # apt_install PACKAGE WHY
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: $2 is missing; install Debian's $1 (apt-get install $1) as root" >&2
+    exit 1
   fi
-fi
+  echo "setup: installing Debian's $1 for $2"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${apt_updated:-}" ]; then
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  apt-get install -y -qq "$1" >/dev/null
+}
+
+for flag in "$@"; do
+  case "$flag" in
+    --browser)
+      chromium=${THERA_CHROMIUM:-/usr/bin/chromium}
+      [ -x "$chromium" ] || apt_install chromium "the browser tests"
+      ;;
+    --postgres)
+      pg_bin=${THERA_PG_BIN:-/usr/lib/postgresql/15/bin}
+      [ -x "$pg_bin/initdb" ] || apt_install postgresql "the PostgreSQL tests"
+      ;;
+    *)
+      echo "setup: unknown option $flag (use --browser, --postgres)" >&2
+      exit 2
+      ;;
+  esac
+done

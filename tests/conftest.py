@@ -79,3 +79,44 @@ def practice_db(tmp_path: Path) -> Path:
                 client_id=client_id, password_hash=_demo_hash(),
             )
     return path
+
+
+# -- the two engines -----------------------------------------------------------------------------
+# The rules, use cases and reliability tests run on both: the embedded DuckDB file and a real
+# PostgreSQL server (a throwaway cluster started for the test session). THERA_TEST_ENGINES
+# narrows a local run (``duckdb`` or ``postgresql``); CI runs both.
+ENGINES = tuple(e for e in os.environ.get("THERA_TEST_ENGINES", "duckdb,postgresql").split(",")
+                if e)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster for this test session, with a migrated template database."""
+    from tests.pg_cluster import running_cluster
+
+    with running_cluster() as cluster:
+        template = cluster.create_database()
+        Database(template).close()  # every migration applied once; databases copy it
+        cluster.template = template.rsplit("/", 1)[1]
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A fresh, migrated PostgreSQL database for one test; dropped afterwards."""
+    url = pg_cluster.create_database(template=pg_cluster.template)
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_target(engine, request) -> str:
+    """Where a test's practice lives: DuckDB in memory, or a fresh PostgreSQL database."""
+    if engine == "duckdb":
+        return ":memory:"
+    return request.getfixturevalue("pg_url")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from thera_analytics.clock import FixedClock
@@ -55,6 +56,11 @@ class TestPractice:
         return self.practice.event(self.manager, event_id).version
 
 
+@cache
+def _demo_hash() -> str:
+    return accounts.hash_password("demo")  # ~0.3 s each: one hash serves every test practice
+
+
 def make_practice(path: str = ":memory:", now: datetime = START_OF_TESTS) -> TestPractice:
     clock = FixedClock(now)
     db = Database(path)
@@ -64,7 +70,7 @@ def make_practice(path: str = ":memory:", now: datetime = START_OF_TESTS) -> Tes
     clients = [catalog.add_client(db, name, now) for name in ("Cara Cole", "Dan Dale", "Eve Ely")]
     service = catalog.add_service(db, "Individual therapy", 50, now)
     third = catalog.add_third_party(db, clients[0], "Dr Gill", "GP", now, email="gp@example.org")
-    hashed = accounts.hash_password("demo")
+    hashed = _demo_hash()
     for username, role, name, extra in (
         ("ann", "clinician", "Ann Archer", {"clinician_id": ann_id}),
         ("ben", "clinician", "Ben Brook", {"clinician_id": ben_id}),
@@ -102,7 +108,7 @@ def table_contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         r[0]
         for r in cur.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-            " ORDER BY table_name"
+            " AND table_schema = current_schema() ORDER BY table_name"
         ).fetchall()
     ]
     return {t: sorted(cur.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}

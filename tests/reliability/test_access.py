@@ -33,7 +33,6 @@ from tornado.websocket import websocket_connect
 
 from dashboards import auth
 from tests.conftest import _demo_hash
-from tests.factories import TestPractice as TP
 from tests.factories import make_practice, table_contents
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor
@@ -51,12 +50,6 @@ def _run(coroutine):  # noqa: ANN001, ANN202
     this thread's event loop running earlier in the same session."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
-
-def fast_practice(path: str = ":memory:") -> TP:
-    hashed = _demo_hash()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "hash_password", lambda _password: hashed)
-        return make_practice(path)
 
 
 # -- over HTTP -------------------------------------------------------------------------------------
@@ -85,7 +78,7 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     path = tmp_path_factory.mktemp("access") / "practice.duckdb"
-    tp = fast_practice(str(path))
+    tp = make_practice(str(path))
     tp.create()
     tp.db.close()
     with pytest.MonkeyPatch.context() as mp:
@@ -319,7 +312,7 @@ def test_a_deactivated_users_cookie_stops_working_at_once(
 
 
 def test_nobody_signed_in_has_no_actor() -> None:
-    tp = fast_practice()
+    tp = make_practice()
     with pytest.raises(PermissionDenied, match="nobody is signed in"):
         thera_server.current_actor(tp.db)  # outside a signed-in session there is no user
     tp.db.close()
@@ -329,7 +322,7 @@ def test_nobody_signed_in_has_no_actor() -> None:
 
 def test_passwords_are_stored_as_argon2_hashes_never_as_text(monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    tp = fast_practice()
+    tp = make_practice()
     password = "Correct-Horse-Battery-42"
     accounts.create_user(tp.db, username="newclinician", password=password, role="manager",
                          display_name="New Person", now=NOW)
@@ -350,7 +343,7 @@ class World:
     Ben's with Eve (E3); shared and unshared homework; a browser reminder for Cara."""
 
     def __init__(self) -> None:
-        tp = self.tp = fast_practice()
+        tp = self.tp = make_practice()
         cara, dan, eve = tp.clients
         self.e1 = tp.create()
         self.e2 = tp.create(client_ids=(dan,), team_member_ids=(tp.ben.clinician_id,),

@@ -29,7 +29,6 @@ from typing import Any
 import panel as pn
 import pytest
 
-from tests.conftest import _demo_hash
 from tests.factories import TestPractice as TP
 from tests.factories import make_practice, table_contents
 from thera_analytics.domain.actor import Actor
@@ -44,18 +43,6 @@ from thera_analytics.store.database import Database
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fast_practice(path: str = ":memory:") -> TP:
-    hashed = _demo_hash()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "hash_password", lambda _password: hashed)
-        return make_practice(path)
-
-
-@pytest.fixture
-def tp() -> Iterator[TP]:
-    practice = fast_practice()
-    yield practice
-    practice.db.close()
 
 
 def _audit(db: Database, after_id: int = 0) -> list[dict[str, Any]]:
@@ -304,8 +291,10 @@ class Recorder:
 def test_every_statement_a_whole_lifecycle_runs_only_inserts_into_or_reads_the_log(
         tp: TP, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen: list[str] = []
-    plain = Database.cursor
-    monkeypatch.setattr(Database, "cursor", lambda self: Recorder(plain(self), seen))
+    engine = type(tp.db)  # DuckDB's Database or PostgreSQL's
+    plain = engine.cursor
+    monkeypatch.setattr(engine, "cursor", lambda self: Recorder(plain(self), seen)
+                        if self is tp.db else plain(self))
     p = tp.practice
     ids = p.create_event(tp.ann, tp.details(reminders=(ReminderRequest(
         "client", tp.clients[0], "browser", 60),)), repeat=Recurrence(1, count=2))
@@ -427,7 +416,7 @@ def _run_thera(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_no_thera_command_changes_a_locked_note(tmp_path: Path) -> None:
-    tp = fast_practice(str(tmp_path / "practice.duckdb"))
+    tp = make_practice(str(tmp_path / "practice.duckdb"))
     event_id, _ = _locked(tp)
     # A reminder for the locked session, so `reminders run` has work touching it.
     tp.db.cursor().execute(

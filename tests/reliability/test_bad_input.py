@@ -48,20 +48,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MB = 1_000_000
 
 
-def fast_practice(path: str = ":memory:") -> TP:
-    """``make_practice`` (ann, ben, manager, client cara) reusing one argon2 hash."""
-    hashed = _demo_hash()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "hash_password", lambda _password: hashed)
-        return make_practice(path)
-
-
-@pytest.fixture
-def tp() -> Iterator[TP]:
-    """A fresh in-memory practice."""
-    practice = fast_practice()
-    yield practice
-    practice.db.close()
 
 
 # -- set-ups shared by the refusals --------------------------------------------------------------
@@ -549,7 +535,7 @@ STRICT_PREFIX = {"user name": "", "client email": "", "video link": "https://mee
 @pytest.fixture(scope="module")
 def shared() -> Iterator[TP]:
     """One practice for the text matrix: each case adds its own rows."""
-    practice = fast_practice()
+    practice = make_practice()
     yield practice
     practice.db.close()
 
@@ -641,7 +627,7 @@ def _run_thera(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def cli_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with a practice (``ok.duckdb``, events in it), a garbage and an empty file."""
     folder = tmp_path_factory.mktemp("cli")
-    tp = fast_practice(str(folder / "ok.duckdb"))
+    tp = make_practice(str(folder / "ok.duckdb"))
     tp.create()
     tp.db.close()
     (folder / "garbage.duckdb").write_bytes(bytes(range(256)) * 64)
@@ -800,7 +786,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        self.tp = fast_practice()
+        self.tp = make_practice()
         tp = self.tp
         self.events: list[int] = [tp.create(start=D(2026, 5, 4 + i, 10), end=D(2026, 5, 4 + i, 11),
                                             **kind) for i, kind in enumerate((

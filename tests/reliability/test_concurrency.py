@@ -40,7 +40,7 @@ from tornado.websocket import websocket_connect
 from dashboards import auth
 from tests.conftest import _demo_hash
 from tests.factories import TestPractice as TP
-from tests.factories import make_practice, table_contents
+from tests.factories import table_contents
 from tests.ui.conftest import login, wait_for_panel
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor
@@ -57,18 +57,6 @@ USERS = 20
 TIMEOUT_MS = 15_000
 
 
-def fast_practice(path: str = ":memory:") -> TP:
-    hashed = _demo_hash()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "hash_password", lambda _password: hashed)
-        return make_practice(path)
-
-
-@pytest.fixture
-def tp() -> Iterator[TP]:
-    practice = fast_practice()
-    yield practice
-    practice.db.close()
 
 
 # -- two threads, one event -----------------------------------------------------------------------

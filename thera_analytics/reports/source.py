@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pandas as pd
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
@@ -82,24 +83,29 @@ def take_snapshot(db: Database, target: str | Path | None = None, *,
         for stale in (work, Path(f"{work}.wal")):
             stale.unlink(missing_ok=True)
         db.snapshot(work)
-        cur = db.cursor()
-        cur.execute(f"ATTACH '{_sql_literal(str(work))}' AS thera_snapshot_stamp")
+        # Stamped through a connection of its own: the live practice may be PostgreSQL.
+        stamp = duckdb.connect(str(work))
         try:
             # Analysts need the practice, not the staff's password hashes.
-            cur.execute("UPDATE thera_snapshot_stamp.users SET password_hash = '!'")
-            cur.execute(
-                f"CREATE TABLE thera_snapshot_stamp.{SNAPSHOT_INFO} (taken_at TIMESTAMPTZ NOT NULL,"
+            stamp.execute("UPDATE users SET password_hash = '!'")
+            stamp.execute(
+                f"CREATE TABLE {SNAPSHOT_INFO} (taken_at TIMESTAMPTZ NOT NULL,"
                 " taken_epoch DOUBLE NOT NULL, source VARCHAR NOT NULL, seconds DOUBLE NOT NULL,"
                 " refresh_seconds DOUBLE)")
             seconds = time.perf_counter() - started
-            cur.execute(
-                f"INSERT INTO thera_snapshot_stamp.{SNAPSHOT_INFO} VALUES (?, ?, ?, ?, ?)",
-                [taken_at, taken_at.timestamp(), Path(db.path).name, seconds, refresh_seconds])
+            stamp.execute(
+                f"INSERT INTO {SNAPSHOT_INFO} VALUES (?, ?, ?, ?, ?)",
+                [taken_at, taken_at.timestamp(), _source_name(db), seconds, refresh_seconds])
         finally:
-            cur.execute("DETACH thera_snapshot_stamp")
+            stamp.close()
         work.replace(target)
         seconds = time.perf_counter() - started
-    return SnapshotInfo(target, taken_at, seconds, Path(db.path).name, refresh_seconds)
+    return SnapshotInfo(target, taken_at, seconds, _source_name(db), refresh_seconds)
+
+
+def _source_name(db: Database) -> str:
+    """What a snapshot says it was taken of: the file's name, or the database's URL."""
+    return db.label if db.engine == "postgresql" else Path(db.path).name
 
 
 class ReadOnlyPractice(Database):
@@ -202,10 +208,6 @@ def _duration(seconds: float) -> str:
     if seconds < 48 * 3600:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:.1f} days"
-
-
-def _sql_literal(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def run(db: Source, name: str, params: Sequence[Any]) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.store.database import Database
-from thera_analytics.store.sql import query
 
 COLUMNS = (
     "event_id", "version", "kind", "kind_label", "event_group", "colour_family", "clinician_id",
@@ -41,7 +40,7 @@ def week_events(db: Database, week: date, clinician_id: int | None = None) -> pd
     ``-`` for a client not marked), and the names of its kind, clinician and service.
     """
     cur = db.cursor()
-    rows = cur.execute(query("calendar_week"),
+    rows = cur.execute(db.query("calendar_week"),
                        [monday(week), clinician_id, clinician_id, clinician_id]).fetchall()
     events = dict(zip(_EVENT_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {
         c: () for c in _EVENT_COLUMNS}
@@ -50,7 +49,7 @@ def week_events(db: Database, week: date, clinician_id: int | None = None) -> pd
     marks: dict[int, list[str]] = defaultdict(list)
     unmarked: dict[int, int] = defaultdict(int)
     if ids:
-        for event_id, name, mark in cur.execute(query("calendar_week_clients"),
+        for event_id, name, mark in cur.execute(db.query("calendar_week_clients"),
                                                 [min(ids), max(ids), ids]).fetchall():
             names[event_id].append(name)
             marks[event_id].append(mark or "-")

@@ -1,4 +1,9 @@
-"""One practice database: open (migrating forward), transactions, read snapshots."""
+"""One practice database: open (migrating forward), transactions, read snapshots.
+
+``Database(target)`` opens a DuckDB file (the embedded default, or ``":memory:"``) or, given a
+``postgresql://`` URL, the same practice on PostgreSQL (``store.postgres``). Both run the same
+numbered migrations and statements; callers never ask which engine they have.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,18 @@ class Database:
     DuckDB lets one process hold a file read-write; threads in that process share it through
     per-thread cursors. Analysts beside a running server read a snapshot (see ``snapshot``).
     """
+
+    engine = "duckdb"
+
+    def __new__(cls, path: str | Path = ":memory:", *args: Any, **kwargs: Any) -> Database:
+        if cls is Database:
+            from thera_analytics.store.postgres import is_postgres_url
+
+            if is_postgres_url(path):
+                from thera_analytics.store.postgres_database import PostgresDatabase
+
+                return super().__new__(PostgresDatabase)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
@@ -89,6 +106,11 @@ class Database:
         """
         with self._write_lock:
             yield from self._transaction()
+
+    @property
+    def label(self) -> str:
+        """The database as messages name it (a file, or a URL without its password)."""
+        return self.path
 
     def _transaction(self) -> Iterator[Cursor]:
         cur = self.cursor()
@@ -164,10 +186,14 @@ class Database:
         """Run SQL and hand the result to pandas (columnar, not Python tuples)."""
         return self.cursor().execute(sql, params or []).df()
 
+    def query(self, name: str, package: str = "thera_analytics.store") -> str:
+        """The text of a packaged named query, in this engine's SQL."""
+        return query(name, package, self.engine)
+
     def named(self, name: str, params: list[Any] | tuple[Any, ...] | None = None,
               package: str = "thera_analytics.store") -> pd.DataFrame:
         """Run a packaged named query into a DataFrame."""
-        return self.df(query(name, package), params)
+        return self.df(self.query(name, package), params)
 
     # -- snapshots -------------------------------------------------------------------------
     def snapshot(self, target: str | Path) -> Path:

@@ -10,9 +10,18 @@ _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 @cache
-def query(name: str, package: str = "thera_analytics.store") -> str:
-    """The text of ``queries/<name>.sql`` in ``package``."""
-    return (resources.files(package) / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+def query(name: str, package: str = "thera_analytics.store", engine: str | None = None) -> str:
+    """The text of ``queries/<name>.sql`` in ``package``.
+
+    Where an engine's SQL must differ, ``queries/<name>.<engine>.sql`` stands beside it and is
+    used for that engine (``duckdb`` or ``postgresql``).
+    """
+    folder = resources.files(package) / "queries"
+    if engine is not None:
+        special = folder / f"{name}.{engine}.sql"
+        if special.is_file():
+            return special.read_text(encoding="utf-8")
+    return (folder / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @cache

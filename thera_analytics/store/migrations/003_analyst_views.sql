@@ -18,8 +18,8 @@ CREATE TABLE attendance_values (
 CREATE TABLE age_buckets (
     bucket     VARCHAR PRIMARY KEY,
     sort_key   INTEGER NOT NULL,
-    min_hours  DOUBLE NOT NULL,
-    max_hours  DOUBLE NOT NULL
+    min_hours  DOUBLE PRECISION NOT NULL,
+    max_hours  DOUBLE PRECISION NOT NULL
 );
 
 -- One row per live client event: its marks and three dots. Not time-dependent.

@@ -8,17 +8,23 @@ FROM (
     FROM (
         SELECT DISTINCT client_id
         FROM event_clients
-        WHERE CAST($1 AS INTEGER[]) IS NULL OR list_contains(CAST($1 AS INTEGER[]), client_id)
+        WHERE CAST($1 AS INTEGER[]) IS NULL
+           OR client_id IN (SELECT unnest(CAST($1 AS INTEGER[])))
     ) AS c
     LEFT JOIN (
-        SELECT ec.client_id, arg_min(e.id, (e.starts_at, e.id)) AS event_id
-        FROM event_clients ec
-        JOIN events e ON e.id = ec.event_id
-        JOIN event_kinds k ON k.kind = e.kind
-        WHERE k.event_group = 'client'
-          AND e.cancelled_at IS NULL
-          AND (CAST($1 AS INTEGER[]) IS NULL OR list_contains(CAST($1 AS INTEGER[]), ec.client_id))
-        GROUP BY ec.client_id
+        SELECT client_id, event_id
+        FROM (
+            SELECT ec.client_id, e.id AS event_id,
+                   ROW_NUMBER() OVER (PARTITION BY ec.client_id ORDER BY e.starts_at, e.id) AS n
+            FROM event_clients ec
+            JOIN events e ON e.id = ec.event_id
+            JOIN event_kinds k ON k.kind = e.kind
+            WHERE k.event_group = 'client'
+              AND e.cancelled_at IS NULL
+              AND (CAST($1 AS INTEGER[]) IS NULL
+                   OR ec.client_id IN (SELECT unnest(CAST($1 AS INTEGER[]))))
+        ) AS ranked
+        WHERE n = 1
     ) AS v ON v.client_id = c.client_id
 ) AS f
 WHERE event_clients.client_id = f.client_id

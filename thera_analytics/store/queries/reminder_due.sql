@@ -7,6 +7,6 @@ WHERE r.state = 'pending'
   AND r.claimed_at IS NULL
   AND r.due_at <= ?
   AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)
-  AND CAST(r.channel AS VARCHAR) IN (SELECT UNNEST(?))
+  AND CAST(r.channel AS VARCHAR) IN (SELECT UNNEST(CAST(? AS VARCHAR[])))
 ORDER BY r.due_at, r.id
 LIMIT ?

@@ -1,0 +1,344 @@
+"""Copying a whole practice between engines, through Arrow.
+
+- ``copy_practice(source, target)`` copies every table of a practice, with its sequences, into
+  a new database: a DuckDB file or a PostgreSQL database (``thera move``). It is all or nothing:
+  the target is written in one transaction (a DuckDB file is written beside its name and renamed
+  into place), so a refused or interrupted copy leaves the target empty.
+- Analysts' snapshots of a PostgreSQL practice are this copy into a DuckDB file.
+
+The source is read in one ``REPEATABLE READ`` transaction (PostgreSQL) or one read transaction
+(DuckDB), so the copy is the practice as it stood at one instant while writes go on. Rows
+travel as Arrow record batches: the ADBC PostgreSQL driver streams them out of and into
+PostgreSQL with binary COPY, and DuckDB scans and produces them natively.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from thera_analytics.domain.errors import PracticeError, ValidationError
+from thera_analytics.store.database import Database
+from thera_analytics.store.postgres import is_postgres_url, redact
+
+# Parents before children, so foreign keys hold as rows arrive.
+TABLES = (
+    "practice", "clinicians", "clients", "services", "third_parties", "users", "series",
+    "events", "event_clients", "event_team_members", "event_third_parties", "reminders",
+    "plans", "outcomes", "amendments", "comments", "audit_log", "notifications",
+)
+# Written from the domain's enums each time a database opens for writing: not copied.
+REFERENCE_TABLES = ("event_kinds", "attendance_values", "age_buckets")
+
+
+@dataclass(frozen=True)
+class TableCopy:
+    table: str
+    rows: int
+    checksum: str
+
+
+@dataclass
+class CopyReport:
+    """What a copy wrote: rows and a checksum per table, sequences carried, time taken."""
+
+    source: str
+    target: str
+    tables: list[TableCopy] = field(default_factory=list)
+    sequences: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    def lines(self) -> list[str]:
+        out = [f"{'table':<22} {'rows':>10}  checksum"]
+        out += [f"{t.table:<22} {t.rows:>10,}  {t.checksum}" for t in self.tables]
+        return out
+
+
+def practice_tables(db: Database) -> list[str]:
+    """The practice's tables in copy order (any table a later migration adds comes last)."""
+    names = {r[0] for r in db.cursor().execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        " AND table_schema = current_schema()").fetchall()}
+    extra = sorted(names - set(TABLES) - set(REFERENCE_TABLES) - {"schema_migrations"})
+    return [t for t in TABLES if t in names] + extra
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [r[0] for r in db.cursor().execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+        " current_schema() AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+
+
+def table_checksum(batches: pa.Table) -> str:
+    """A digest of a table's rows, the same whichever engine they were read from."""
+    digest = hashlib.sha256()
+    rows = batches.to_pylist()
+    for text in sorted(repr(tuple(_canonical(v) for v in row.values())) for row in rows):
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# -- reading --------------------------------------------------------------------------------------
+class _Reader:
+    """Reads whole tables as Arrow from one consistent read of the source."""
+
+    def __init__(self, source: Database) -> None:
+        self.source = source
+
+    @contextmanager
+    def consistent(self) -> Iterator[_Reader]:
+        if self.source.engine == "postgresql":
+            import adbc_driver_postgresql.dbapi as adbc
+
+            self._conn = adbc.connect(self.source.path)
+            self._cur = self._conn.cursor()
+            try:
+                self._cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield self
+            finally:
+                self._conn.rollback()
+                self._cur.close()
+                self._conn.close()
+        else:
+            self._duck = self.source.cursor()
+            self._duck.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            finally:
+                self._duck.execute("ROLLBACK")
+
+    def table(self, name: str, columns: list[str]) -> pa.Table:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        sql = f'SELECT {cols} FROM "{name}"'
+        if self.source.engine == "postgresql":
+            self._cur.execute(sql)
+            return _plain(self._cur.fetch_arrow_table())
+        return _plain(self._duck.execute(sql).to_arrow_table())
+
+    def sequences(self) -> dict[str, int]:
+        """Each sequence's next value."""
+        if self.source.engine == "postgresql":
+            self._cur.execute("SELECT sequencename, COALESCE(last_value, start_value - 1) + 1"
+                              " FROM pg_sequences WHERE schemaname = current_schema()")
+            return {str(n): int(v) for n, v in self._cur.fetchall()}
+        rows = self._duck.execute(
+            "SELECT sequence_name, COALESCE(last_value, start_value - 1) + 1 FROM"
+            " duckdb_sequences() WHERE schema_name = current_schema()"
+            " AND database_name = current_database()").fetchall()
+        return {str(n): int(v) for n, v in rows}
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Drop extension types and metadata (ADBC marks JSON and PostgreSQL type names)."""
+    fields = []
+    arrays = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if isinstance(column.type, pa.ExtensionType):
+            column = pa.chunked_array([c.storage for c in column.chunks], column.type.storage_type)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        fields.append(pa.field(name, column.type))
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+# -- writing --------------------------------------------------------------------------------------
+def copy_practice(source: Database, target: str | Path, *,
+                  strip_passwords: bool = False) -> CopyReport:
+    """Copy every table of ``source`` into ``target`` (a new DuckDB file or an empty
+    PostgreSQL database); all or nothing. Returns rows and checksums per table."""
+    started = time.perf_counter()
+    target_text = str(target)
+    report = CopyReport(source.label, redact(target_text))
+    if is_postgres_url(target_text):
+        writer: _Writer = _PostgresWriter(target_text)
+    else:
+        writer = _DuckDBWriter(Path(target_text))
+    reader = _Reader(source)
+    with writer, reader.consistent():
+        for table in practice_tables(source):
+            columns = [c for c in _columns(source, table) if c in writer.columns(table)]
+            data = reader.table(table, columns)
+            if strip_passwords and table == "users":
+                data = data.set_column(data.column_names.index("password_hash"),
+                                       "password_hash", pa.array(["!"] * data.num_rows))
+            writer.write(table, data)
+            report.tables.append(TableCopy(table, data.num_rows, table_checksum(data)))
+        report.sequences = reader.sequences()
+        writer.sequences(report.sequences)
+        writer.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Writer:
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(failed=exc[0] is not None)
+
+    def columns(self, table: str) -> set[str]:
+        raise NotImplementedError
+
+    def write(self, table: str, data: pa.Table) -> None:
+        raise NotImplementedError
+
+    def sequences(self, values: dict[str, int]) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def close(self, failed: bool) -> None:
+        raise NotImplementedError
+
+
+class _DuckDBWriter(_Writer):
+    """A new DuckDB file, written beside its name and renamed into place when complete (the
+    rename, not a transaction, makes it all or nothing: each table's rows are freed once
+    written)."""
+
+    def __init__(self, target: Path) -> None:
+        if target.exists():
+            raise ValidationError("to", f"{target} already exists; choose a new file")
+        self.target = target
+        self.work = target.with_name(target.name + ".work")
+        for stale in (self.work, Path(f"{self.work}.wal")):
+            stale.unlink(missing_ok=True)
+        self.db = Database(self.work)
+        self.cur = self.db.cursor()
+        self._done = False
+
+    def columns(self, table: str) -> set[str]:
+        return set(_columns(self.db, table))
+
+    def write(self, table: str, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        names = ", ".join(f'"{c}"' for c in data.column_names)
+        self.cur.register("thera_copy_rows", data)
+        try:
+            self.cur.execute(
+                f'INSERT INTO "{table}" ({names}) SELECT {names} FROM thera_copy_rows')
+        finally:
+            self.cur.unregister("thera_copy_rows")
+
+    def sequences(self, values: dict[str, int]) -> None:
+        for name, next_value in values.items():
+            if name.replace("_", "").isalnum():
+                self.cur.execute(f'CREATE OR REPLACE SEQUENCE "{name}" START {int(next_value)}')
+
+    def commit(self) -> None:
+        self._done = True
+
+    def close(self, failed: bool) -> None:
+        self.db.close()
+        if self._done and not failed:
+            self.work.replace(self.target)
+        else:
+            for leftover in (self.work, Path(f"{self.work}.wal")):
+                leftover.unlink(missing_ok=True)
+
+
+class _PostgresWriter(_Writer):
+    """An empty PostgreSQL database (migrated here), written in one transaction."""
+
+    def __init__(self, url: str) -> None:
+        import adbc_driver_postgresql.dbapi as adbc
+
+        self.db = Database(url)  # the schema, migrated
+        busy = [t for t in TABLES if t in practice_tables(self.db)
+                and self.db.cursor().execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
+        if busy:
+            self.db.close()
+            raise ValidationError(
+                "to", f"{redact(url)} already holds a practice ({', '.join(busy)} not empty);"
+                " move into an empty database")
+        self.conn = adbc.connect(url)
+        self.cur = self.conn.cursor()
+        self._done = False
+
+    def columns(self, table: str) -> set[str]:
+        return set(_columns(self.db, table))
+
+    def write(self, table: str, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        # Enum columns take their labels as text; a temporary table receives the binary COPY
+        # and one INSERT casts into the real table.
+        staging = f"thera_move_{table}"
+        self.cur.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table}")')
+        for column in data.column_names:
+            self.cur.execute(f'ALTER TABLE "{staging}" ALTER COLUMN "{column}" TYPE '
+                             f'{_staging_type(data.schema.field(column).type)}')
+        self.cur.adbc_ingest(staging, data, mode="append")
+        names = ", ".join(f'"{c}"' for c in data.column_names)
+        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in self._target_types(table, data))
+        self.cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {casts} FROM "{staging}"')
+        self.cur.execute(f'DROP TABLE "{staging}"')
+
+    def _target_types(self, table: str, data: pa.Table) -> list[tuple[str, str]]:
+        rows = self.db.cursor().execute(
+            "SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ?", [table]).fetchall()
+        types = {str(n): str(t) for n, t in rows}
+        return [(c, f'"{types[c]}"') for c in data.column_names]
+
+    def sequences(self, values: dict[str, int]) -> None:
+        for name, next_value in values.items():
+            self.cur.execute("SELECT setval(CAST($1 AS regclass), $2, false)",
+                             parameters=(name, int(next_value)))
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._done = True
+
+    def close(self, failed: bool) -> None:
+        if not self._done:
+            try:
+                self.conn.rollback()
+            except Exception:  # noqa: BLE001 - the connection may be gone
+                pass
+        self.cur.close()
+        self.conn.close()
+        self.db.close()
+
+
+def _staging_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "TEXT"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    if pa.types.is_date(arrow_type):
+        return "DATE"
+    if pa.types.is_boolean(arrow_type):
+        return "BOOLEAN"
+    if pa.types.is_int16(arrow_type):
+        return "SMALLINT"
+    if pa.types.is_int32(arrow_type):
+        return "INTEGER"
+    if pa.types.is_integer(arrow_type):
+        return "BIGINT"
+    if pa.types.is_floating(arrow_type):
+        return "DOUBLE PRECISION"
+    if pa.types.is_null(arrow_type):
+        return "TEXT"
+    raise PracticeError(f"move: cannot copy a column of type {arrow_type}")

@@ -1,0 +1,37 @@
+-- PostgreSQL's form of calendar_week.sql (it has no epoch_us): see that file.
+-- Live events in one local week (Monday = ?), of one clinician (owner or team member) when
+-- the second parameter is not NULL, else of the whole practice; with the stored dots, the
+-- outcome's status and signature, and the clinician's and service's names. Instants come as
+-- epoch microseconds (the caller makes them timestamps: cheaper than DuckDB's per-value
+-- time-zone conversion into pandas); clients come from calendar_week_clients.sql.
+SELECT
+    e.id AS event_id,
+    e.version,
+    CAST(e.kind AS VARCHAR) AS kind,
+    e.clinician_id,
+    cl.name AS clinician_name,
+    e.title,
+    CAST(EXTRACT(EPOCH FROM e.starts_at) * 1000000 AS BIGINT) AS starts_at,
+    CAST(EXTRACT(EPOCH FROM e.ends_at) * 1000000 AS BIGINT) AS ends_at,
+    e.local_start,
+    e.local_date,
+    e.duration_minutes,
+    e.direct,
+    e.service_id,
+    sv.name AS service_name,
+    CAST(o.status AS VARCHAR) AS status,
+    CAST(EXTRACT(EPOCH FROM o.signed_at) * 1000000 AS BIGINT) AS signed_at,
+    e.dot_details,
+    e.dot_plan,
+    e.dot_outcome
+FROM events e
+JOIN clinicians cl ON cl.id = e.clinician_id
+LEFT JOIN services sv ON sv.id = e.service_id
+LEFT JOIN outcomes o ON o.event_id = e.id
+WHERE e.week_start = ?
+  AND e.cancelled_at IS NULL
+  AND (CAST(? AS INTEGER) IS NULL
+       OR e.clinician_id = CAST(? AS INTEGER)
+       OR e.id IN (SELECT event_id FROM event_team_members
+                   WHERE clinician_id = CAST(? AS INTEGER)))
+ORDER BY e.starts_at, e.id
