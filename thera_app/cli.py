@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.errors import PracticeError
-from thera_app.cli_args import date_arg, instant_arg, positive_int
+from thera_app.cli_args import date_arg, db_arg, instant_arg, positive_int
 
 DEFAULT_DEMO_DB = Path("data") / "demo.duckdb"
 DEMO_CLINICIANS = 8
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create a new practice database")
-    p.add_argument("--db", type=Path, required=True, help="database file to create")
+    p.add_argument("--db", type=db_arg, required=True,
+                   help="database file to create, or an empty postgresql:// database")
     p.add_argument("--name", required=True, help="the practice's name")
     p.add_argument("--time-zone", required=True, help="IANA time zone, e.g. Australia/Sydney")
     p.add_argument("--manager", default="manager", help="user name of the first manager")
@@ -49,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_init)
 
     p = sub.add_parser("sample", help="generate a deterministic sample practice")
-    p.add_argument("--db", type=Path, required=True, help="database file (must have no events)")
+    p.add_argument("--db", type=db_arg, required=True,
+                   help="database file or postgresql:// URL (must have no events)")
     p.add_argument("--clinicians", type=positive_int(1000), default=DEMO_CLINICIANS)
     p.add_argument("--weeks", type=positive_int(520), default=DEMO_WEEKS, help="weeks of history")
     p.add_argument("--seed", type=int, default=7)
@@ -60,21 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_sample)
 
     p = sub.add_parser("demo", help="sample practice in data/ (if absent), then serve the apps")
-    p.add_argument("--db", type=Path, default=DEFAULT_DEMO_DB)
+    p.add_argument("--db", type=db_arg, default=DEFAULT_DEMO_DB)
     p.add_argument("--port", type=_port, default=5006)
     p.add_argument("--address", default="127.0.0.1")
     p.add_argument("--no-serve", action="store_true", help="generate and summarise only")
     p.set_defaults(run=cmd_demo)
 
     p = sub.add_parser("serve", help="serve /scheduler, /practice and /portal")
-    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--db", type=db_arg, required=True,
+                   help="the practice: a DuckDB file or a postgresql:// URL")
     p.add_argument("--port", type=_port, default=5006)
     p.add_argument("--address", default="127.0.0.1")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("report", help="write a report as CSV, Parquet, Markdown or HTML")
     p.add_argument("name", choices=["attendance", "backlog", "completion"])
-    p.add_argument("--db", type=Path, default=DEFAULT_DEMO_DB)
+    p.add_argument("--db", type=db_arg, default=DEFAULT_DEMO_DB)
     p.add_argument("--format", choices=["csv", "parquet", "markdown", "html"], default=None,
                    help="default: from --out's suffix, else csv")
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
@@ -86,9 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service", type=int, help="only this service id")
     p.set_defaults(run=cmd_report)
 
-    from thera_app.reminders_cli import add_commands
+    from thera_app import engine_cli, reminders_cli
 
-    add_commands(sub)  # thera reminders run, thera calendar export
+    reminders_cli.add_commands(sub)  # thera reminders run, thera calendar export
+    engine_cli.add_commands(sub)  # thera snapshot, thera move
     return parser
 
 
@@ -96,6 +101,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from thera_analytics.service import accounts
     from thera_analytics.store import Database
 
+    if isinstance(args.db, str):
+        return _init_postgres(args)
     if args.db.exists():
         raise PracticeError(f"db: {args.db} already exists; choose a new file")
     args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -114,11 +121,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(db_path: Path, *, clinicians: int, weeks: int, seed: int, end: date | None,
+def _init_postgres(args: argparse.Namespace) -> int:
+    from thera_analytics.service import accounts
+    from thera_analytics.store import Database
+
+    now = system_clock()
+    with Database(args.db) as db:
+        if db.cursor().execute("SELECT 1 FROM practice").fetchone():
+            raise PracticeError(f"db: {db.label} already holds a practice")
+        db.init_practice(args.name, args.time_zone, now)
+        accounts.create_user(db, username=args.manager, password=args.manager_password,
+                             role="manager", display_name="Practice manager", now=now)
+        label = db.label
+    print(f"Created {args.name} ({args.time_zone}) in {label}; manager login: {args.manager}")
+    return 0
+
+
+def _generate(db_path: Path | str, *, clinicians: int, weeks: int, seed: int, end: date | None,
               now: datetime | None, time_zone: str, progress: bool) -> None:
     from thera_analytics.sample.generator import generate_practice
     from thera_analytics.store import Database
 
+    if isinstance(db_path, str):  # PostgreSQL: built in DuckDB (bulk-loaded), then moved over
+        with tempfile.TemporaryDirectory(prefix="thera-sample-") as folder:
+            built = Path(folder) / "sample.duckdb"
+            _generate(built, clinicians=clinicians, weeks=weeks, seed=seed, end=end, now=now,
+                      time_zone=time_zone, progress=progress)
+            from thera_analytics.store.copying import copy_practice
+
+            with Database(built, read_only=True) as source:
+                report = copy_practice(source, db_path)
+            print(f"Moved it to {report.target} ({report.rows:,} rows in {report.seconds:.1f} s)")
+        return
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with Database(db_path) as db:
         summary = generate_practice(db, clinicians=clinicians, weeks=weeks, seed=seed, end=end,
@@ -135,8 +169,17 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_practice(db: Path | str) -> bool:
+    if isinstance(db, Path):
+        return db.exists()
+    from thera_analytics.store import Database
+
+    with Database(db) as opened:
+        return opened.cursor().execute("SELECT 1 FROM practice").fetchone() is not None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    if not args.db.exists():
+    if not _has_practice(args.db):
         _generate(args.db, clinicians=DEMO_CLINICIANS, weeks=DEMO_WEEKS, seed=7, end=None,
                   now=None, time_zone="Australia/Sydney", progress=True)
     if args.no_serve:
@@ -156,12 +199,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    if not args.db.exists():
+    if isinstance(args.db, Path) and not args.db.exists():
         raise PracticeError(f"db: {args.db} does not exist; run `thera init` or `thera sample`")
     return _serve(args.db, args.port, args.address)
 
 
-def _serve(db_path: Path, port: int, address: str) -> int:
+def _serve(db_path: Path | str, port: int, address: str) -> int:
     from thera_app.server import serve  # the UI is loaded only when serving
 
     print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 
 def date_arg(text: str) -> date:
@@ -42,3 +43,14 @@ def positive_int(limit: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def db_arg(text: str) -> Path | str:
+    """A practice database: a DuckDB file, or a PostgreSQL URL (``postgresql://...``)."""
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    if "://" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text.split('://')[0]}:// is not a database this tool opens: give a DuckDB file "
+            "or a postgresql:// URL")
+    return Path(text)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -18,6 +21,7 @@ import pandas as pd
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.store.database import Database, DatabaseBusy
+from thera_analytics.store.postgres import is_postgres_url, redact
 from thera_analytics.store.sql import query
 
 PACKAGE = "thera_analytics.reports"
@@ -46,8 +50,12 @@ _snapshot_lock = threading.Lock()
 
 
 def snapshot_path(live: str | Path) -> Path:
-    """Where the analyst snapshot of a practice file lives: ``x.snapshot.duckdb`` beside
-    ``x.duckdb``."""
+    """Where the analyst snapshot of a practice lives: ``x.snapshot.duckdb`` beside
+    ``x.duckdb``; for a PostgreSQL practice, ``data/<database>.snapshot.duckdb`` (the folder
+    from ``THERA_SNAPSHOT_DIR`` if set)."""
+    if is_postgres_url(str(live)):
+        name = str(live).rsplit("/", 1)[-1].split("?", 1)[0] or "practice"
+        return Path(os.environ.get("THERA_SNAPSHOT_DIR", "data")) / f"{name}.snapshot.duckdb"
     live = Path(live)
     return live.with_name(f"{live.stem}.snapshot{live.suffix or '.duckdb'}")
 
@@ -103,6 +111,17 @@ def take_snapshot(db: Database, target: str | Path | None = None, *,
     return SnapshotInfo(target, taken_at, seconds, _source_name(db), refresh_seconds)
 
 
+def _copy_for_reading(url: str) -> ReadOnlyPractice:
+    folder = Path(tempfile.mkdtemp(prefix="thera-report-"))
+    try:
+        with Database(url, read_only=True) as live:
+            info = take_snapshot(live, folder / "practice.duckdb")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ReadOnlyPractice(info.path, requested=redact(url), discard=True)
+
+
 def _source_name(db: Database) -> str:
     """What a snapshot says it was taken of: the file's name, or the database's URL."""
     return db.label if db.engine == "postgresql" else Path(db.path).name
@@ -120,8 +139,10 @@ class ReadOnlyPractice(Database):
     source_name: str | None
     refresh_seconds: float | None
 
-    def __init__(self, path: str | Path, *, requested: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path, *, requested: str | Path | None = None,
+                 discard: bool = False) -> None:
         super().__init__(path, read_only=True)
+        self._discard = Path(path) if discard else None  # a copy made for this reader alone
         self.requested = Path(requested if requested is not None else path)
         self.taken_at = None
         self.source_name = None
@@ -142,6 +163,13 @@ class ReadOnlyPractice(Database):
         return cur.execute(
             f"SELECT taken_epoch, source, refresh_seconds FROM {SNAPSHOT_INFO} LIMIT 1"
         ).fetchone()
+
+    def close(self) -> None:
+        super().close()
+        if self._discard is not None:
+            for leftover in (self._discard, Path(f"{self._discard}.wal")):
+                leftover.unlink(missing_ok=True)
+            self._discard.parent.rmdir()
 
     @property
     def is_snapshot(self) -> bool:
@@ -173,8 +201,12 @@ def open_for_reading(path: str | Path) -> ReadOnlyPractice:
     """Open a practice database read-only; while the server holds it, its newest snapshot.
 
     The returned object says what it read (``taken_at``, ``freshness()``). Refuses clearly when
-    the file is missing, or locked with no snapshot beside it.
+    the file is missing, or locked with no snapshot beside it. A PostgreSQL practice
+    (``postgresql://...``) is copied into a DuckDB snapshot for this reader first: reports run
+    in DuckDB.
     """
+    if is_postgres_url(str(path)):
+        return _copy_for_reading(str(path))
     path = Path(path)
     if not path.exists():
         raise PracticeError(

@@ -43,6 +43,7 @@ class TableCopy:
     table: str
     rows: int
     checksum: str
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +64,19 @@ class CopyReport:
         out = [f"{'table':<22} {'rows':>10}  checksum"]
         out += [f"{t.table:<22} {t.rows:>10,}  {t.checksum}" for t in self.tables]
         return out
+
+
+@contextmanager
+def _driver_errors() -> Iterator[None]:
+    """The drivers' own errors as refusals the command line reports in one line."""
+    import adbc_driver_manager
+
+    try:
+        yield
+    except adbc_driver_manager.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PracticeError(f"move: the copy failed and the target was left empty: {first}") \
+            from None
 
 
 def practice_tables(db: Database) -> list[str]:
@@ -130,19 +144,39 @@ class _Reader:
         if self.source.engine == "postgresql":
             self._cur.execute(sql)
             return _plain(self._cur.fetch_arrow_table())
-        return _plain(self._duck.execute(sql).to_arrow_table())
+        return _plain(self._duck.sql(sql).to_arrow_table())
 
     def sequences(self) -> dict[str, int]:
         """Each sequence's next value."""
         if self.source.engine == "postgresql":
-            self._cur.execute("SELECT sequencename, COALESCE(last_value, start_value - 1) + 1"
-                              " FROM pg_sequences WHERE schemaname = current_schema()")
-            return {str(n): int(v) for n, v in self._cur.fetchall()}
+            self._cur.execute("SELECT sequencename FROM pg_sequences"
+                              " WHERE schemaname = current_schema()")
+            found = {}
+            for (name,) in self._cur.fetchall():
+                # pg_sequences shows no last value for a sequence set but not yet used.
+                self._cur.execute(f'SELECT last_value, is_called FROM "{name}"')
+                last, called = self._cur.fetchone()
+                found[str(name)] = int(last) + 1 if called else int(last)
+            return found
         rows = self._duck.execute(
             "SELECT sequence_name, COALESCE(last_value, start_value - 1) + 1 FROM"
             " duckdb_sequences() WHERE schema_name = current_schema()"
             " AND database_name = current_database()").fetchall()
         return {str(n): int(v) for n, v in rows}
+
+
+def verify_copy(report: CopyReport, target: Database) -> list[tuple[str, str, str]]:
+    """Read every copied table back from ``target``: (table, copied, found) where they differ."""
+    reader = _Reader(target)
+    mismatches = []
+    with reader.consistent():
+        for copied in report.tables:
+            data = reader.table(copied.table, list(copied.columns))
+            found = TableCopy(copied.table, data.num_rows, table_checksum(data))
+            if (found.rows, found.checksum) != (copied.rows, copied.checksum):
+                mismatches.append((copied.table, f"{copied.rows} rows ({copied.checksum})",
+                                   f"{found.rows} rows ({found.checksum})"))
+    return mismatches
 
 
 def _plain(table: pa.Table) -> pa.Table:
@@ -172,7 +206,7 @@ def copy_practice(source: Database, target: str | Path, *,
     else:
         writer = _DuckDBWriter(Path(target_text))
     reader = _Reader(source)
-    with writer, reader.consistent():
+    with _driver_errors(), writer, reader.consistent():
         for table in practice_tables(source):
             columns = [c for c in _columns(source, table) if c in writer.columns(table)]
             data = reader.table(table, columns)
@@ -180,7 +214,8 @@ def copy_practice(source: Database, target: str | Path, *,
                 data = data.set_column(data.column_names.index("password_hash"),
                                        "password_hash", pa.array(["!"] * data.num_rows))
             writer.write(table, data)
-            report.tables.append(TableCopy(table, data.num_rows, table_checksum(data)))
+            report.tables.append(TableCopy(table, data.num_rows, table_checksum(data),
+                                           tuple(columns)))
         report.sequences = reader.sequences()
         writer.sequences(report.sequences)
         writer.commit()
@@ -282,14 +317,10 @@ class _PostgresWriter(_Writer):
     def write(self, table: str, data: pa.Table) -> None:
         if data.num_rows == 0:
             return
-        # Enum columns take their labels as text; a temporary table receives the binary COPY
-        # and one INSERT casts into the real table.
+        # Enum columns take their labels as text: the rows land in a temporary table by binary
+        # COPY, and one INSERT casts them into the real table.
         staging = f"thera_move_{table}"
-        self.cur.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table}")')
-        for column in data.column_names:
-            self.cur.execute(f'ALTER TABLE "{staging}" ALTER COLUMN "{column}" TYPE '
-                             f'{_staging_type(data.schema.field(column).type)}')
-        self.cur.adbc_ingest(staging, data, mode="append")
+        self.cur.adbc_ingest(staging, data, mode="create", temporary=True)
         names = ", ".join(f'"{c}"' for c in data.column_names)
         casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in self._target_types(table, data))
         self.cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {casts} FROM "{staging}"')
@@ -320,25 +351,3 @@ class _PostgresWriter(_Writer):
         self.cur.close()
         self.conn.close()
         self.db.close()
-
-
-def _staging_type(arrow_type: pa.DataType) -> str:
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "TEXT"
-    if pa.types.is_timestamp(arrow_type):
-        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
-    if pa.types.is_date(arrow_type):
-        return "DATE"
-    if pa.types.is_boolean(arrow_type):
-        return "BOOLEAN"
-    if pa.types.is_int16(arrow_type):
-        return "SMALLINT"
-    if pa.types.is_int32(arrow_type):
-        return "INTEGER"
-    if pa.types.is_integer(arrow_type):
-        return "BIGINT"
-    if pa.types.is_floating(arrow_type):
-        return "DOUBLE PRECISION"
-    if pa.types.is_null(arrow_type):
-        return "TEXT"
-    raise PracticeError(f"move: cannot copy a column of type {arrow_type}")
