@@ -16,7 +16,7 @@ from typing import Any
 from thera_analytics.clock import system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PracticeError
-from thera_app.cli_args import date_arg, instant_arg, positive_int
+from thera_app.cli_args import date_arg, db_arg, instant_arg, positive_int
 
 DEFAULT_DB = Path("data") / "demo.duckdb"
 DEFAULT_INTERVAL = 60.0
@@ -43,7 +43,8 @@ def add_commands(subparsers: Any) -> None:
         description="Send due reminders: email through THERA_SMTP_HOST (THERA_SMTP_PORT, "
                     "THERA_SMTP_TLS none|starttls|ssl, THERA_SMTP_USER, THERA_SMTP_PASSWORD, "
                     "THERA_SMTP_FROM) and browser reminders into the client portal.")
-    run.add_argument("--db", type=Path, default=DEFAULT_DB, help="practice database file")
+    run.add_argument("--db", type=db_arg, default=DEFAULT_DB,
+                     help="practice database: a DuckDB file or a postgresql:// URL")
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="one pass, then exit (the default)")
     mode.add_argument("--loop", action="store_true", help="keep sending until interrupted")
@@ -58,7 +59,8 @@ def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("calendar", help="export calendars as iCalendar (.ics)")
     actions = p.add_subparsers(dest="calendar_action", required=True, metavar="ACTION")
     export = actions.add_parser("export", help="a clinician's events or a client's sessions")
-    export.add_argument("--db", type=Path, required=True, help="practice database file")
+    export.add_argument("--db", type=db_arg, required=True,
+                        help="practice database: a DuckDB file or a postgresql:// URL")
     who = export.add_mutually_exclusive_group(required=True)
     who.add_argument("--clinician", type=int, help="clinician id")
     who.add_argument("--client", type=int, help="client id")
@@ -68,10 +70,10 @@ def add_commands(subparsers: Any) -> None:
     export.set_defaults(run=cmd_calendar_export)
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path | str) -> Any:
     from thera_analytics.store.database import Database
 
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         raise PracticeError(f"db: {path} does not exist; run `thera init` or `thera sample`")
     return Database(path)
 

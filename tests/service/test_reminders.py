@@ -96,8 +96,8 @@ def mail() -> Iterator[MailServer]:
 
 
 @pytest.fixture
-def tp():
-    practice = make_practice()
+def tp(db_target):
+    practice = make_practice(db_target)
     # The factory's clients have no email address; this one does.
     practice.extra["fay"] = catalog.add_client(practice.db, "Fay Fox", practice.clock(),
                                                email="fay@example.org")
@@ -484,3 +484,41 @@ def test_thera_reminders_run_once_sends_through_the_environments_server(tmp_path
 
     assert "1 sent" in capsys.readouterr().out
     assert [r for r, _ in mail.inbox.messages] == [["fay@example.org"]]
+
+
+# -- several processes ----------------------------------------------------------------------------
+def test_three_processes_dispatching_at_once_send_every_reminder_exactly_once(pg_url, mail):
+    """Every server process may run the reminder loop: on PostgreSQL each due reminder is
+    claimed in the database, so three dispatchers racing over 300 send each one once."""
+    import os
+    import subprocess
+    import sys
+
+    tp = make_practice(pg_url)
+    people = [catalog.add_client(tp.db, f"Client {i}", tp.clock(), email=f"c{i}@example.org")
+              for i in range(3)]
+    for day in range(100):
+        start = datetime(2026, 6, 2, 8, 0) + timedelta(days=day // 8, hours=day % 8)
+        tp.create(kind=EventKind.GROUP_SESSION, client_ids=tuple(people),
+                  start=start, end=start + timedelta(minutes=50),
+                  reminders=tuple(remind(c, 14 * 24 * 60) for c in people))
+    assert tp.db.df("SELECT count(*) AS n FROM reminders")["n"][0] == 300
+    tp.db.close()
+    env = {**os.environ, "THERA_SMTP_HOST": "127.0.0.1", "THERA_SMTP_PORT": str(mail.port),
+           "THERA_SMTP_FROM": "reminders@harbour.example", "THERA_SMTP_TLS": "none"}
+    now = "2026-06-01T12:00:00+00:00"  # every reminder due (14 days ahead), none started
+    runs = [subprocess.Popen([sys.executable, "-m", "thera_app.cli", "reminders", "run",
+                              "--db", pg_url, "--once", "--batch", "1000", "--now", now],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [r.communicate(timeout=300) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0, 0], outputs
+    recipients = sorted(tuple(rcpt) for rcpt, _ in mail.inbox.messages)
+    assert len(recipients) == 300, outputs
+    assert len({m["Message-ID"] for _, m in mail.inbox.messages}) == 300
+    assert recipients == sorted([(f"c{i}@example.org",) for i in range(3)] * 100)
+    with Database(pg_url) as db:
+        assert states(db) == {i: "sent" for i in states(db)} and len(states(db)) == 300
+        assert db.df("SELECT max(attempts) AS n FROM reminders")["n"][0] == 1
+    sent_by = [int(out.split(" sent")[0].rsplit(" ", 1)[1]) for out, _ in outputs]
+    assert sum(sent_by) == 300  # the work was shared, none twice

@@ -255,10 +255,7 @@ def _claim(db: Database, reminder_id: int, now: datetime) -> ReminderMessage | O
         if refusal is not None:
             _close(cur, now, row, *refusal)
             return refusal[0]
-        changed = cur.execute(
-            "UPDATE reminders SET claimed_at = ?, attempts = attempts + 1"
-            " WHERE id = ? AND state = 'pending' AND claimed_at IS NULL", [now, reminder_id]
-        ).fetchone()
+        changed = cur.execute(db.query("reminder_claim"), [now, reminder_id]).fetchone()
         if not changed or changed[0] != 1:
             return None
         return compose(row.facts, db.zone)
