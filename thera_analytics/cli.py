@@ -7,6 +7,7 @@ into ``dashboards`` (lazily, for ``serve`` and ``demo``), so importing the core 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -164,7 +165,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve(db_path: Path, port: int, address: str) -> int:
     from dashboards.server import serve  # the UI is loaded only when serving
 
-    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops")
+    # What the server has to say at start (no mail server, no cookie secret) as plain lines.
+    logging.basicConfig(level=logging.WARNING, format="thera serve: %(message)s")
+    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops",
+          flush=True)
     serve(db_path, port=port, address=address, show=False)
     return 0
 
