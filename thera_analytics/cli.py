@@ -140,19 +140,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not args.db.exists():
         _generate(args.db, clinicians=DEMO_CLINICIANS, weeks=DEMO_WEEKS, seed=7, end=None,
                   now=None, time_zone="Australia/Sydney", progress=True)
-    if args.no_serve:
-        return 0
+    from thera_analytics.sample.logins import demo_logins, describe
     from thera_analytics.store import Database
 
     with Database(args.db) as db:
-        users = db.df("SELECT role, username FROM users WHERE active ORDER BY id")
+        logins = demo_logins(db)
     print("Demo logins (password 'demo'):")
-    for role, where in (("manager", "/practice"), ("clinician", "/scheduler"),
-                        ("client", "/portal")):
-        names = users.loc[users["role"] == role, "username"].tolist()
-        if names:
-            shown = ", ".join(names) if len(names) <= 3 else f"{names[0]} .. {names[-1]}"
-            print(f"  {role + 's':<11} {shown:<28} {where}")
+    print("\n".join(describe(logins)), flush=True)
+    if args.no_serve:
+        return 0
     return _serve(args.db, args.port, args.address)
 
 
