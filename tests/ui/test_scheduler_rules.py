@@ -1,5 +1,6 @@
-"""The editor shows the rules of issue 12: why a note cannot be signed yet, "Not marked"
-clearing a status, and reminders (who may get which channel, and each reminder's state)."""
+"""The editor shows the rules of issue 12: a couples video session, why a note cannot be signed
+yet, "Not marked" clearing a status, and reminders (who may get which channel, and each
+reminder's state)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from thera_analytics.clock import FixedClock
+from thera_analytics.domain import palette
 from thera_analytics.domain.details import Channel, EventDetails, ReminderRequest
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.service.notifications import EmailSender, SmtpSettings
@@ -173,3 +176,40 @@ def _details_of(rec: EventRecord) -> EventDetails:
         title=rec.title, service_id=rec.service_id, client_ids=rec.client_ids,
         direct=rec.direct, team_member_ids=rec.team_member_ids,
         third_party_ids=rec.third_party_ids, reminders=rec.reminders, video_link=rec.video_link)
+
+
+def test_a_couples_video_session_is_booked_direct_pink_with_attendance_per_client(
+        page: Page, practice_db: Path, serve_practice: Callable[..., str]) -> None:
+    clock = FixedClock(MONDAY_9AM)
+    with Database(practice_db) as db:
+        catalog.add_service(db, "Couples therapy", 50, clock())
+        catalog.add_client(db, "Dan Lee", clock())
+    base = serve_practice(practice_db, clock=clock)
+    page.goto(f"{base}/scheduler")
+    login(page, base, "alice", "demo")
+    wait_for_panel(page, ".thera-editor-panel")
+    editor(page).get_by_role("button", name="Book an event…").click()
+    header = page.locator(".thera-editor-header")
+    expect(header).to_contain_text("New event")
+    editor(page).get_by_label("Kind", exact=True).select_option(label="Video session")
+    editor(page).get_by_label("Service", exact=True).select_option(label="Couples therapy")
+    box = editor(page).get_by_placeholder("Type a name")
+    for name in ("Chloe Martin", "Dan Lee"):
+        box.click()
+        box.fill(name)
+        editor(page).locator(".choices__list--dropdown .choices__item--choice") \
+            .filter(has_text=name).first.click()
+    page.keyboard.press("Escape")
+    editor(page).get_by_label("Video join link").fill("https://video.example.org/couple")
+    editor(page).get_by_role("button", name="Save and next ›").click()
+
+    expect(header).to_contain_text("Video session · direct")
+    expect(header).to_contain_text("Chloe Martin, Dan Lee")
+    fill = header.locator(".thera-editor-head").evaluate(
+        "el => getComputedStyle(el).getPropertyValue('--fill').trim()")
+    assert fill.lower() == palette.FILL[ColourFamily.PINK].lower()
+    editor(page).get_by_role("button", name="3 · Outcome").click()
+    outcome = editor(page).locator(".thera-step-outcome")
+    expect(outcome.get_by_label("Chloe Martin")).to_be_visible()
+    expect(outcome.get_by_label("Dan Lee")).to_be_visible()
+    page.screenshot(path=SHOTS / "couples_video_session.png")
