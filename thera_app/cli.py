@@ -7,6 +7,7 @@ and loads the server (and with it Panel) only for ``serve`` and ``demo``.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -182,19 +183,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not _has_practice(args.db):
         _generate(args.db, clinicians=DEMO_CLINICIANS, weeks=DEMO_WEEKS, seed=7, end=None,
                   now=None, time_zone="Australia/Sydney", progress=True)
-    if args.no_serve:
-        return 0
+    from thera_analytics.sample.logins import demo_logins, describe
     from thera_analytics.store import Database
 
     with Database(args.db) as db:
-        users = db.df("SELECT role, username FROM users WHERE active ORDER BY id")
+        logins = demo_logins(db)
     print("Demo logins (password 'demo'):")
-    for role, where in (("manager", "/practice"), ("clinician", "/scheduler"),
-                        ("client", "/portal")):
-        names = users.loc[users["role"] == role, "username"].tolist()
-        if names:
-            shown = ", ".join(names) if len(names) <= 3 else f"{names[0]} .. {names[-1]}"
-            print(f"  {role + 's':<11} {shown:<28} {where}")
+    print("\n".join(describe(logins)), flush=True)
+    if args.no_serve:
+        return 0
     return _serve(args.db, args.port, args.address)
 
 
@@ -207,7 +204,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve(db_path: Path | str, port: int, address: str) -> int:
     from thera_app.server import serve  # the UI is loaded only when serving
 
-    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops")
+    # What the server has to say at start (no mail server, no cookie secret) as plain lines.
+    logging.basicConfig(level=logging.WARNING, format="thera serve: %(message)s")
+    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops",
+          flush=True)
     serve(db_path, port=port, address=address, show=False)
     return 0
 

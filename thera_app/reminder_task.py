@@ -67,7 +67,8 @@ def start_reminder_loop(db: Database, clock: Clock, interval_seconds: float = DE
             log.error("email reminders are off: %s", exc)
             senders = {}
         if Channel.EMAIL not in senders:
-            log.warning("THERA_SMTP_HOST is not set: email reminders stay queued")
+            log.warning("THERA_SMTP_HOST is not set: email reminders will wait in the queue "
+                        "until a mail server is set; browser reminders are delivered")
     return _loops.start(db, ReminderLoop(db, clock, interval_seconds, senders))
 
 

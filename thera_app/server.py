@@ -15,7 +15,6 @@ import socket
 import threading
 import time
 import uuid
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +103,8 @@ def cookie_secret() -> str:
     secret = os.environ.get(COOKIE_SECRET_ENV)
     if secret:
         return secret
-    warnings.warn(
-        f"{COOKIE_SECRET_ENV} is not set: using a random cookie secret, so everyone must sign in "
-        "again after a restart", stacklevel=3)
+    log.warning("%s is not set: using a random cookie secret, so everyone must sign in again "
+                "after a restart", COOKIE_SECRET_ENV)
     return secrets.token_urlsafe(32)
 
 

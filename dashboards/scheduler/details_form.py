@@ -10,6 +10,7 @@ import panel as pn
 import param
 
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors, split_refusal
+from dashboards.scheduler.reminder_states import NO_MAIL_SERVER, STATES_CSS, reminder_states_html
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import Channel, EventDetails, RecipientKind, ReminderRequest
 from thera_analytics.domain.errors import PracticeError, ValidationError
@@ -17,7 +18,8 @@ from thera_analytics.domain.kinds import CLIENT_KINDS, NON_CLIENT_KINDS, EventKi
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.practice import Practice
-from thera_analytics.service import catalog
+from thera_analytics.service import catalog, reminders
+from thera_analytics.service.notifications import email_configured
 from thera_analytics.service.records import EventRecord
 
 FIELDS = ("kind", "title", "service", "clients", "direct", "start", "end", "video_link",
@@ -34,6 +36,8 @@ ENDS_OPTIONS = {"After a number of sessions": "count", "On a date": "until"}
 SCOPE_OPTIONS = {"This session only": "this", "This and all following": "following"}
 CHANNEL_OPTIONS = {"No reminder": "", "Email": Channel.EMAIL.value,
                    "Browser": Channel.BROWSER.value}
+# Third parties have no portal: a browser reminder would reach nobody.
+THIRD_PARTY_CHANNEL_OPTIONS = {"No reminder": "", "Email": Channel.EMAIL.value}
 LEAD_OPTIONS = {"15 minutes before": 15, "1 hour before": 60, "2 hours before": 120,
                 "1 day before": 1440, "2 days before": 2880}
 DEFAULT_MINUTES = 50
@@ -133,6 +137,13 @@ class DetailsForm(pn.viewable.Viewer):
         self._no_recipients = pn.pane.HTML(
             '<div class="thera-hint">Choose clients or third parties to remind them.</div>',
             stylesheets=[FORM_CSS], margin=(0, 10))
+        self._reminder_states = pn.pane.HTML("", stylesheets=[STATES_CSS], visible=False,
+                                             sizing_mode="stretch_width", margin=(0, 10),
+                                             css_classes=["thera-reminder-states-pane"])
+        self._mail_note = pn.pane.HTML(f'<div class="thera-hint">{escape(NO_MAIL_SERVER)}</div>',
+                                       stylesheets=[FORM_CSS], margin=(0, 10),
+                                       visible=not email_configured(),
+                                       css_classes=["thera-no-mail-server"])
         self._third_party_names: dict[int, str] = {}
         self._client_names: dict[int, str] = {}
         self._options_for: int | None = -1
@@ -166,7 +177,8 @@ class DetailsForm(pn.viewable.Viewer):
         self._people_part = pn.Column(
             self.third_parties, e["third_parties"], pn.Row(self.tp_toggle, margin=0),
             self._tp_card, section("Reminders"), self._no_recipients, self._reminders,
-            e["reminders"], sizing_mode="stretch_width", margin=0)
+            e["reminders"], self._reminder_states, self._mail_note,
+            sizing_mode="stretch_width", margin=0)
         self._repeat_part = pn.Column(
             section("Repeat"),
             pn.Row(self.repeat, self.ends, margin=0),
@@ -300,7 +312,9 @@ class DetailsForm(pn.viewable.Viewer):
         pair = self._reminder_rows.get(key)
         if pair is None:
             # The recipient's name labels their reminder (shown as text, never as HTML).
-            pair = (pn.widgets.Select(label=f"Remind {name}", options=CHANNEL_OPTIONS,
+            options = (CHANNEL_OPTIONS if key[0] == RecipientKind.CLIENT.value
+                       else THIRD_PARTY_CHANNEL_OPTIONS)
+            pair = (pn.widgets.Select(label=f"Remind {name}", options=options,
                                       value="", sizing_mode="stretch_width", margin=(5, 10),
                                       disabled=not self.editable),
                     pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
@@ -321,6 +335,14 @@ class DetailsForm(pn.viewable.Viewer):
         if rows != list(self._reminders.objects):
             self._reminders.objects = rows
         self._no_recipients.visible = not rows
+
+    def _show_reminder_states(self, rec: EventRecord | None) -> None:
+        """Each reminder of the saved event and what became of it (sent at, failed why...)."""
+        html = "" if rec is None or not rec.is_client_event else reminder_states_html(
+            reminders.queue(self.practice.db, event_id=rec.id), self.practice.db.zone)
+        if self._reminder_states.object != html:
+            self._reminder_states.object = html
+        self._reminder_states.visible = bool(html)
 
     def _reset_reminders(self) -> None:
         for channel, lead in self._reminder_rows.values():
@@ -370,6 +392,7 @@ class DetailsForm(pn.viewable.Viewer):
         self._reset_reminders()
         self._refresh_third_parties(keep=[])
         self._rebuild_reminders()
+        self._show_reminder_states(None)
         self.repeat.value = 0
         self.ends.value = "count"
         self.count.value = 6
@@ -416,9 +439,11 @@ class DetailsForm(pn.viewable.Viewer):
             channel, lead = self._reminder_pair(key, names.get(key, ""))
             if r.lead_minutes not in LEAD_OPTIONS.values():
                 lead.options = {**LEAD_OPTIONS, f"{r.lead_minutes} minutes before": r.lead_minutes}
-            channel.value = r.channel.value
-            lead.value = r.lead_minutes
+            if r.channel.value in channel.options.values():
+                channel.value = r.channel.value
+                lead.value = r.lead_minutes
         self._rebuild_reminders()
+        self._show_reminder_states(rec)
         self.scope.value = "this"
         self.tp_toggle.value = False
 

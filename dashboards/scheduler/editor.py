@@ -503,9 +503,12 @@ class EventEditor(pn.viewable.Viewer):
             self.banner.show("info", "Nothing has changed since the last save.")
             return
         try:
-            self._write_outcome(rec)
+            version = self._write_outcome(rec)
         except PracticeError as exc:
             self._refused(exc, self.outcome.errors, lambda: None)
+            return
+        if version == rec.version:  # the rules found nothing to change
+            self.banner.show("info", "Nothing has changed since the last save.")
             return
         signed = rec.signed_at is not None
         self._after_save(rec.id, Step.OUTCOME, "Amendment saved; the previous values are kept "

@@ -9,11 +9,11 @@ from html import escape
 import panel as pn
 import param
 
-from dashboards.scheduler.details_form import section
+from dashboards.scheduler.details_form import FORM_CSS, section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.local_time import to_local
-from thera_analytics.domain.signing import SIGNING_WARNING
+from thera_analytics.domain.signing import SIGNING_WARNING, sign_blocked_reason, sign_blockers
 from thera_analytics.practice import Practice
 from thera_analytics.service.records import EventRecord
 
@@ -105,6 +105,12 @@ class OutcomeForm(pn.viewable.Viewer):
         self.homework_flags.param.watch(self._on_flags, "value")
         self.save = w.Button(label="Save", color="primary", width=100)
         self.sign = w.Button(label="✍ Sign note", color="success", width=130)
+        # Why the sign button is not usable yet, beside it (a disabled button says nothing).
+        self.sign_reason = pn.pane.HTML("", stylesheets=[FORM_CSS], visible=False,
+                                        sizing_mode="stretch_width", margin=(0, 10),
+                                        css_classes=["thera-sign-reason"])
+        self._plan_saved = False
+        self._starts_at: datetime | None = None
         self.confirm_sign = w.Button(label="Sign now", color="success", width=110)
         self.cancel_sign = w.Button(label="Not yet", color="light", width=90)
         self.cancel_sign.on_click(lambda _: self.hide_sign_warning())
@@ -137,8 +143,10 @@ class OutcomeForm(pn.viewable.Viewer):
             self.homework_flags, self.errors["homework_enabled"], self.errors["homework_shared"],
             sizing_mode="stretch_width", margin=0)
         self.actions = pn.Row(self.save, self.sign, margin=0)
+        self.status.param.watch(self._update_sign_state, "value")
         self._layout = pn.Column(
-            self._top, self.errors["outcome"], self._form, self.actions, self.errors["signature"],
+            self._top, self.errors["outcome"], self._form, self.actions, self.sign_reason,
+            self.errors["signature"],
             self._sign_confirm, self._bottom, self._comment_part,
             sizing_mode="stretch_width", margin=0, stylesheets=[FEEDBACK_CSS])
         self._on_state()
@@ -163,6 +171,31 @@ class OutcomeForm(pn.viewable.Viewer):
         self._form.visible = not self.locked
         self._comment_part.visible = self.can_comment
         self.sign.visible = self.can_sign
+        self._update_sign_state()
+
+    def sign_blockers(self) -> tuple[str, ...]:
+        """What is missing before the note can be signed, with the marks as the form has them
+        (they are saved with the signature)."""
+        if self.direct:
+            values = [w.value for w in self._marks.values()]
+            marked = bool(values) and all(v is not None for v in values)
+        else:
+            marked = self.status.value is not None
+        # The time is read now, not when the event was opened: the form may stay open across
+        # the session's start.
+        started = self._starts_at is None or self.practice.now() >= self._starts_at
+        return sign_blockers(plan_saved=self._plan_saved, outcome_marked=marked,
+                             started=started)
+
+    def _update_sign_state(self, *_: object) -> None:
+        blockers = self.sign_blockers() if self.can_sign else ()
+        self.sign.disabled = bool(blockers)
+        reason = sign_blocked_reason(blockers)
+        html = (f'<div class="thera-hint" role="note"><b>Not ready to sign:</b> '
+                f"{escape(reason)}.</div>" if blockers else "")
+        if self.sign_reason.object != html:
+            self.sign_reason.object = html
+        self.sign_reason.visible = bool(blockers)
 
     def _on_flags(self, event: param.parameterized.Event) -> None:
         # Sharing needs the homework enabled: ticking "share" enables it, unticking "enabled"
@@ -206,6 +239,7 @@ class OutcomeForm(pn.viewable.Viewer):
                 # The client's name labels their attendance (shown as text, never as HTML).
                 select = pn.widgets.Select(label=c.name, options=ATTENDANCE_OPTIONS,
                                            sizing_mode="stretch_width", margin=(5, 10))
+                select.param.watch(self._update_sign_state, "value")
                 self._mark_views[c.client_id] = (select, select)
             select, row = self._mark_views[c.client_id]
             select.value = c.attendance.value if c.attendance else None
@@ -214,6 +248,8 @@ class OutcomeForm(pn.viewable.Viewer):
         self._marks = marks
         if rows != list(self._attendance.objects):
             self._attendance.objects = rows
+        self._plan_saved = rec.plan_saved_at is not None
+        self._starts_at = rec.start
         self.status.value = rec.status.value if rec.status else None
         self.note.value = rec.note or ""
         self.homework.value = rec.homework or ""

@@ -204,6 +204,7 @@ def test_the_record_is_read_only_and_escapes_what_it_shows() -> None:
     tp.clock.set(tp.clock.now + timedelta(hours=3))
     version = tp.practice.save_outcome(tp.ann, event_id, 1, attendance={client: "attended"},
                                        note="<script>x()</script>\nsecond line")
+    version = tp.practice.save_plan(tp.ann, event_id, version, "plan")
     tp.practice.sign(tp.ann, event_id, version)
     context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
     panel = RecordPanel(context=context)

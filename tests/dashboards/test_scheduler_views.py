@@ -372,6 +372,47 @@ def test_signing_warns_first_then_signs_and_all_three_dots_are_green(tp: Sample)
     assert not ed.outcome.sign.visible
 
 
+def test_the_sign_button_is_disabled_saying_what_is_missing(tp: Sample) -> None:
+    event_id = tp.create()
+    tp.clock.advance(timedelta(hours=3))
+    ed = editor_for(tp)
+    ed.open(event_id, Step.OUTCOME)
+    sign, reason = ed.outcome.sign, ed.outcome.sign_reason
+    assert sign.visible and sign.disabled and reason.visible
+    assert "save the plan first and mark the outcome first" in reason.object
+    ed.outcome._marks[tp.clients[0]].value = "attended"  # marked in the form, not yet saved
+    assert sign.disabled and "save the plan first" in reason.object
+    assert "mark the outcome" not in reason.object
+    tp.practice.save_plan(tp.ann, event_id, tp.version(event_id), "plan")
+    ed.open(event_id, Step.OUTCOME)
+    assert sign.disabled and "mark the outcome first" in reason.object
+    ed.outcome._marks[tp.clients[0]].value = "attended"
+    assert not sign.disabled and not reason.visible
+
+
+def test_a_session_not_started_cannot_be_signed_yet(tp: Sample) -> None:
+    event_id = tp.create()
+    tp.practice.save_plan(tp.ann, event_id, tp.version(event_id), "plan")
+    ed = editor_for(tp)
+    ed.open(event_id, Step.OUTCOME)
+    ed.outcome._marks[tp.clients[0]].value = "attended"
+    assert ed.outcome.sign.disabled
+    assert "wait until the session has started" in ed.outcome.sign_reason.object
+
+
+def test_not_marked_clears_the_status_and_an_unchanged_save_says_so(tp: Sample) -> None:
+    event_id = tp.create(kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
+    tp.clock.advance(timedelta(hours=3))
+    tp.practice.record_status(tp.ann, event_id, tp.version(event_id), "on_hold")
+    ed = editor_for(tp)
+    ed.open(event_id, Step.OUTCOME)
+    ed.outcome.status.value = None  # "Not marked"
+    click(ed.save_outcome)
+    assert ed.record.status is None and "Outcome saved" in ed.banner.text
+    click(ed.save_outcome)
+    assert "Nothing has changed" in ed.banner.text
+
+
 def test_signing_without_attendance_is_refused_at_the_sign_button(tp: Sample) -> None:
     event_id = tp.create()
     tp.clock.advance(timedelta(hours=3))
@@ -389,6 +430,7 @@ def _signed(tp: Sample) -> int:
     p = tp.practice
     v = p.save_outcome(tp.ann, event_id, tp.version(event_id),
                        attendance={tp.clients[0]: "attended"}, note="First note")
+    v = p.save_plan(tp.ann, event_id, v, "plan")
     p.sign(tp.ann, event_id, v)
     return event_id
 
@@ -472,6 +514,7 @@ def test_names_and_notes_with_html_are_escaped(tp: Sample) -> None:
     p = tp.practice
     v = p.save_outcome(tp.ann, event_id, tp.version(event_id), attendance={evil: "attended"},
                        note="<script>alert(2)</script>")
+    v = p.save_plan(tp.ann, event_id, v, "plan")
     p.sign(tp.ann, event_id, v)
     tp.clock.advance(timedelta(hours=30))
     ed = editor_for(tp)

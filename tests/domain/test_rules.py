@@ -4,13 +4,23 @@ import pytest
 
 from thera_analytics.domain.attendance import Attendance, SessionStatus, check_outcome_fits
 from thera_analytics.domain.backlog import bucket_for
-from thera_analytics.domain.details import EventDetails, ReminderRequest, validate_details
+from thera_analytics.domain.details import (
+    EventDetails,
+    ReminderRequest,
+    reminder_due_at,
+    validate_details,
+)
 from thera_analytics.domain.dots import dots_for, outcome_marked
 from thera_analytics.domain.errors import LockedError, SigningError, ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.local_time import LocalKeys, practice_zone, to_instant
 from thera_analytics.domain.recurrence import Recurrence, occurrences
-from thera_analytics.domain.signing import can_amend, check_can_change, check_can_sign
+from thera_analytics.domain.signing import (
+    can_amend,
+    check_can_change,
+    check_can_sign,
+    sign_blockers,
+)
 from thera_analytics.domain.steps import Step, next_step
 
 SIGNED = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -32,13 +42,25 @@ def test_unsigned_notes_are_always_editable():
 
 
 def test_signing_rules():
+    ok = dict(signed_at=None, plan_saved=True, outcome_marked=True, is_owner=True)
     with pytest.raises(SigningError, match="only the clinician"):
-        check_can_sign(signed_at=None, outcome_marked=True, is_owner=False)
+        check_can_sign(**{**ok, "is_owner": False})
     with pytest.raises(SigningError, match="already signed"):
-        check_can_sign(signed_at=SIGNED, outcome_marked=True, is_owner=True)
+        check_can_sign(**{**ok, "signed_at": SIGNED})
     with pytest.raises(SigningError, match="mark the outcome"):
-        check_can_sign(signed_at=None, outcome_marked=False, is_owner=True)
-    check_can_sign(signed_at=None, outcome_marked=True, is_owner=True)
+        check_can_sign(**{**ok, "outcome_marked": False})
+    with pytest.raises(SigningError, match="save the plan first$"):
+        check_can_sign(**{**ok, "plan_saved": False})
+    check_can_sign(**ok)
+
+
+def test_sign_blockers_name_every_missing_step():
+    assert sign_blockers(plan_saved=True, outcome_marked=True) == ()
+    assert sign_blockers(plan_saved=False, outcome_marked=True) == ("save the plan first",)
+    assert sign_blockers(plan_saved=False, outcome_marked=False) == (
+        "save the plan first",
+        "mark the outcome first (attendance for every client, or a status)",
+    )
 
 
 def test_attendance_is_for_direct_and_status_for_indirect():
@@ -55,11 +77,12 @@ def test_group_outcome_needs_every_client_marked():
     assert outcome_marked(True, [Attendance.ATTENDED, Attendance.NO_SHOW], None)
 
 
-def test_third_dot_needs_signature_and_completed_status_for_indirect():
+def test_third_dot_needs_signature_and_any_status_for_indirect():
     kwargs = dict(details_valid=True, plan_saved=True, direct=False, attendance=[])
-    assert not dots_for(**kwargs, status=SessionStatus.IN_PROGRESS, signed=True).outcome
+    assert not dots_for(**kwargs, status=None, signed=True).outcome
     assert not dots_for(**kwargs, status=SessionStatus.COMPLETED, signed=False).outcome
-    assert dots_for(**kwargs, status=SessionStatus.COMPLETED, signed=True).complete
+    for status in SessionStatus:
+        assert dots_for(**kwargs, status=status, signed=True).complete
 
 
 def test_reopened_event_opens_the_next_step_to_do():
@@ -141,7 +164,8 @@ def _details(**kw):
         ({"service_id": None}, "service"),
         ({"client_ids": ()}, "clients"),
         ({"direct": None}, "direct"),
-        ({"client_ids": (1, 2)}, "clients"),
+        ({"third_party_ids": (5,),
+          "reminders": (ReminderRequest("third_party", 5, "browser", 60),)}, "reminders"),
         ({"kind": EventKind.ADMIN}, "clients"),
         ({"video_link": "javascript:alert(1)", "kind": EventKind.VIDEO_SESSION}, "video_link"),
         ({"reminders": (ReminderRequest("client", 9, "email", 60),)}, "reminders"),
@@ -181,3 +205,18 @@ def test_text_that_is_not_valid_unicode_is_refused_by_field():
     with pytest.raises(ValidationError) as err:
         clean_text("half a pair \ud800", "note")
     assert err.value.field == "note"
+
+
+def test_a_reminder_whose_time_has_passed_is_due_at_once_while_the_session_is_ahead():
+    start = datetime(2026, 6, 2, 10, 0, tzinfo=UTC)
+    assert reminder_due_at(start, 60, start - timedelta(days=1)) == start - timedelta(hours=1)
+    late = start - timedelta(minutes=20)
+    assert reminder_due_at(start, 24 * 60, late) == late
+
+
+def test_a_reminder_for_a_session_that_has_started_is_refused_by_field():
+    start = datetime(2026, 6, 2, 10, 0, tzinfo=UTC)
+    for now in (start, start + timedelta(days=2)):
+        with pytest.raises(ValidationError) as err:
+            reminder_due_at(start, 60, now)
+        assert err.value.field == "reminders"

@@ -143,7 +143,7 @@ def test_backlog_figures_agree_with_note_backlog(backlog_nb: Any, sample_db: Pat
     expected = dict.fromkeys(figures["by_bucket"], 0)
     expected.update(zip(buckets["bucket"], buckets["n"].astype(int), strict=True))
     assert figures["by_bucket"] == expected
-    assert figures["backlog"] == int(buckets["n"].sum()) > 100
+    assert figures["backlog"] == int(buckets["n"].sum()) > 10  # tens: a backlog that is chased
     assert figures["over_48h"] == int(buckets.loc[
         buckets["bucket"].isin(["2-7 d", "7-14 d", ">14 d"]), "n"].sum())
     assert figures["largest_clinician"] == by_clinician.iloc[0]["name"]

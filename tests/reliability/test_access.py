@@ -355,6 +355,7 @@ class World:
         v = tp.practice.save_outcome(tp.ann, self.e1, 1, attendance={cara: "attended"},
                                      homework="Shared with Cara", homework_enabled=True,
                                      homework_shared=True)
+        v = tp.practice.save_plan(tp.ann, self.e1, v, "Plan")
         self.e1_version = v
         tp.practice.save_outcome(tp.ann, self.e2, 1, homework="Dan's own homework",
                                  homework_enabled=True, homework_shared=True)

@@ -66,8 +66,10 @@ def _session(tp: TP, **kw: Any) -> tuple[int, int]:
 
 
 def _marked(tp: TP) -> tuple[int, int]:
+    """Planned and marked: ready to sign."""
     event_id, v = _session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
+    v = tp.practice.save_plan(tp.ann, event_id, v, "First plan")
     return event_id, tp.practice.record_attendance(tp.ann, event_id, v,
                                                    {tp.clients[0]: "attended"})
 
@@ -76,7 +78,6 @@ def _signed(tp: TP) -> tuple[int, int]:
     event_id, v = _marked(tp)
     v = tp.practice.save_outcome(tp.ann, event_id, v, note="First note", homework="Walk",
                                  homework_enabled=True)
-    v = tp.practice.save_plan(tp.ann, event_id, v, "First plan")
     return event_id, tp.practice.sign(tp.ann, event_id, v)
 
 
@@ -349,7 +350,7 @@ ATTEMPTS: dict[str, Callable[[TP, int, int], object]] = {
 OUTCOME_CHANGES: list[dict[str, Any]] = [
     {"note": "Changed"}, {"homework": "Changed"}, {"homework_enabled": False},
     {"homework_shared": True}, {"attendance": {1: "no_show"}}, {"attendance": {1: None}},
-    {"clear_status": True}, {"status": "completed"}, {"note": "First note", "homework": "x"},
+    {"status": None}, {"status": "completed"}, {"note": "First note", "homework": "x"},
 ]
 # Reads, comments (allowed after the lock), and booking a new event (cannot name this one).
 OTHERS = {"now", "event", "week", "plan_prefill", "login", "add_comment", "open",

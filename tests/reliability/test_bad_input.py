@@ -80,11 +80,16 @@ def _locked(tp: TP) -> tuple[int, int]:
     return event_id, v
 
 
-def _locked_indirect(tp: TP) -> tuple[int, int]:
+def _signed_indirect(tp: TP) -> tuple[int, int]:
     event_id, v = _indirect(tp)
     _after_session(tp, event_id)
     v = tp.practice.record_status(tp.ann, event_id, v, "completed")
-    v = tp.practice.sign(tp.ann, event_id, v)
+    v = tp.practice.save_plan(tp.ann, event_id, v, "the plan")
+    return event_id, tp.practice.sign(tp.ann, event_id, v)
+
+
+def _locked_indirect(tp: TP) -> tuple[int, int]:
+    event_id, v = _signed_indirect(tp)
     tp.clock.advance(timedelta(hours=25))
     return event_id, v
 
@@ -172,8 +177,6 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
             kind=EventKind.ADMIN, service_id=None), ValidationError, "clients"),
         ("service on a non-client event", lambda tp: lambda: tp.create(
             kind=EventKind.TEAM_MEETING, client_ids=()), ValidationError, "service"),
-        ("several clients in a direct session", lambda tp: lambda: tp.create(
-            client_ids=tuple(tp.clients[:2])), ValidationError, "clients"),
         ("unknown event (read)", lambda tp: lambda: p(tp).event(tp.ann, 999),
          NotFoundError, "event"),
         ("unknown event (plan)", lambda tp: lambda: p(tp).save_plan(tp.ann, 999, 1, "x"),
@@ -251,7 +254,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("signed: attendance cleared", lambda tp: (lambda e: lambda: p(tp).record_attendance(
             tp.ann, *e, {tp.clients[0]: None}))(_signed(tp)), ValidationError, "attendance"),
         ("signed: status cleared", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, clear_status=True))(_signed(tp)), ValidationError, "status"),
+            tp.ann, *e, status=None))(_signed_indirect(tp)), ValidationError, "status"),
         # times that do not exist, or exist twice, in the practice's zone
         ("nonexistent start (create)", lambda tp: lambda: tp.create(start=GAP[0], end=GAP[1]),
          ValidationError, "start"),
@@ -956,8 +959,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
                                                               max_size=3))
         for name, values in (("status", STATUS_VALUES), ("note", TEXT), ("homework", TEXT),
                              ("homework_enabled", st.booleans()),
-                             ("homework_shared", st.booleans()),
-                             ("clear_status", st.booleans())):
+                             ("homework_shared", st.booleans())):
             if data.draw(st.booleans()):
                 changes[name] = data.draw(values)
         self.call(lambda: self.tp.practice.save_outcome(actor, event_id, version, **changes))

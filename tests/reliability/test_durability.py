@@ -167,7 +167,7 @@ def _choose(rng: random.Random, state: State, seq: str, clients: list[int],
     """A save that the rules allow in ``state`` (so only a crash can stop it)."""
     live = [i for i, e in state.items() if not e["cancelled"]]
     unsigned = [i for i in live if not state[i]["signed"]]
-    marked = [i for i in unsigned if state[i]["clients"]
+    marked = [i for i in unsigned if state[i]["clients"] and state[i]["plan"] is not None
               and all(a is not None for a in state[i]["clients"].values())]
     options: list[tuple[str, int]] = [("create", 4)]
     if live:

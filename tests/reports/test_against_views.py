@@ -106,7 +106,7 @@ def test_backlog_matches_note_backlog(db: Database) -> None:
         " / 3600.0 < b.max_hours WHERE n.ends_at < ? ORDER BY n.ends_at, n.event_id",
         [AS_OF, AS_OF, AS_OF])
     items = reports.backlog_items(db, AS_OF)
-    assert len(items) == len(view) > 100
+    assert len(items) == len(view) > 20  # a practice that chases its backlog: tens
     assert items["event_id"].tolist() == view["event_id"].tolist()
     assert items["missing"].tolist() == view["missing"].tolist()
     assert items["age_bucket"].tolist() == view["bucket"].tolist()

@@ -9,7 +9,7 @@ June 2026, Europe/London (UTC+1), 50-minute sessions unless said. Times below ar
     E12 ben  Mon 1  15:00  attended, plan -1, sign +60           complete
     E4  ben  Mon 8  11:00  group 90 min, Cara attended, Dan not marked, plan -1
                                                                  attendance, signature 96.5 h
-    E5  ben  Tue 9  11:00  indirect, in progress, plan 0         status, signature    73.17 h
+    E5  ben  Tue 9  11:00  indirect, in progress, plan 0         signature            73.17 h
     E10 ann  Wed 10 15:00  attended, plan +20, sign +1           complete (plan on 11 June)
     E6  ann  Thu 11 11:00  nothing                               attendance, plan, signature
                                                                                       25.17 h
@@ -72,7 +72,7 @@ def test_items_oldest_first_with_what_is_missing(practice: factories.TestPractic
         (E["E2"], 242.17, "7-14 d", "plan"),
         (E["E3"], 217.17, "7-14 d", "plan, signature"),
         (E["E4"], 96.5, "2-7 d", "attendance, signature"),
-        (E["E5"], 73.17, "2-7 d", "status, signature"),
+        (E["E5"], 73.17, "2-7 d", "signature"),  # any status marks the outcome
         (E["E6"], 25.17, "24-48 h", "attendance, plan, signature"),
         (E["E8"], 0.17, "<24 h", "signature"),
     ]
@@ -86,7 +86,7 @@ def test_as_of_earlier_a_later_plan_or_signature_is_not_there_yet(
     items = bl.backlog_items(practice.db, datetime(2026, 6, 11, 9, 0, tzinfo=UTC))
     assert dict(zip(items["event_id"], items["missing"], strict=True)) == {
         E["E2"]: "plan", E["E3"]: "plan, signature", E["E4"]: "attendance, signature",
-        E["E5"]: "status, signature", E["E10"]: "plan"}
+        E["E5"]: "signature", E["E10"]: "plan"}
     # 1 June 10:00 UTC: E1 ended ten minutes ago and is not signed yet.
     items = bl.backlog_items(practice.db, datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
     assert items[["event_id", "missing", "age_bucket"]].values.tolist() == [
@@ -121,7 +121,7 @@ def test_by_clinician_and_age_bucket(practice: factories.TestPractice) -> None:
 def test_missing_counts(practice: factories.TestPractice) -> None:
     counts = bl.missing_counts(bl.backlog_items(practice.db, AS_OF))
     assert dict(zip(counts["missing"], counts["notes"], strict=True)) == {
-        "details": 0, "attendance": 2, "status": 1, "plan": 3, "signature": 5}
+        "details": 0, "attendance": 2, "status": 0, "plan": 3, "signature": 5}
 
 
 def test_week_by_week(practice: factories.TestPractice) -> None:

@@ -60,16 +60,19 @@ def test_a_session_is_complete_from_the_later_of_its_plan_and_signature(tp):
     assert stored(tp, e) == (True, True, True, tp.clock())
 
 
-def test_an_indirect_session_is_incomplete_again_when_its_status_is_amended(tp):
+def test_an_indirect_session_stays_complete_when_its_status_is_amended(tp):
+    # Dot 3 takes any status once signed (the article: "the Status is marked and also signed").
     p = tp.practice
     e = tp.create(kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
     tp.clock.advance(at(3))
     v = p.save_plan(tp.ann, e, tp.version(e), "Case review")
     v = p.record_status(tp.ann, e, v, "completed")
     v = p.sign(tp.ann, e, v)
-    assert stored(tp, e)[3] == tp.clock()
+    signed_at = tp.clock()
+    assert stored(tp, e)[3] == signed_at
+    tp.clock.advance(at(1))
     v = p.record_status(tp.ann, e, v, "in_progress")  # within the amendment window
-    assert stored(tp, e) == (True, True, False, None)
+    assert stored(tp, e) == (True, True, True, signed_at)
 
 
 def test_a_group_session_needs_every_client_marked(tp):
@@ -161,7 +164,7 @@ def test_an_older_database_gets_the_columns_filled_when_it_is_migrated(tmp_path,
         old.close()
 
     db = Database(path)
-    assert db.schema_version() == 5
+    assert db.schema_version() == 6
     assert db.cursor().execute(
         "SELECT id, dot_details, dot_plan, dot_outcome, completed_at FROM events ORDER BY id"
     ).fetchall() == [(1, True, False, False, None), (2, True, True, True, signed_at),

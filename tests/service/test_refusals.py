@@ -29,6 +29,7 @@ def _signed(tp):
     event_id, v = _session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
     v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
+    v = tp.practice.save_plan(tp.ann, event_id, v, "plan")
     v = tp.practice.sign(tp.ann, event_id, v)
     return event_id, v
 
@@ -71,6 +72,13 @@ def signing_twice(tp):
 def signing_without_outcome(tp):
     event_id, v = _session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
+    return lambda: tp.practice.sign(tp.ann, event_id, v)
+
+
+def signing_without_a_plan(tp):
+    event_id, v = _session(tp)
+    tp.clock.set(tp.practice.event(tp.ann, event_id).end)
+    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
     return lambda: tp.practice.sign(tp.ann, event_id, v)
 
 
@@ -153,6 +161,7 @@ CASES = [
     (status_on_direct, ValidationError, "status"),
     (signing_twice, SigningError, "already signed"),
     (signing_without_outcome, SigningError, "mark the outcome"),
+    (signing_without_a_plan, SigningError, "save the plan first"),
     (amending_locked_note, LockedError, "only comments"),
     (nonexistent_time, ValidationError, "start"),
     (ambiguous_time, ValidationError, "start"),

@@ -19,6 +19,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.factories import make_practice
 from thera_analytics.domain.details import Channel, ReminderRequest
+from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog, portal
 from thera_analytics.service.notifications import (
@@ -219,12 +220,13 @@ def test_a_restart_mid_run_sends_no_duplicates(tmp_path, mail):
 
 def test_a_refused_connection_is_retried_with_back_off_and_recorded(tp):
     fay = tp.extra["fay"]
-    tp.create(client_ids=(fay,), reminders=(remind(fay, 24 * 60),))
+    tp.create(client_ids=(fay,), start=datetime(2026, 6, 2, 10, 0),
+              end=datetime(2026, 6, 2, 10, 50), reminders=(remind(fay, 24 * 60),))
     port = free_port()  # nothing listens here yet
     senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=port,
                                                        from_address="r@harbour.example",
                                                        timeout=2.0))}
-    t0 = SESSION_UTC - timedelta(hours=24)
+    t0 = SESSION_UTC  # a day before Tuesday's session
 
     first = dispatch_due(tp.db, t0, senders)
     row = queue(tp.db).iloc[0]
@@ -256,11 +258,12 @@ def test_a_refused_connection_is_retried_with_back_off_and_recorded(tp):
 
 def test_after_the_last_attempt_the_reminder_fails_with_its_error(tp):
     fay = tp.extra["fay"]
-    tp.create(client_ids=(fay,), reminders=(remind(fay, 24 * 60),))
+    tp.create(client_ids=(fay,), start=datetime(2026, 6, 2, 10, 0),
+              end=datetime(2026, 6, 2, 10, 50), reminders=(remind(fay, 24 * 60),))
     senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=free_port(),
                                                        from_address="r@harbour.example",
                                                        timeout=2.0))}
-    now = SESSION_UTC - timedelta(hours=24)
+    now = SESSION_UTC  # a day before Tuesday's session
     outcomes = []
     for _ in range(3):
         result = dispatch_due(tp.db, now, senders, max_attempts=3)
@@ -308,7 +311,8 @@ def test_a_third_party_contact_can_be_added_and_given_a_reminder(tp, mail):
     tp.create(client_ids=(fay,), third_party_ids=(teacher,),
               reminders=(ReminderRequest("third_party", teacher, "email", 24 * 60),))
 
-    result = dispatch_due(tp.db, SESSION_UTC - timedelta(hours=24), mail.senders())
+    # Booked at 08:00 for 10:00: the day-ahead reminder's time has passed, so it goes at once.
+    result = dispatch_due(tp.db, tp.clock(), mail.senders())
 
     assert len(result.sent) == 1
     [(recipients, message)] = mail.inbox.messages
@@ -319,6 +323,44 @@ def test_a_third_party_contact_can_be_added_and_given_a_reminder(tp, mail):
     assert body.startswith("Hello Ms Ola Obi,")
     assert "that you are invited to" in body
     assert "Fay Fox" not in body  # the contact's message does not name the client
+
+
+def test_a_browser_reminder_to_a_third_party_is_refused_by_field(tp):
+    fay = tp.extra["fay"]
+    teacher = catalog.add_third_party(tp.db, fay, "Ms Ola Obi", "Teacher", tp.clock(),
+                                      email="ola.obi@school.example")
+    before = tp.db.df("SELECT count(*) AS n FROM events")["n"][0]
+    with pytest.raises(ValidationError) as err:
+        tp.create(client_ids=(fay,), third_party_ids=(teacher,),
+                  reminders=(ReminderRequest("third_party", teacher, "browser", 60),))
+    assert err.value.field == "reminders" and "email" in str(err.value)
+    assert tp.db.df("SELECT count(*) AS n FROM events")["n"][0] == before
+    assert tp.db.df("SELECT count(*) AS n FROM reminders")["n"][0] == 0
+
+
+def test_a_reminder_whose_time_has_passed_is_sent_at_once(tp, mail):
+    fay = tp.extra["fay"]
+    # Booked at 08:00 for 10:00 with a reminder a day before: due now, not silently never.
+    tp.create(client_ids=(fay,), reminders=(remind(fay, 24 * 60),))
+    [due] = tp.db.df("SELECT due_at FROM reminders")["due_at"]
+    assert due == tp.clock()
+
+    result = dispatch_due(tp.db, tp.clock(), mail.senders())
+
+    assert len(result.sent) == 1 and len(mail.inbox.messages) == 1
+
+
+def test_a_reminder_for_a_session_that_is_over_is_refused_and_nothing_changes(tp):
+    fay = tp.extra["fay"]
+    event_id = tp.create(client_ids=(fay,))
+    tp.clock.set(SESSION_UTC + timedelta(hours=2))
+    rec = tp.practice.event(tp.ann, event_id)
+    details = tp.details(client_ids=(fay,), reminders=(remind(fay, 60),))
+    with pytest.raises(ValidationError) as err:
+        tp.practice.update_details(tp.ann, event_id, rec.version, details)
+    assert err.value.field == "reminders" and "already started" in str(err.value)
+    assert tp.version(event_id) == rec.version
+    assert tp.db.df("SELECT count(*) AS n FROM reminders")["n"][0] == 0
 
 
 def test_a_browser_reminder_lands_in_the_clients_portal_once(tp):

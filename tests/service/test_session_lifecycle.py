@@ -79,14 +79,15 @@ def test_at_24_hours_changes_are_refused_and_only_comments_remain(tp):
     assert rec.note == "first" and [c.body for c in rec.comments] == ["Addendum: GP letter sent"]
 
 
-def test_indirect_session_records_a_status_and_completes_only_when_completed(tp):
+def test_indirect_session_records_a_status_and_completes_once_signed(tp):
     p, ann = tp.practice, tp.ann
     event_id = tp.create(kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
     v = p.save_plan(ann, event_id, tp.version(event_id), "case conference")
     tp.clock.set(p.event(ann, event_id).end)
     v = p.record_status(ann, event_id, v, "In progress")
+    assert not p.event(ann, event_id).dots.outcome  # marked, not signed
     v = p.sign(ann, event_id, v)
-    assert not p.event(ann, event_id).dots.outcome
+    assert p.event(ann, event_id).dots.complete  # whichever status it is
     p.record_status(ann, event_id, v, "Completed")
     assert p.event(ann, event_id).dots.complete
 

@@ -120,6 +120,7 @@ def setup(practice_db: Path) -> Setup:
         clock.set(datetime(2026, 11, 2, 0, 0, tzinfo=UTC))  # Monday 2 Nov, 11:00 Sydney
         version = practice.save_outcome(alice, evil_session, 1, attendance={evil: "attended"},
                                         note=EVIL_NOTE)
+        version = practice.save_plan(alice, evil_session, version, "Plan")
         practice.sign(alice, evil_session, version)
     return Setup(practice_db, bens, evil_session)
 
@@ -294,7 +295,9 @@ def test_an_indirect_session_records_a_status_and_never_offers_attendance(
     event_id = book(page, 1, 11, "Client team meeting", "Case review", "Chloe Martin",
                     indirect=True)
     expect(page.locator(".thera-editor-header")).to_contain_text("Client team meeting · indirect")
-    editor(page).get_by_role("button", name="3 · Outcome").click()
+    editor(page).get_by_label("Plan", exact=True).fill("Agree the school plan")
+    editor(page).get_by_role("button", name="Save and next ›").click()
+    expect(page.get_by_role("button", name="2 · Plan ✓")).to_be_visible()
     outcome = editor(page).locator(".thera-step-outcome")
     expect(outcome.get_by_role("button", name="Completed")).to_be_visible()
     expect(outcome.get_by_text("Attendance", exact=True)).to_be_hidden()
@@ -307,10 +310,8 @@ def test_an_indirect_session_records_a_status_and_never_offers_attendance(
     outcome.get_by_role("button", name="✍ Sign note").click()
     editor(page).get_by_role("button", name="Sign now").click()
     expect(page.locator(".thera-outcome-record")).to_contain_text("Signed by Alice Nguyen")
-    # Details and outcome done; the plan step was skipped, so its dot stays grey.
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.PURPLE],
-               dots=[palette.DOT_GREEN, palette.DOT_GREY, palette.DOT_GREEN],
-               marks=[palette.STATUS["completed"]])
+               dots=[palette.DOT_GREEN] * 3, marks=[palette.STATUS["completed"]])
 
 
 def test_a_group_session_records_attendance_per_client(page: Page, base: str) -> None:

@@ -112,11 +112,8 @@ def validate_details(d: EventDetails) -> EventDetails:
             raise ValidationError("clients", "a client event needs at least one client")
         if d.direct is None:
             raise ValidationError("direct", "say whether the session is direct or indirect")
-        if d.kind is not EventKind.GROUP_SESSION and len(clients) > 1 and d.direct:
-            # Several clients in one direct session is what a group session is for.
-            raise ValidationError(
-                "clients", "a direct session with several clients is a group session"
-            )
+        # Any client kind may have several clients, direct or not: a couples or family video
+        # session stays a (pink) video session and records attendance per client.
     else:
         if clients:
             raise ValidationError("clients", f"a {d.kind.label} event has no clients")
@@ -141,6 +138,11 @@ def validate_details(d: EventDetails) -> EventDetails:
             raise ValidationError(
                 "reminders", "a third-party reminder goes to a third party of the event"
             )
+        if r.recipient_kind is RecipientKind.THIRD_PARTY and r.channel is Channel.BROWSER:
+            # Nobody could read it: third parties have no portal login.
+            raise ValidationError(
+                "reminders", "third parties have no portal: remind them by email"
+            )
     team = tuple(t for t in dict.fromkeys(d.team_member_ids) if t != d.clinician_id)
     return EventDetails(
         kind=d.kind,
@@ -155,4 +157,19 @@ def validate_details(d: EventDetails) -> EventDetails:
         third_party_ids=third,
         reminders=tuple(dict.fromkeys(d.reminders)),
         video_link=d.video_link or None,
+    )
+
+
+def reminder_due_at(start: datetime, lead_minutes: int, now: datetime) -> datetime:
+    """When a reminder asked for at ``now`` is due: ``lead_minutes`` before ``start``, or at
+    once if that time has passed while the session is still ahead. Refused (naming the field)
+    once the session has started: a reminder then reaches nobody in time."""
+    due = start - timedelta(minutes=lead_minutes)
+    if due >= now:
+        return due
+    if now < start:
+        return now
+    raise ValidationError(
+        "reminders", "the session has already started, so a new reminder for it can no longer "
+        "be sent; remove it"
     )

@@ -28,22 +28,11 @@ def outcome_marked(
     attendance: Iterable[Attendance | None],
     status: SessionStatus | None,
 ) -> bool:
-    """Marked enough to sign: every client's attendance (direct) or any status (indirect)."""
+    """Marked: every client's attendance (direct) or a status, whichever it is (indirect)."""
     if direct:
         values = list(attendance)
         return bool(values) and all(v is not None for v in values)
     return status is not None
-
-
-def outcome_done(
-    direct: bool,
-    attendance: Iterable[Attendance | None],
-    status: SessionStatus | None,
-) -> bool:
-    """Dot 3 needs all attendance, or the status ``Completed``."""
-    if direct:
-        return outcome_marked(True, attendance, None)
-    return status is SessionStatus.COMPLETED
 
 
 def dots_for(
@@ -55,11 +44,14 @@ def dots_for(
     status: SessionStatus | None,
     signed: bool,
 ) -> Dots:
-    """Compute the three dots from the record."""
+    """Compute the three dots from the record.
+
+    Dot 3 follows the article: green "once the Attendance or the Status is marked and also
+    signed", whichever status it is (an indirect session on hold is complete as a record)."""
     return Dots(
         details=details_valid,
         plan=plan_saved,
-        outcome=signed and outcome_done(direct, attendance, status),
+        outcome=signed and outcome_marked(direct, attendance, status),
     )
 
 

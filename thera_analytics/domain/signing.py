@@ -40,20 +40,46 @@ def check_can_change(signed_at: datetime | None, now: datetime, what: str) -> No
         )
 
 
+PLAN_MISSING = "save the plan first"
+OUTCOME_MISSING = "mark the outcome first (attendance for every client, or a status)"
+
+
+NOT_STARTED = "wait until the session has started"
+
+
+def sign_blockers(*, plan_saved: bool, outcome_marked: bool,
+                  started: bool = True) -> tuple[str, ...]:
+    """The steps still missing before a note can be signed (none: it can be signed).
+
+    A signed note without a plan could never become complete: the plan locks 24 hours after
+    signing, so the session would sit in the backlog for ever."""
+    missing: list[str] = [] if started else [NOT_STARTED]
+    if not plan_saved:
+        missing.append(PLAN_MISSING)
+    if not outcome_marked:
+        missing.append(OUTCOME_MISSING)
+    return tuple(missing)
+
+
+def sign_blocked_reason(blockers: tuple[str, ...]) -> str:
+    """The blockers as one sentence, e.g. "save the plan first and mark the outcome first"."""
+    return " and ".join(blockers)
+
+
 def check_can_sign(
     *,
     signed_at: datetime | None,
+    plan_saved: bool,
     outcome_marked: bool,
     is_owner: bool,
 ) -> None:
-    """Only the owner signs, once, and only when the outcome is marked."""
+    """Only the owner signs, once, and only when the plan is saved and the outcome marked."""
     if not is_owner:
         raise SigningError("signature: only the clinician who owns the session can sign it")
     if signed_at is not None:
         raise SigningError(
             f"signature: this note is already signed (at {signed_at.isoformat(timespec='minutes')})"
         )
-    if not outcome_marked:
-        raise SigningError(
-            "signature: mark the outcome first (attendance for every client, or a status)"
-        )
+    blockers = sign_blockers(plan_saved=plan_saved, outcome_marked=outcome_marked)
+    if blockers:
+        raise SigningError(f"signature: {sign_blocked_reason(blockers)}")

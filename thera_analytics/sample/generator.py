@@ -10,10 +10,14 @@ meeting and the next for a case conference, which every member keeps free.
 Clients come from caseload "lanes": each clinician has 40 individual lanes and 8 group lanes,
 and a lane holds client episodes back to back (a client stays for weeks to a year, then the
 next one starts). A session takes a lane that week, so a client sees one clinician, repeatedly,
-for the length of their episode; a group session takes 2-5 of the group lanes.
+for the length of their episode; a group session takes 2-5 of the group lanes. A couples or
+family video session (direct, one video link, attendance per client) takes two or three group
+lanes that belong together (the same lanes each week, so the same clients until an episode ends).
 
-Only what ended before ``now`` has an outcome, and only what ``now`` has reached is signed, so
-recent sessions form a real backlog.
+Only what ended before ``now`` has an outcome, and only what ``now`` has reached is signed. Every
+note is signed in the end (75% within a day, 20% within three, the rest within three weeks), and
+always after its plan, so the backlog holds only the last few weeks' notes: tens for a demo
+practice, as a practice that chases its backlog would show.
 """
 
 from __future__ import annotations
@@ -79,8 +83,11 @@ ATTENDANCE = [a.value for a in Attendance]
 ATTENDANCE_P = [0.82, 0.07, 0.04, 0.06, 0.01]
 STATUSES = [s.value for s in SessionStatus]
 STATUS_P = [0.85, 0.10, 0.05]
-SIGNING_P = [0.60, 0.25, 0.11, 0.04]  # within 24 h, 24-72 h, 3-30 days, never
-PLAN_SHARE = 0.90
+SIGNING_P = [0.75, 0.20, 0.05]  # within 24 h, 24-72 h, 3-21 days
+LATEST_SIGNING_DAYS = 21
+PLAN_SHARE = 0.90  # of the notes not signed yet; a signed note always has its plan
+COUPLES_SHARE = 0.20  # of video sessions: a couple (or a family of three) on one call
+FAMILY_SHARE = 0.30  # of those, a family of three
 HOMEWORK_SHARE = 0.40
 SHARED_SHARE = 0.25
 SVC = {name: i for i, (name, _) in enumerate(names.SERVICES)}
@@ -372,9 +379,12 @@ def _calendar(rng: np.random.Generator, spec: _Spec) -> _Events:
         _K[EventKind.PERSONAL_LEAVE],
     ).astype(np.int8)
     n = len(w)
+    couples = ((what == SESSION) & (kind == _K[EventKind.VIDEO_SESSION])
+               & (rng.random(n) < COUPLES_SHARE))
+    couple_size = np.where(rng.random(n) < FAMILY_SHARE, 3, 2)
     client = (what == SESSION) | (what == CASE) | (what == CONFERENCE)
     keep_direct = rng.random(n) >= INDIRECT_SHARE / (1 - SESSION_KIND_P[-1])
-    direct = (what == SESSION) & (is_group | keep_direct)
+    direct = (what == SESSION) & (is_group | couples | keep_direct)
     lane = np.where(
         needs_lane.reshape(-1)[flat],
         lane_perm.reshape(-1, IND_LANES)[
@@ -392,7 +402,8 @@ def _calendar(rng: np.random.Generator, spec: _Spec) -> _Events:
         direct=direct,
         client=client,
         lane=lane.astype(np.int32),
-        group_size=np.where(is_group, rng.integers(2, 6, n), 0).astype(np.int8),
+        group_size=np.where(is_group, rng.integers(2, 6, n),
+                            np.where(couples, couple_size, 0)).astype(np.int8),
         grid=grid,
         starts=_grid_instants(spec)[grid],
         minutes=minutes.astype(np.int32),
@@ -465,10 +476,15 @@ def _clients(rng: np.random.Generator, spec: _Spec, ev: _Events) -> _Rows:
     pos = np.arange(len(event)) - (np.cumsum(count) - count)[event]
     group_no = np.maximum(np.cumsum(is_group) - 1, 0)
     group_perm = np.argsort(rng.random((max(int(is_group.sum()), 1), GROUP_LANES)), axis=1)
+    couple = is_group[event] & (ev.kind[event] == _K[EventKind.VIDEO_SESSION])
     lane = np.where(
-        is_group[event],
-        IND_LANES + group_perm[group_no[event], np.minimum(pos, GROUP_LANES - 1)],
-        ev.lane[event],
+        couple,
+        IND_LANES + 3 * (ev.lane[event] % 2) + np.minimum(pos, 2),
+        np.where(
+            is_group[event],
+            IND_LANES + group_perm[group_no[event], np.minimum(pos, GROUP_LANES - 1)],
+            ev.lane[event],
+        ),
     )
 
     # Each lane holds episodes back to back; the first began before the history.
@@ -536,24 +552,25 @@ def _outcomes(rng: np.random.Generator, spec: _Spec, ev: _Events, rows: _Rows) -
         ev.starts - rng.integers(2 * DAY, 28 * DAY, n), now - rng.integers(60, 6 * HOUR, n)
     )
     plan_saved = np.maximum(ev.starts - rng.integers(HOUR // 2, 72 * HOUR, n), created + 60)
-    plan = ev.client & (rng.random(n) < PLAN_SHARE) & (plan_saved <= now)
 
     signing = rng.choice(len(SIGNING_P), size=n, p=SIGNING_P)
     u = rng.random(n)
     delay = np.select(
-        [signing == 0, signing == 1, signing == 2],
-        [0.1 * HOUR + 23.8 * HOUR * u**1.5, DAY + 2 * DAY * u, 3 * DAY + 27 * DAY * u],
-        np.inf,
+        [signing == 0, signing == 1],
+        [0.1 * HOUR + 23.8 * HOUR * u**1.5, DAY + 2 * DAY * u],
+        3 * DAY + (LATEST_SIGNING_DAYS - 3) * DAY * u,
     )
-    mark_delay = np.minimum(delay, 60 + rng.exponential(1.5 * HOUR, n))
-    # Half of the never-signed were never marked either.
-    mark_delay[(signing == 3) & (rng.random(n) < 0.5)] = np.inf
-    never = 10**12
+    # Most marks go in within hours; one in ten waits for the note to be written and signed.
+    mark_delay = np.where(rng.random(n) < 0.1, delay,
+                          np.minimum(delay, 60 + rng.exponential(1.5 * HOUR, n)))
     ends = ev.ends
-    marked_at = ends + np.minimum(np.ceil(mark_delay), never).astype(np.int64)
-    signed_at = ends + np.minimum(np.ceil(delay), never).astype(np.int64)
+    marked_at = ends + np.ceil(mark_delay).astype(np.int64)
+    signed_at = ends + np.ceil(delay).astype(np.int64)
     marked = ev.client & (ends < now) & (marked_at <= now)
-    signed = marked & (signing < 3) & (signed_at <= now)
+    signed = marked & (signed_at <= now)
+    # Signing needs the plan (saved before the session), so only a note not signed by now may
+    # still be without one.
+    plan = ev.client & (plan_saved <= now) & (signed | (rng.random(n) < PLAN_SHARE))
 
     mark_row = marked[rows.event] & ev.direct[rows.event]
     attendance = rng.choice(len(ATTENDANCE), size=len(rows.event), p=ATTENDANCE_P)
@@ -636,8 +653,9 @@ def _tables(
 
     taken = {r[0] for r in cur.execute("SELECT username FROM users").fetchall()}
     since = int(out.created.min()) - DAY if n else spec.now
+    picked, share = _demo_clients(spec, ev, rows, out)
     users, clinician_user = _users(
-        rows, clinician_id, client_id, staff, people, base, taken, password_hash
+        picked, clinician_id, client_id, staff, people, base, taken, password_hash
     )
     users["created_at"] = _utc(np.full(len(users), since))
     yield "users", users
@@ -671,7 +689,7 @@ def _tables(
         "reminders",
         _reminders(rng, spec, ev, rows, event_id, client_id, joins, third_party, base),
     )
-    yield from _notes(rng, spec, ev, rows, out, event_id, user, has_user, base)
+    yield from _notes(rng, spec, ev, rows, out, event_id, user, has_user, base, share)
 
 
 def _events(
@@ -696,8 +714,10 @@ def _events(
         size=n,
         p=[0.5, 0.2, 0.3],
     )
+    video = ev.kind == _K[EventKind.VIDEO_SESSION]
     svc = np.select(
         [
+            (ev.group_size > 0) & video,
             ev.group_size > 0,
             ev.kind == _K[EventKind.CLIENT_TEAM_MEETING],
             ev.client & ~ev.direct,
@@ -705,6 +725,7 @@ def _events(
             single_direct,
         ],
         [
+            np.where(ev.group_size == 2, SVC["Couples therapy"], SVC["Family therapy"]),
             SVC["Group program"],
             SVC["Case conference"],
             indirect,
@@ -715,7 +736,6 @@ def _events(
     ).astype(np.int8)
     del indirect, episode_service, opens, single_direct
     titles, title_code = _titles(rng, ev)
-    video = ev.kind == _K[EventKind.VIDEO_SESSION]
     link = np.full(n, None, dtype=object)
     token = pd.Series(rng.integers(10**9, 10**10, int(video.sum()))).astype(str)
     link[video] = ("https://video.example.com/j/" + token).to_numpy()
@@ -785,8 +805,36 @@ def _third_parties(
     return frame, first
 
 
+def _demo_clients(
+    spec: _Spec, ev: _Events, rows: _Rows, out: _Outcomes
+) -> tuple[np.ndarray, np.ndarray]:
+    """The clients given a demo login (up to 12, from the first four clinicians' caseloads),
+    and the sessions whose homework is shared with them.
+
+    Each is an active client with a session still to come and a past individual session, whose
+    latest one shares its homework: a demo portal shows upcoming sessions and homework."""
+    n_clients = len(rows.home)
+    leads = min(spec.clinicians, 4)
+    each = -(-12 // leads)
+    start = ev.starts[rows.event]
+    upcoming = np.zeros(n_clients, dtype=bool)
+    upcoming[rows.client[start > spec.now]] = True
+    own = out.marked[rows.event] & ev.direct[rows.event] & (ev.group_size[rows.event] == 0)
+    latest = np.full(n_clients, -1, dtype=np.int64)
+    np.maximum.at(latest, rows.client[own], rows.event[own])
+    eligible = rows.active & upcoming & (latest >= 0) & (rows.home < leads)
+    # Clients are numbered by clinician, then first visit: the first ``each`` of every lead.
+    counted = np.cumsum(eligible)
+    first_of_home = np.searchsorted(rows.home, rows.home)
+    before = np.where(first_of_home > 0, counted[np.maximum(first_of_home - 1, 0)], 0)
+    picked = np.nonzero(eligible & (counted - before <= each))[0]
+    share = np.zeros(len(ev.week), dtype=bool)
+    share[latest[picked]] = True
+    return picked, share
+
+
 def _users(
-    rows: _Rows,
+    picked: np.ndarray,
     clinician_id: np.ndarray,
     client_id: np.ndarray,
     staff: pd.DataFrame,
@@ -795,16 +843,12 @@ def _users(
     taken: set[str],
     password_hash: str | None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """A manager, a user per clinician, and client users for the first clinicians' clients.
+    """A manager, a user per clinician, and a client user for each ``picked`` client.
 
     Returns the frame and each clinician's user id (-1 where the username was already taken:
     that account is left as it is).
     """
     n_clin = len(clinician_id)
-    leads = min(n_clin, 4)
-    each = -(-12 // leads)
-    within = np.arange(len(rows.home)) - np.searchsorted(rows.home, rows.home)
-    picked = np.nonzero((rows.home < leads) & (within < each))[0]
     username = np.array(
         ["manager"]
         + [f"clinician{i + 1}" for i in range(n_clin)]
@@ -931,13 +975,15 @@ def _notes(
     user: np.ndarray,
     has_user: np.ndarray,
     base: dict[str, int],
+    share: np.ndarray,
 ) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Plans, outcomes (note, homework, signature), amendments and comments."""
+    """Plans, outcomes (note, homework, signature), amendments and comments; homework is
+    shared on the ``share`` sessions (the demo clients' latest)."""
     n = len(ev.week)
     n_notes = len(names.NOTES)
     note = rng.integers(0, n_notes, n)
-    hw_enabled = rng.random(n) < HOMEWORK_SHARE
-    hw_shared = hw_enabled & (rng.random(n) < SHARED_SHARE / HOMEWORK_SHARE)
+    hw_enabled = (rng.random(n) < HOMEWORK_SHARE) | share
+    hw_shared = hw_enabled & ((rng.random(n) < SHARED_SHARE / HOMEWORK_SHARE) | share)
     homework = np.where(hw_enabled, 1 + rng.integers(0, len(names.HOMEWORK), n), 0)
     amended_at = out.signed_at + rng.integers(10 * 60, 23 * HOUR, n)
     amended = out.signed & has_user & (rng.random(n) < 0.03) & (amended_at <= spec.now)
@@ -955,7 +1001,11 @@ def _notes(
     prev_of_row[order[1:]] = np.where(same, rows.event[order][:-1], -1)
     prev = np.where(rows.first_row >= 0, prev_of_row[np.maximum(rows.first_row, 0)], -1)
     at = np.maximum(prev, 0)
-    has_prev = (prev >= 0) & out.marked[at] & (out.marked_at[at] <= out.plan_saved)
+    # The app pre-fills only from a session with exactly the same clients; here that is an
+    # individual session after an individual session of the same client.
+    single = ev.group_size == 0
+    has_prev = ((prev >= 0) & out.marked[at] & (out.marked_at[at] <= out.plan_saved)
+                & single & single[at])
 
     notes = list(names.NOTES) + [t + names.AMENDMENT_SUFFIX for t in names.NOTES]
     homeworks = ["", *names.HOMEWORK]

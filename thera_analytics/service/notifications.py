@@ -227,6 +227,15 @@ class EmailSender:
                 smtp.close()
 
 
+def email_configured(env: Mapping[str, str] | None = None) -> bool:
+    """True when a mail server is set (THERA_SMTP_HOST) and its settings are valid: without
+    one, email reminders wait in the queue."""
+    try:
+        return SmtpSettings.from_env(env) is not None
+    except PracticeError:
+        return False
+
+
 def senders_from_env(env: Mapping[str, str] | None = None) -> dict[Channel, Sender]:
     """The email sender if THERA_SMTP_HOST is set; browser reminders need no sender."""
     settings = SmtpSettings.from_env(env)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import cast
+from enum import Enum
+from typing import Final, cast
 
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.attendance import Attendance, SessionStatus, check_outcome_fits
@@ -18,6 +19,14 @@ from thera_analytics.service.guard import bump_version, check_change, load_for_c
 from thera_analytics.store.database import Database
 
 
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = _Unchanged.UNCHANGED
+"""Leave the status as it is (the default); ``status=None`` clears it ("Not marked")."""
+
+
 def save_outcome(
     db: Database,
     actor: Actor,
@@ -26,20 +35,22 @@ def save_outcome(
     now: datetime,
     *,
     attendance: Mapping[int, Attendance | str | None] | None = None,
-    status: SessionStatus | str | None = None,
-    clear_status: bool = False,
+    status: SessionStatus | str | None | _Unchanged = UNCHANGED,
     note: str | None = None,
     homework: str | None = None,
     homework_enabled: bool | None = None,
     homework_shared: bool | None = None,
 ) -> int:
-    """Save step 3 (only what is given changes; ``clear_status`` removes a status).
+    """Save step 3: only what is given changes. ``status=None`` ("Not marked") clears the
+    status, as ``None`` in ``attendance`` clears a client's mark.
 
     Within 24 h of signing each change is kept as an amendment; after that the record is
     locked. Returns the new version."""
     marks = {int(k): (Attendance.parse(v) if v is not None else None)
              for k, v in (attendance or {}).items()}
-    new_status = SessionStatus.parse(status) if status is not None else None
+    clear_status = status is None
+    new_status = (SessionStatus.parse(status)
+                  if status is not None and status is not UNCHANGED else None)
     note = clean_text(note, "note") if note is not None else None
     homework = clean_text(homework, "homework") if homework is not None else None
     with db.transaction() as cur:
@@ -47,7 +58,7 @@ def save_outcome(
         if not rec.is_client_event:
             raise ValidationError("outcome", f"a {rec.kind.label} event has no outcome step")
         check_can_change(rec.signed_at, now, "outcome")
-        check_outcome_fits(bool(rec.direct), bool(marks), new_status is not None)
+        check_outcome_fits(bool(rec.direct), bool(marks), status is not UNCHANGED)
         unknown = sorted(set(marks) - set(rec.client_ids))
         if unknown:
             raise ValidationError("attendance", f"client(s) {unknown} are not in this session")
@@ -55,7 +66,7 @@ def save_outcome(
         shared = rec.homework_shared if homework_shared is None else bool(homework_shared)
         if shared and not enabled:
             raise ValidationError("homework_shared", "enable the homework before sharing it")
-        if clear_status and rec.signed_at is not None:
+        if clear_status and rec.signed_at is not None and rec.status is not None:
             raise ValidationError("status", "a signed session keeps its status")
         signed = rec.signed_at is not None
         before: dict[str, object] = {}
@@ -116,14 +127,15 @@ def save_outcome(
 
 
 def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime) -> int:
-    """Sign the note: owner only, once, with the outcome marked. Returns the new version."""
+    """Sign the note: owner only, once, with the plan saved and the outcome marked. Returns
+    the new version."""
     with db.transaction() as cur:
         rec = records.load_state(cur, event_id)
         is_owner = actor.role is Role.CLINICIAN and actor.clinician_id == rec.clinician_id
         if not rec.is_client_event:
             raise SigningError(f"signature: a {rec.kind.label} event has no note to sign")
-        check_can_sign(signed_at=rec.signed_at, outcome_marked=rec.outcome_marked,
-                       is_owner=is_owner)
+        check_can_sign(signed_at=rec.signed_at, plan_saved=rec.plan_saved_at is not None,
+                       outcome_marked=rec.outcome_marked, is_owner=is_owner)
         check_change(actor, rec, version, "signature")
         if now < rec.start:
             raise SigningError("signature: a session can be signed once it has started")

@@ -14,6 +14,7 @@ from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, load_for_change
 from thera_analytics.service.records import EventRecord
 from thera_analytics.store.database import Cursor, Database
+from thera_analytics.store.sql import query
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,14 @@ class PlanPrefill:
 
 
 def prefill(cur: Cursor, rec: EventRecord) -> PlanPrefill:
-    """Homework and note of the clinician's most recent earlier session with these clients."""
+    """Homework and note of the clinician's most recent earlier session with exactly these
+    clients (never one client's individual session for a couple, nor the reverse)."""
     if not rec.client_ids:
         return PlanPrefill("", "", None)
+    clients = sorted(set(rec.client_ids))
     row = cur.execute(
-        "SELECT e.id, o.homework, o.note FROM events e"
-        " JOIN outcomes o ON o.event_id = e.id"
-        " WHERE e.clinician_id = ? AND e.starts_at < ? AND e.cancelled_at IS NULL AND e.id <> ?"
-        " AND e.id IN (SELECT event_id FROM event_clients WHERE client_id IN (SELECT unnest(?)))"
-        " ORDER BY e.starts_at DESC, e.id DESC LIMIT 1",
-        [rec.clinician_id, rec.start, rec.id, list(rec.client_ids)],
+        query("plan_prefill"),
+        [rec.clinician_id, rec.start, rec.id, clients[0], len(clients), clients, len(clients)],
     ).fetchone()
     if row is None:
         return PlanPrefill("", "", None)

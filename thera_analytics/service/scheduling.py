@@ -11,6 +11,7 @@ from thera_analytics.domain.details import (
     EventDetails,
     RecipientKind,
     ReminderRequest,
+    reminder_due_at,
     validate_details,
 )
 from thera_analytics.domain.errors import LockedError, NotFoundError, PracticeError, ValidationError
@@ -114,11 +115,11 @@ def _insert_event(cur: Cursor, db: Database, d: EventDetails, actor: Actor, now:
          series_id, series_index, now, actor.user_id, now, actor.user_id,
          d.kind.is_client_event and d.service_id is not None and bool(d.client_ids)],
     )
-    _write_people(cur, event_id, d)
+    _write_people(cur, event_id, d, now)
     return event_id
 
 
-def _write_people(cur: Cursor, event_id: int, d: EventDetails) -> None:
+def _write_people(cur: Cursor, event_id: int, d: EventDetails, now: datetime) -> None:
     """(Re)write clients, team, third parties and pending reminders; keep attendance marks."""
     current = {int(r[0]) for r in cur.execute(
         "SELECT client_id FROM event_clients WHERE event_id = ?", [event_id]).fetchall()}
@@ -135,38 +136,47 @@ def _write_people(cur: Cursor, event_id: int, d: EventDetails) -> None:
     cur.execute("DELETE FROM event_third_parties WHERE event_id = ?", [event_id])
     for tid in d.third_party_ids:
         cur.execute("INSERT INTO event_third_parties VALUES (?, ?)", [event_id, tid])
-    sync_reminders(cur, event_id, d.start, d.reminders)
+    sync_reminders(cur, event_id, d.start, d.reminders, now)
 
 
 def sync_reminders(cur: Cursor, event_id: int, start: datetime,
-                   wanted: tuple[ReminderRequest, ...]) -> None:
+                   wanted: tuple[ReminderRequest, ...], now: datetime) -> None:
     """Make the event's reminders match ``wanted`` for a session starting at ``start``.
 
     Pending reminders move with the session; ones no longer wanted are cancelled (kept for the
     record). A reminder already sent for this very time is not queued again; one sent for an
-    earlier time is queued afresh, so the recipient hears of the new time.
+    earlier time is queued afresh, so the recipient hears of the new time. A reminder whose
+    time has passed is due at once while the session is still ahead; a new one asked for a
+    session that has started is refused (``domain.details.reminder_due_at``).
     """
     keys = {(r.recipient_kind.value, r.recipient_id, r.channel.value, r.lead_minutes): r
             for r in wanted}
     covered = set()
+    known = set()
     for rid, kind, recipient, channel, lead, state, due in cur.execute(
         "SELECT id, recipient_kind, COALESCE(client_id, third_party_id), channel, lead_minutes,"
         " state, due_at FROM reminders WHERE event_id = ? AND state <> 'cancelled'",
         [event_id],
     ).fetchall():
         key = (kind, int(recipient), channel, int(lead))
+        known.add(key)
         due_now = start - timedelta(minutes=int(lead))
         if state == "pending":
             if key in keys and key not in covered:
-                cur.execute("UPDATE reminders SET due_at = ? WHERE id = ?", [due_now, rid])
+                if due_now < now < start:
+                    due_now = now
+                if due != due_now:
+                    cur.execute("UPDATE reminders SET due_at = ? WHERE id = ?", [due_now, rid])
                 covered.add(key)
             else:
                 cur.execute("UPDATE reminders SET state = 'cancelled' WHERE id = ?", [rid])
-        elif due == due_now:
+        elif due_now <= due <= start:  # sent (or settled) for this time, maybe at once
             covered.add(key)
     for key, r in keys.items():
         if key in covered:
             continue
+        if key in known and now >= start:
+            continue  # sent for an earlier time of a session now past: nothing left to say
         cur.execute(
             "INSERT INTO reminders (id, event_id, recipient_kind, client_id, third_party_id,"
             " channel, lead_minutes, due_at, state, attempts) VALUES (nextval('reminder_id_seq'),"
@@ -174,7 +184,7 @@ def sync_reminders(cur: Cursor, event_id: int, start: datetime,
             [event_id, r.recipient_kind.value,
              r.recipient_id if r.recipient_kind is RecipientKind.CLIENT else None,
              r.recipient_id if r.recipient_kind is RecipientKind.THIRD_PARTY else None,
-             r.channel.value, r.lead_minutes, start - timedelta(minutes=r.lead_minutes)],
+             r.channel.value, r.lead_minutes, reminder_due_at(start, r.lead_minutes, now)],
         )
 
 
@@ -289,7 +299,7 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
              keys.local_date, keys.week_start, keys.month_key, keys.weekday, new.service_id,
              new.direct, new.video_link, event_id],
         )
-        _write_people(cur, event_id, new)
+        _write_people(cur, event_id, new, now)
         if set(rec.client_ids) != set(new.client_ids) or new.start != rec.start:
             refresh_first_visits(cur, {*rec.client_ids, *new.client_ids})
         audit.record(cur, actor, now, "update_details", "event", event_id,
@@ -350,7 +360,7 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
                  keys.week_start, keys.month_key, keys.weekday, target.id],
             )
             bump_version(cur, target.id, target.version, actor, now, target.completion)
-            sync_reminders(cur, target.id, s, target.reminders)
+            sync_reminders(cur, target.id, s, target.reminders, now)
             audit.record(cur, actor, now, "reschedule", "event", target.id,
                          {"start": target.start, "end": target.end}, {"start": s, "end": e})
         refresh_first_visits(cur, {c for t, _, _ in moves for c in t.client_ids})

@@ -26,7 +26,7 @@ from thera_analytics.store.sql import migrations, query
 Cursor = duckdb.DuckDBPyConnection
 
 # Work a schema migration needs done on the rows that exist, in its transaction.
-_DATA_STEPS = {5: derived.backfill}
+_DATA_STEPS = {5: derived.backfill, 6: derived.rederive_completion}
 
 
 class WriteConflict(PracticeError):

@@ -24,6 +24,11 @@ def refresh_first_visits(cur: Cursor, client_ids: Iterable[int]) -> None:
         cur.execute(query("derive_first_visits"), [ids])
 
 
+def rederive_completion(cur: Cursor) -> None:
+    """Work out every client event's dots and completion instant again (the rule changed)."""
+    cur.execute(query("derive_completion"))
+
+
 def backfill(cur: Cursor) -> None:
     """Work out every derived column from the tables (rows written in bulk)."""
     cur.execute(query("derive_completion"))

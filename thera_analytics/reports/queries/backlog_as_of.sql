@@ -25,7 +25,7 @@ flags AS (
         s.*,
         (s.service_id IS NULL OR COALESCE(m.clients, 0) = 0) AS missing_details,
         (s.direct AND COALESCE(m.unmarked, 0) > 0) AS missing_attendance,
-        (NOT s.direct AND (o.status IS NULL OR o.status <> 'completed')) AS missing_status,
+        (NOT s.direct AND o.status IS NULL) AS missing_status,
         NOT COALESCE(p.saved_at <= CAST($1 AS TIMESTAMPTZ), FALSE) AS missing_plan,
         NOT COALESCE(o.signed_at <= CAST($1 AS TIMESTAMPTZ), FALSE) AS missing_signature
     FROM s

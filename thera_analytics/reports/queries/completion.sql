@@ -30,7 +30,7 @@ s AS (
         COALESCE(p.saved_at <= CAST(? AS TIMESTAMPTZ), FALSE) AS dot_plan,
         COALESCE(o.signed_at <= CAST(? AS TIMESTAMPTZ)
                  AND CASE WHEN e.direct THEN COALESCE(m.unmarked, 1) = 0
-                          ELSE o.status = 'completed' END, FALSE) AS dot_outcome
+                          ELSE o.status IS NOT NULL END, FALSE) AS dot_outcome
     FROM e
     LEFT JOIN marks m ON m.event_id = e.id
     LEFT JOIN plans p ON p.event_id = e.id

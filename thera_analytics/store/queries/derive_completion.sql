@@ -22,7 +22,7 @@ FROM (
         (p.event_id IS NOT NULL) AS dot_plan,
         COALESCE(o.signed_at IS NOT NULL
                  AND CASE WHEN e.direct THEN COALESCE(m.clients, 0) > 0 AND m.unmarked = 0
-                          ELSE o.status = 'completed' END, FALSE) AS dot_outcome,
+                          ELSE o.status IS NOT NULL END, FALSE) AS dot_outcome,
         o.signed_at,
         p.saved_at AS plan_saved_at
     FROM events e
