@@ -25,7 +25,7 @@ def test_serve_says_email_reminders_wait_and_prints_no_python_warning(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("THERA_SMTP_") and k != "THERA_COOKIE_SECRET"}
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "thera_analytics.cli", "serve", "--db",
+    proc = subprocess.Popen([sys.executable, "-m", "thera_app.cli", "serve", "--db",
                              str(db), "--port", str(port)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:

@@ -646,7 +646,7 @@ def test_thera_demo_lists_every_login_with_who_it_is(tmp_path: Path) -> None:
     import sys
 
     db = tmp_path / "demo.duckdb"
-    result = subprocess.run([sys.executable, "-m", "thera_analytics.cli", "demo", "--db",
+    result = subprocess.run([sys.executable, "-m", "thera_app.cli", "demo", "--db",
                              str(db), "--no-serve"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
