@@ -8,7 +8,7 @@ numbered migrations and statements; callers never ask which engine they have.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,16 @@ Cursor = duckdb.DuckDBPyConnection
 
 # Work a schema migration needs done on the rows that exist, in its transaction.
 _DATA_STEPS = {5: derived.backfill, 6: derived.rederive_completion}
+
+
+# Other engines a ``Database(target)`` may open: (does this target name it?, its class).
+# ``store.postgres_database`` registers PostgreSQL when the store package is imported.
+_ENGINES: list[tuple[Callable[[object], bool], type[Database]]] = []
+
+
+def register_engine(matches: Callable[[object], bool], engine: type[Database]) -> None:
+    """Open targets ``matches`` accepts with ``engine`` instead of a DuckDB file."""
+    _ENGINES.append((matches, engine))
 
 
 class WriteConflict(PracticeError):
@@ -48,12 +58,9 @@ class Database:
 
     def __new__(cls, path: str | Path = ":memory:", *args: Any, **kwargs: Any) -> Database:
         if cls is Database:
-            from thera_analytics.store.postgres import is_postgres_url
-
-            if is_postgres_url(path):
-                from thera_analytics.store.postgres_database import PostgresDatabase
-
-                return super().__new__(PostgresDatabase)
+            for matches, engine in _ENGINES:
+                if matches(path):
+                    return super().__new__(engine)
         return super().__new__(cls)
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:

@@ -11,8 +11,8 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from thera_analytics.domain.errors import PracticeError
-from thera_analytics.store.database import Database, WriteConflict
-from thera_analytics.store.postgres import Connections, PgCursor, redact
+from thera_analytics.store.database import Database, WriteConflict, register_engine
+from thera_analytics.store.postgres import Connections, PgCursor, is_postgres_url, redact
 
 # Any number both engines agree on: the lock every process takes to migrate the schema.
 MIGRATION_LOCK = 724_001
@@ -114,3 +114,6 @@ class PostgresDatabase(Database):
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+register_engine(is_postgres_url, PostgresDatabase)
