@@ -12,6 +12,7 @@ import param
 from dashboards.scheduler.details_form import section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.signing import SIGNING_WARNING
 from thera_analytics.practice import Practice
@@ -55,24 +56,6 @@ def _chip(label: str, colour: str) -> str:
     light = " light" if colour in ("#b0b7bf", "#e69f00", "#56b4e9") else ""
     return (f'<span class="thera-chip{light}" style="background:{colour}">'
             f"{escape(label)}</span>")
-
-
-def _value_text(field: str, value: str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if field == "attendance":
-        try:
-            return Attendance(value).label
-        except ValueError:
-            return value
-    if field == "status":
-        try:
-            return SessionStatus(value).label
-        except ValueError:
-            return value
-    if field in ("homework_enabled", "homework_shared"):
-        return {"true": "on", "false": "off", "True": "on", "False": "off"}.get(value, value)
-    return value
 
 
 class OutcomeForm(pn.viewable.Viewer):
@@ -279,14 +262,14 @@ class OutcomeForm(pn.viewable.Viewer):
         names = {c.client_id: c.name for c in rec.clients}
         rows = []
         for a in rec.amendments:
-            field = a.field.replace("_", " ")
+            field = field_label(a.field)
             if a.client_id is not None:
                 field += f" ({names.get(a.client_id, a.client_id)})"
             rows.append(
                 f"<tr><td>{to_local(a.amended_at, zone):%-d %b %H:%M}</td>"
                 f"<td>{escape(a.amended_by)}</td><td>{escape(field)}</td>"
-                f"<td>{escape(_value_text(a.field, a.previous_value))}</td>"
-                f"<td>{escape(_value_text(a.field, a.new_value))}</td></tr>")
+                f"<td>{escape(value_label(a.field, a.previous_value))}</td>"
+                f"<td>{escape(value_label(a.field, a.new_value))}</td></tr>")
         return ('<table class="thera-history"><thead><tr><th>When</th><th>Who</th>'
                 "<th>Field</th><th>Was</th><th>Now</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")

@@ -222,6 +222,29 @@ def test_the_record_is_read_only_and_escapes_what_it_shows() -> None:
     assert not panel._drawer.visible and panel.event_id is None
 
 
+def test_the_record_shows_every_stored_value_by_its_label() -> None:
+    tp = make_practice()
+    ada = catalog.add_client(tp.db, "Ada Lovelace", tp.clock.now)
+    bo = catalog.add_client(tp.db, "Bo Diddley", tp.clock.now)
+    event_id = tp.create(kind=EventKind.GROUP_SESSION, client_ids=(ada, bo))
+    tp.clock.set(tp.clock.now + timedelta(hours=3))
+    version = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id),
+                                       attendance={ada: "attended", bo: "non_billable"})
+    version = tp.practice.save_plan(tp.ann, event_id, version, "Plan")
+    version = tp.practice.sign(tp.ann, event_id, version)
+    tp.practice.save_outcome(tp.ann, event_id, version, attendance={ada: "late_cancellation"},
+                             homework_enabled=True)
+    context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
+    panel = RecordPanel(context=context)
+    assert panel.show(event_id)
+    html = panel._body.object
+    assert "Late cancellation" in html and "Non-billable" in html
+    assert "Attendance (Ada Lovelace): “Attended” → “Late cancellation”" in html
+    assert "Homework enabled: “off” → “on”" in html
+    for raw in ("late_cancellation", "non_billable", "homework_enabled", "Non billable"):
+        assert raw not in html
+
+
 # -- report panels ---------------------------------------------------------------------------------
 
 def test_completion_panel_shows_the_report_figures_for_the_week(ctx: PracticeContext,
@@ -357,3 +380,15 @@ def test_the_drawn_figure_follows_the_lanes_and_the_day(ctx: PracticeContext) ->
     blocks = next(r for r in fig.renderers if "event_id" in r.data_source.data)
     assert blocks.glyph.fill_color.field == "fill" and blocks.glyph.line_color.field == "edge"
     assert set(blocks.data_source.data["fill"]) <= set(palette.FILL.values())
+
+
+# -- the page header -------------------------------------------------------------------------------
+
+def test_the_header_names_a_user_and_their_role_once() -> None:
+    from dashboards.shell import header
+    from thera_analytics.domain.actor import Actor, Role
+
+    manager = header(Actor(1, Role.MANAGER, "Practice manager"), "Practice").object
+    assert manager.count("Practice manager") == 1
+    named = header(Actor(2, Role.MANAGER, "Rosa Diaz"), "Practice").object
+    assert "Rosa Diaz" in named and "Practice manager" in named
