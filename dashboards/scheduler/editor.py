@@ -172,9 +172,15 @@ class EventEditor(pn.viewable.Viewer):
         self._step_note = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS], visible=False,
                                        sizing_mode="stretch_width", margin=(5, 10),
                                        css_classes=["thera-step-note"])
+        # The sign icon sits on the step bar, at the top of the editor, as the help article
+        # has it; the outcome form keeps the button (and what enables it).
+        self.outcome.sign.param.update(margin=(5, 10, 5, 0), align="center",
+                                       description="Sign the note (opens the Outcome step)")
+        self._step_bar = pn.Row(self.steps, self.outcome.sign, sizing_mode="stretch_width",
+                                margin=0, css_classes=["thera-step-bar"])
         self._body = pn.Column(
             pn.Row(self._head, self.close_button, sizing_mode="stretch_width", margin=0),
-            self.steps, self._step_note, self._tab_details, self._tab_plan, self._tab_outcome,
+            self._step_bar, self._step_note, self._tab_details, self._tab_plan, self._tab_outcome,
             sizing_mode="stretch_width", margin=0, visible=False)
         self._layout = pn.Column(self.banner, self._empty, self._body,
                                  sizing_mode="stretch_width", margin=0,
@@ -231,6 +237,7 @@ class EventEditor(pn.viewable.Viewer):
             self.details.load_new(start, self.actor.clinician_id)
             self._set_buttons(details=True, plan=False, outcome=False, new=True)
             self.steps.visible = False
+            self.outcome.can_sign = False
             self._go(Step.DETAILS)
             self._head.object = self._head_html(None, start)
             self._empty.visible = False
@@ -263,6 +270,8 @@ class EventEditor(pn.viewable.Viewer):
                 self.plan.load(rec, self.actor)
                 self.outcome.load(rec, now, editable=owner, can_comment=self._can_comment(rec),
                                   owner=owner)
+            else:
+                self.outcome.can_sign = False
             self._set_buttons(details=self.details.editable, plan=self.plan.editable,
                               outcome=self.outcome.editable, new=False,
                               client=rec.is_client_event)
@@ -513,6 +522,7 @@ class EventEditor(pn.viewable.Viewer):
 
     def _on_sign(self, _: object) -> None:
         self._clear_errors()
+        self._go(Step.OUTCOME)  # the warning and what is signed are on the Outcome step
         self.outcome.show_sign_warning()
 
     def _on_confirm_sign(self, _: object) -> None:

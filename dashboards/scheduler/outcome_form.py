@@ -119,7 +119,8 @@ class OutcomeForm(pn.viewable.Viewer):
             self.note, self.errors["note"], self.homework, self.errors["homework"],
             self.homework_flags, self.errors["homework_enabled"], self.errors["homework_shared"],
             sizing_mode="stretch_width", margin=0)
-        self.actions = pn.Row(self.save, self.sign, margin=0)
+        # The sign button is placed by the editor, on its step bar at the top.
+        self.actions = pn.Row(self.save, margin=0)
         self._layout = pn.Column(
             self._top, self.errors["outcome"], self._form, self.actions, self.errors["signature"],
             self._sign_confirm, self._bottom, self._comment_part,

@@ -372,6 +372,25 @@ def test_signing_warns_first_then_signs_and_all_three_dots_are_green(tp: Sample)
     assert not ed.outcome.sign.visible
 
 
+def test_the_sign_button_sits_on_the_step_bar_at_the_top_of_the_editor(tp: Sample) -> None:
+    event_id = tp.create()
+    tp.clock.advance(timedelta(hours=3))
+    ed = editor_for(tp)
+    ed.open(event_id, Step.PLAN)
+    assert ed.outcome.sign in ed._step_bar.objects and ed.steps in ed._step_bar.objects
+    assert ed.outcome.sign not in ed.outcome.actions.objects
+    assert ed._body.objects.index(ed._step_bar) < ed._body.objects.index(ed._tab_outcome)
+    assert ed.outcome.sign.visible
+    click(ed.outcome.sign)  # from the Plan step: the Outcome step opens with the warning
+    assert ed.steps.value == Step.OUTCOME.value and ed._tab_outcome.visible
+    assert ed.outcome.sign_warning_shown
+    other = tp.create(kind=EventKind.ADMIN, title="Paperwork", service_id=None, client_ids=(),
+                      direct=None, start=tp.details().start + timedelta(days=1),
+                      end=tp.details().end + timedelta(days=1))
+    ed.open(other)
+    assert not ed.outcome.sign.visible  # a non-client event has nothing to sign
+
+
 def test_signing_without_attendance_is_refused_at_the_sign_button(tp: Sample) -> None:
     event_id = tp.create()
     tp.clock.advance(timedelta(hours=3))
