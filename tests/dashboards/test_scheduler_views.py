@@ -530,6 +530,24 @@ def test_an_event_link_opens_that_event_in_its_week(tp: Sample) -> None:
     assert app.editor.record.id == event_id
 
 
+def test_a_clinician_downloads_their_own_calendar_from_this_week_on(tp: Sample) -> None:
+    import icalendar
+
+    last_week = tp.create(start=datetime(2026, 5, 27, 9, 0), end=datetime(2026, 5, 27, 9, 50))
+    this_week = tp.create(start=datetime(2026, 6, 3, 9, 0), end=datetime(2026, 6, 3, 9, 50))
+    bens = tp.create(tp.ben, clinician_id=tp.ben.clinician_id,
+                     start=datetime(2026, 6, 4, 9, 0), end=datetime(2026, 6, 4, 9, 50))
+    app = create_app(tp.db, tp.ann, tp.clock)
+    button = app.download.button
+    assert button.visible and button.label == "Download my calendar (.ics)"
+    assert button.filename.endswith("-calendar.ics")
+    calendar = icalendar.Calendar.from_ical(app.download.calendar_file().getvalue())
+    uids = [str(ev["uid"]) for ev in calendar.walk("VEVENT")]
+    assert len(uids) == 1 and uids[0].startswith(f"event-{this_week}-")
+    assert not any(u.startswith((f"event-{last_week}-", f"event-{bens}-")) for u in uids)
+    assert not create_app(tp.db, tp.manager, tp.clock).download.button.visible
+
+
 def test_series_helpers_match_the_core(tp: Sample) -> None:
     ed = editor_for(tp)
     ed.new(datetime(2026, 6, 1, 9, 0))
