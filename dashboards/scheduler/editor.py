@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import panel as pn
 import param
@@ -34,6 +35,7 @@ from thera_analytics.domain.errors import (
     PermissionDenied,
     PracticeError,
 )
+from thera_analytics.domain.labels import value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.steps import Step
 from thera_analytics.practice import Practice
@@ -58,6 +60,26 @@ EDITOR_CSS = """
 .thera-empty { font: 14px system-ui, sans-serif; color: #57606a; padding: 24px 12px;
                text-align: center; border: 2px dashed #d0d7de; border-radius: 8px; }
 """
+
+
+SAVE_ANYWAY = "Save anyway"
+
+
+def overlap_text(exc: OverlapError, zone: ZoneInfo) -> str:
+    """Every event the save clashes with, by kind, day and time."""
+    clashes = []
+    for o in exc.overlaps:
+        s, e = to_local(o.start, zone), to_local(o.end, zone)
+        what = value_label("kind", o.kind) + (f" “{o.title}”" if o.title else "")
+        clashes.append(f"{what} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}")
+    n = len(clashes)
+    head = ("This overlaps your " if n == 1 else f"This overlaps {n} of your events: ")
+    return head + "; ".join(clashes) + "."
+
+
+def save_anyway_label(clashing: int) -> str:
+    """The button's words: how many of the sessions being saved clash, when more than one."""
+    return SAVE_ANYWAY if clashing <= 1 else f"{SAVE_ANYWAY} ({clashing} sessions clash)"
 
 
 def _same_details(a: EventDetails, rec: EventRecord) -> bool:
@@ -89,7 +111,7 @@ class EventEditor(pn.viewable.Viewer):
         self._retry: Callable[[], None] | None = None
         w = pn.widgets
         self._reload = w.Button(label="Reload", color="primary", width=100)
-        self._save_anyway = w.Button(label="Save anyway", color="warning", width=130)
+        self._save_anyway = w.Button(label=SAVE_ANYWAY, color="warning", min_width=130)
         self._reload.on_click(lambda _: self.reload())
         self._save_anyway.on_click(self._on_save_anyway)
         self.banner = Banner(self._reload, self._save_anyway)
@@ -362,15 +384,10 @@ class EventEditor(pn.viewable.Viewer):
     def _refused(self, exc: BaseException, errors: FieldErrors, retry: Callable[[], None]) -> None:
         """Show a refusal where it belongs; the form keeps its contents."""
         if isinstance(exc, OverlapError):
-            zone = self.practice.db.zone
-            first = exc.overlaps[0]
-            more = len(exc.overlaps) - 1
-            s, e = to_local(first.start, zone), to_local(first.end, zone)
-            kind = first.kind.replace("_", " ")
-            text = (f"This overlaps your {kind} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}"
-                    + (f" and {more} more event(s)" if more else "") + ".")
             self._retry = retry
-            self.banner.show("warning", text, title="Overlap.", actions=[self._save_anyway.label])
+            self._save_anyway.label = save_anyway_label(exc.clashing)
+            self.banner.show("warning", overlap_text(exc, self.practice.db.zone),
+                             title="Overlap.", actions=[SAVE_ANYWAY])
             errors.show("start", "overlaps another event")
             return
         if isinstance(exc, ConflictError | WriteConflict):

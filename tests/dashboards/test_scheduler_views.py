@@ -252,6 +252,54 @@ def test_overlap_offers_save_anyway(tp: Sample) -> None:
     assert len(tp.practice.week(tp.ann, MONDAY)) == 2
 
 
+def test_a_series_overlap_names_every_clash_and_save_anyway_counts_the_sessions(
+        tp: Sample) -> None:
+    # Ann's Tuesdays at 09:30: a session in weeks 1 and 3, and admin in week 1 too.
+    for day in (2, 16):
+        tp.create(start=datetime(2026, 6, day, 9, 30), end=datetime(2026, 6, day, 10, 20))
+    tp.practice.create_event(tp.ann, tp.details(
+        kind=EventKind.ADMIN, title="Reports", service_id=None, client_ids=(), direct=None,
+        start=datetime(2026, 6, 2, 9, 45), end=datetime(2026, 6, 2, 10, 0)), allow_overlap=True)
+    ed = editor_for(tp)
+    ed.new(datetime(2026, 6, 2, 9, 0))
+    fill_session(ed, tp, kind=EventKind.CLIENT_SESSION)
+    ed.details.repeat.value = 1
+    ed.details.count.value = 4
+    click(ed.save_details)
+    text = ed.banner.text
+    assert ed.record is None and "overlaps 3 of your events" in text
+    assert "Client session on Tue 2 Jun 09:30–10:20" in text
+    assert "Admin “Reports” on Tue 2 Jun 09:45–10:00" in text
+    assert "Client session on Tue 16 Jun 09:30–10:20" in text
+    assert ed._save_anyway.visible and ed._save_anyway.label == "Save anyway (2 sessions clash)"
+    click(ed._save_anyway)
+    assert "4 sessions" in ed.banner.text
+
+
+def test_client_search_lists_own_clients_first_more_than_four_and_says_when_there_are_more(
+        tp: Sample) -> None:
+    from dashboards.scheduler.client_search import MATCHES
+
+    others = [catalog.add_client(tp.db, f"Sam Other {i:02d}", tp.clock.now) for i in range(20)]
+    mine = catalog.add_client(tp.db, "Sam Zed", tp.clock.now)
+    tp.create(client_ids=(mine,))  # Sam Zed is Ann's client: first, though last by name
+    ed = editor_for(tp)
+    ed.new(datetime(2026, 6, 3, 9, 0))
+    search = ed.details.client_search
+    listed = search.matches("sam")
+    assert listed[0] == mine and len(listed) == MATCHES > 4
+    assert set(listed[1:]) <= set(others)
+    assert search.input.max_completions == MATCHES and search.input.options[0] == "Sam Zed"
+    search.input.value_input = "sam"
+    assert "Showing 12 of 21 matches" in search.hint.object
+    search.input.value_input = "sam other 1"
+    assert "10 matches" in search.hint.object
+    search.input.value_input = "nobody"
+    assert "No active client matches" in search.hint.object
+    search.input.value = "Sam Zed"  # choosing a match adds the client
+    assert ed.details.clients.value == [mine] and search.input.value == ""
+
+
 def test_a_weekly_series_is_created_and_following_sessions_move_and_cancel(
         tp: Sample) -> None:
     ed = editor_for(tp)
