@@ -392,3 +392,17 @@ def test_the_header_names_a_user_and_their_role_once() -> None:
     assert manager.count("Practice manager") == 1
     named = header(Actor(2, Role.MANAGER, "Rosa Diaz"), "Practice").object
     assert "Rosa Diaz" in named and "Practice manager" in named
+
+
+def test_share_columns_show_the_number_beside_its_bar_not_on_it() -> None:
+    from bokeh.models.widgets.tables import HTMLTemplateFormatter
+
+    from dashboards.practice.tables import report_table
+
+    table = report_table(pd.DataFrame({"Share %": [36.4, None]}), percent=("Share %",))
+    formatter = table.formatters["Share %"]
+    assert isinstance(formatter, HTMLTemplateFormatter)
+    template = formatter.template
+    # The number in its own span, then the bar as a sibling: never text drawn over the fill.
+    assert template.index("thera-bar-value") < template.index("thera-bar\"")
+    assert "<%= value %></span>" in template and "isNaN(value)" in template
