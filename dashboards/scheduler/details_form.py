@@ -11,6 +11,7 @@ import param
 
 from dashboards.scheduler.client_search import ClientSearch
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors, split_refusal
+from dashboards.scheduler.read_only import keep_readable
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import Channel, EventDetails, RecipientKind, ReminderRequest
 from thera_analytics.domain.errors import PracticeError, ValidationError
@@ -316,6 +317,7 @@ class DetailsForm(pn.viewable.Viewer):
                                       disabled=not self.editable),
                     pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
                                       width=150, margin=(5, 10), disabled=not self.editable))
+            keep_readable(pair)
             self._reminder_rows[key] = pair
         return pair
 

@@ -25,6 +25,7 @@ from dashboards.scheduler.feedback import (
 )
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
+from dashboards.scheduler.read_only import keep_readable
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
@@ -120,6 +121,10 @@ class EventEditor(pn.viewable.Viewer):
                                    clinician_id=self.actor.clinician_id)
         self.plan = PlanForm(practice=self.practice)
         self.outcome = OutcomeForm(practice=self.practice)
+        keep_readable([*self.details._inputs(), self.details.tp_toggle, self.plan.plan,
+                       self.plan.previous_homework, self.plan.previous_note,
+                       self.outcome.status, self.outcome.note, self.outcome.homework,
+                       self.outcome.homework_flags])
 
         self.save_details = w.Button(label="Save", color="primary", width=100)
         self.next_details = w.Button(label="Save and next ›", color="default", width=150)

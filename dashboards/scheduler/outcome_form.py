@@ -11,6 +11,7 @@ import param
 
 from dashboards.scheduler.details_form import section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
+from dashboards.scheduler.read_only import READ_ONLY_CSS
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
@@ -114,8 +115,10 @@ class OutcomeForm(pn.viewable.Viewer):
             self.comment, self.errors["comment"], self.add_comment,
             sizing_mode="stretch_width", margin=0, visible=False,
             css_classes=["thera-comments"])
+        # The status buttons draw no label of their own: a heading names them.
+        self._status_label = section("Status")
         self._form = pn.Column(
-            self._attendance_part(), self.status, self.errors["status"],
+            self._attendance_part(), self._status_label, self.status, self.errors["status"],
             self.note, self.errors["note"], self.homework, self.errors["homework"],
             self.homework_flags, self.errors["homework_enabled"], self.errors["homework_shared"],
             sizing_mode="stretch_width", margin=0)
@@ -140,7 +143,7 @@ class OutcomeForm(pn.viewable.Viewer):
     @param.depends("editable", "direct", "can_sign", "can_comment", "locked", watch=True)
     def _on_state(self) -> None:
         self._attendance_box.visible = self.direct
-        self.status.visible = not self.direct
+        self.status.visible = self._status_label.visible = not self.direct
         for widget in (*self._marks.values(), self.status, self.note, self.homework,
                        self.homework_flags):
             widget.disabled = not self.editable
@@ -189,7 +192,8 @@ class OutcomeForm(pn.viewable.Viewer):
             if c.client_id not in self._mark_views:
                 # The client's name labels their attendance (shown as text, never as HTML).
                 select = pn.widgets.Select(label=c.name, options=ATTENDANCE_OPTIONS,
-                                           sizing_mode="stretch_width", margin=(5, 10))
+                                           sizing_mode="stretch_width", margin=(5, 10),
+                                           stylesheets=[READ_ONLY_CSS])
                 self._mark_views[c.client_id] = (select, select)
             select, row = self._mark_views[c.client_id]
             select.value = c.attendance.value if c.attendance else None

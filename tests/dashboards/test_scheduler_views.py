@@ -398,6 +398,26 @@ def test_an_indirect_session_records_a_status_and_offers_no_attendance(tp: Sampl
     assert ed.record.status is not None and ed.record.status.value == "completed"
 
 
+def test_the_status_choice_has_a_visible_label_and_read_only_fields_stay_readable(
+        tp: Sample) -> None:
+    from dashboards.scheduler.read_only import READ_ONLY_CSS
+
+    meeting = tp.create(kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
+    ed = editor_for(tp, tp.manager)
+    ed.open(meeting, Step.OUTCOME)
+    assert ed.outcome.status.visible and ed.outcome._status_label.visible
+    assert "Status" in ed.outcome._status_label.object
+    assert ed.outcome._form.objects.index(ed.outcome._status_label) \
+        < ed.outcome._form.objects.index(ed.outcome.status)
+    for widget in (ed.outcome.status, ed.outcome.note, ed.details.kind, ed.details.clients,
+                   ed.plan.plan):
+        assert widget.disabled and READ_ONLY_CSS in widget.stylesheets
+    ed.open(tp.create(start=datetime(2026, 6, 2, 10, 0), end=datetime(2026, 6, 2, 10, 50)),
+            Step.OUTCOME)
+    assert not ed.outcome._status_label.visible  # a direct session records attendance
+    assert all(READ_ONLY_CSS in w.stylesheets for w in ed.outcome._marks.values())
+
+
 def test_signing_warns_first_then_signs_and_all_three_dots_are_green(tp: Sample) -> None:
     event_id = tp.create()
     tp.practice.save_plan(tp.ann, event_id, tp.version(event_id), "plan")
