@@ -132,6 +132,64 @@ def test_overlapping_events_of_one_clinician_share_the_lane() -> None:
     assert b.loc[3, "y1"] - b.loc[3, "y0"] > 2 * (b.loc[1, "y1"] - b.loc[1, "y0"]) * 0.9
 
 
+def _ann_rows(*starts: tuple[int, str], names: str = "Cara Cole") -> pd.DataFrame:
+    base = {"event_group": "client", "colour_family": "blue", "kind_label": "Client session",
+            "kind": "client_session", "title": "", "duration_minutes": 50, "direct": True,
+            "client_names": names, "attendance": "-", "status": None,
+            "dot_details": True, "dot_plan": False, "dot_outcome": False,
+            "clinician_id": 1, "clinician_name": "Ann", "service_name": "Therapy",
+            "complete": False}
+    return pd.DataFrame([
+        {**base, "event_id": i, "local_start": pd.Timestamp(f"2026-11-23 {h}"),
+         "starts_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC"),
+         "ends_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC") + pd.Timedelta(minutes=50)}
+        for i, h in starts])
+
+
+def test_overlapping_events_get_a_row_each_as_tall_as_a_lane() -> None:
+    people = pd.DataFrame({"id": [1, 2], "name": ["Ann", "Bo"]})
+    frame = _ann_rows((1, "09:00"), (2, "09:15"), (3, "09:30"), (4, "11:00"))
+    for focus in (None, 0):
+        view = lane_view(frame, people, MONDAY, focus=focus)
+        assert view.rows == (3, 1) and view.frame_height == 4 * view.lane_px
+        assert [y for y, _ in view.y_ticks] == [1.5, 3.5]  # each name beside its own lane
+        b = view.blocks.set_index("event_id")
+        for i in (1, 2, 3):  # each of the three at once is nearly a whole lane tall
+            assert (b.loc[i, "y1"] - b.loc[i, "y0"]) * view.lane_px >= 0.75 * view.lane_px
+            assert 0 < b.loc[i, "y0"] < b.loc[i, "y1"] < 3
+        assert b.loc[1, "y1"] <= b.loc[2, "y0"] and b.loc[2, "y1"] <= b.loc[3, "y0"]
+    day = lane_view(frame, people, MONDAY, focus=0)
+    texts = day.labels["text"].tolist()
+    assert len(texts) == 4 and all(t.startswith("Session\nCara Cole") for t in texts)
+    assert lane_view(frame, people, MONDAY, focus=1).rows == (1, 1)  # Tuesday: nothing at once
+
+
+def test_a_long_name_wraps_to_a_second_line_before_it_is_cut() -> None:
+    people = pd.DataFrame({"id": [1], "name": ["Ann"]})
+    frame = _ann_rows((1, "09:00"), names="Charlotte Johnson")
+    text = lane_view(frame, people, MONDAY, focus=0).labels["text"].iloc[0]
+    lines = text.split("\n")
+    assert lines[0] == "Session" and "…" not in text
+    assert " ".join(lines[1:3]) == "Charlotte Johnson"
+
+
+def test_a_wide_screen_widens_the_week_and_fits_the_text_to_it(ctx: PracticeContext) -> None:
+    week = PracticeWeek(context=ctx)
+    week.day = "Mon"
+    narrow = week._view
+    assert narrow.frame_width == 1060
+    week.available_width = 1900
+    wide = week._view
+    assert wide.frame_width == 1900 - 170 - 8 - 20
+    longest = max(len(line) for t in wide.labels["text"] for line in t.split("\n"))
+    assert longest > max(len(line) for t in narrow.labels["text"] for line in t.split("\n"))
+    root = pn.panel(week).get_root()
+    [fig] = root.select({"name": "thera-practice-week"})
+    assert fig.frame_width == wide.frame_width
+    week.available_width = 900  # a narrow window keeps the readable minimum
+    assert week._view.frame_width == 1060
+
+
 # -- filters ---------------------------------------------------------------------------------------
 
 def test_filters_by_clinician_kind_presence_service_and_incomplete(
