@@ -88,6 +88,14 @@ def open_week(page: Page, base: str, width: int) -> None:
     page.wait_for_function(f"() => ({BLOCKS})().length > 0", timeout=TIMEOUT)
 
 
+def show_monday(page: Page) -> None:
+    """Focus the week on Monday and wait until the plot shows that day alone."""
+    page.get_by_role("button", name="Mon", exact=True).click()
+    page.wait_for_function(f"() => {PLOT}.x_range.end - {PLOT}.x_range.start < 1.01",
+                           timeout=TIMEOUT)
+    page.wait_for_function(f"() => ({BLOCKS})().length == 4", timeout=TIMEOUT)
+
+
 def pixel_boxes(page: Page) -> dict[int, tuple[float, float, float, float]]:
     """Each event's block on the screen: left, top, right, bottom in pixels."""
     out = {}
@@ -102,8 +110,7 @@ def test_a_wide_screen_gets_a_wide_week_and_overlapping_events_stay_readable(
         page: Page, base: str, setup: Setup) -> None:
     open_week(page, base, 1900)
     page.wait_for_function(f"() => ({FRAME_WIDTH})() > 1600", timeout=TIMEOUT)
-    page.get_by_role("button", name="Mon", exact=True).click()
-    page.wait_for_function(f"() => ({BLOCKS})().length == 4", timeout=TIMEOUT)
+    show_monday(page)
     boxes = pixel_boxes(page)
     lane = page.evaluate(ROW_PX)
     assert lane >= 30
@@ -119,8 +126,7 @@ def test_a_wide_screen_gets_a_wide_week_and_overlapping_events_stay_readable(
 def test_the_record_drawer_shows_labels_not_stored_values(
         page: Page, base: str, setup: Setup) -> None:
     open_week(page, base, 1440)
-    page.get_by_role("button", name="Mon", exact=True).click()
-    page.wait_for_function(f"() => ({BLOCKS})().length == 4", timeout=TIMEOUT)
+    show_monday(page)
     left, top, right, bottom = pixel_boxes(page)[setup.amended]
     page.mouse.click((left + right) / 2, (top + bottom) / 2)
     record = page.locator(".thera-record-panel")
