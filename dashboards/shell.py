@@ -7,13 +7,8 @@ from html import escape
 import panel as pn
 import param
 
-from thera_analytics.domain.actor import Actor, Role
-
-ROLE_LABELS = {
-    Role.CLINICIAN: "Clinician",
-    Role.MANAGER: "Practice manager",
-    Role.CLIENT: "Client",
-}
+from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.labels import enum_label
 
 HEADER_CSS = """
 :host { width: 100%; }
@@ -49,11 +44,15 @@ def logout_url() -> str:
 def header(actor: Actor, title: str) -> pn.pane.HTML:
     """The page header: app title, the user's display name and role, and "Log out"."""
     # Names come from the database and are shown as text: escape, never trust.
+    role = enum_label(actor.role)
+    name = actor.display_name.strip()
+    # A user named after their role ("Practice manager") is not introduced twice.
+    user = ("" if name.casefold() == role.casefold() else
+            f'<span class="thera-user">{escape(name)}</span>')
     html = (
         '<header class="thera-header">'
         f'<span class="thera-title">{escape(title)}</span>'
-        f'<span class="thera-user">{escape(actor.display_name)}</span>'
-        f'<span class="thera-role">{escape(ROLE_LABELS.get(actor.role, str(actor.role)))}</span>'
+        f'{user}<span class="thera-role">{escape(role)}</span>'
         f'<a class="thera-logout" href="{escape(logout_url())}">Log out</a>'
         "</header>"
     )

@@ -80,10 +80,27 @@ class LaneView:
     marks: pd.DataFrame  # x, y, colour, value, event_id
     lane_px: int
     frame_width: int = FRAME_WIDTH
+    # Rows per lane: a lane gets a row for each event drawn at the same time (its busiest
+    # moment in view), so overlapping events are each as tall as a lane of their own.
+    rows: tuple[int, ...] = ()
+
+    @property
+    def lane_rows(self) -> list[int]:
+        return list(self.rows) if len(self.rows) == len(self.lanes) else [1] * len(self.lanes)
+
+    @property
+    def lane_tops(self) -> list[int]:
+        """Where each lane starts, in rows from the top."""
+        rows = self.lane_rows
+        return [sum(rows[:i]) for i in range(len(rows))]
+
+    @property
+    def total_rows(self) -> int:
+        return max(sum(self.lane_rows), 1)
 
     @property
     def frame_height(self) -> int:
-        return max(len(self.lanes), 1) * self.lane_px
+        return self.total_rows * self.lane_px
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -93,7 +110,7 @@ class LaneView:
 
     @property
     def ylim(self) -> tuple[float, float]:
-        return (0.0, float(max(len(self.lanes), 1)))
+        return (0.0, float(self.total_rows))
 
     @property
     def x_ticks(self) -> list[tuple[float, str]]:
@@ -105,8 +122,8 @@ class LaneView:
 
     @property
     def y_ticks(self) -> list[tuple[float, str]]:
-        return [(i + 0.5, _fit(str(name), NAME_CHARS))
-                for i, name in enumerate(self.lanes["clinician"])]
+        return [(top + rows / 2, _fit(str(name), NAME_CHARS)) for top, rows, name in
+                zip(self.lane_tops, self.lane_rows, self.lanes["clinician"], strict=True)]
 
     def x_of(self, day: Any, hours: Any) -> Any:
         """The x of a wall-clock time (hours after midnight) on a day of the week."""
@@ -172,16 +189,22 @@ def lane_view(events: pd.DataFrame, clinicians: pd.DataFrame, monday: date, *,
     x0 = view.x_of(day, y_start)
     x1 = view.x_of(day, y_end)
     lane = frame["clinician_id"].map(lane_of).to_numpy(dtype=int)
-    # Events of one clinician that overlap share the lane's height, one row each.
+    # Events of one clinician that overlap are drawn one above the other, and their lane
+    # grows a row for each, so none is squeezed into a sliver of one lane.
     sub, subs = np.zeros(len(frame), dtype=int), np.ones(len(frame), dtype=int)
     for (_, _), idx in pd.Series(range(len(frame))).groupby([lane, day]):
         rows = idx.to_numpy()
         if len(rows) > 1:
             ln, wd = overlap_lanes(list(y_start[rows]), list(y_end[rows]))
             sub[rows], subs[rows] = ln, wd
-    height = (1 - 2 * BLOCK_INSET) / subs
-    y0 = lane + BLOCK_INSET + sub * height
-    y1 = y0 + height - np.where(subs > 1, 0.02, 0.0)
+    in_view = np.ones(len(frame), dtype=bool) if focus is None else day == focus
+    lane_rows = np.ones(len(lanes), dtype=int)
+    np.maximum.at(lane_rows, lane[in_view], subs[in_view])
+    view = replace(view, rows=tuple(int(r) for r in lane_rows))
+    top = np.array(view.lane_tops, dtype=float)[lane]
+    height = (lane_rows[lane] - 2 * BLOCK_INSET) / subs
+    y0 = top + BLOCK_INSET + sub * height
+    y1 = y0 + height - np.where(subs > 1, 0.04, 0.0)
 
     span_x = view.xlim[1] - view.xlim[0]
     px_x = frame_width / span_x  # pixels per day unit
@@ -289,15 +312,41 @@ def _kind_name(kind: str, chars: int) -> str:
 
 
 def _block_text(title: str, who: str, start: str, chars: int, lines: int) -> str:
-    """The block's words: kind, then who, then the time, as many lines as fit."""
+    """The block's words: kind, then who (wrapped onto a second line before it is cut), then
+    the time, as many lines as fit."""
     if chars < len(title) or lines <= 0:
         return ""
     out = [title]
     if lines >= 2 and who and chars >= 6 and who != title:
-        out.append(_fit(who, chars))
-    if lines >= 3 and chars >= 5:
+        name = wrap(who, chars, 1)
+        if name[0] != who and lines >= 3:  # cut on one line: give it a second one
+            name = wrap(who, chars, 2)
+        out += name
+    if len(out) < lines and chars >= 5:
         out.append(start)
     return "\n".join(out)
+
+
+def wrap(text: str, chars: int, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``chars``, broken between words where it can;
+    the last line is cut with "…" only if the text still does not fit."""
+    words, out, line = text.split(), [], ""
+    while words and len(out) < lines:
+        word = words[0]
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= chars:
+            line, words = candidate, words[1:]
+            continue
+        if not line:  # one word longer than a line: break it
+            line, words = word[:chars], ([word[chars:]] + words[1:])
+        out.append(line)
+        line = ""
+    if line and len(out) < lines:
+        out.append(line)
+    if words:
+        rest = " ".join([out[-1], *words]) if out else " ".join(words)
+        out[-1:] = [_fit(rest, chars)]
+    return out or [""]
 
 
 def _fit(text: str, chars: int) -> str:

@@ -25,10 +25,17 @@ from bokeh.core.property.vectorization import field
 from bokeh.models import ColumnDataSource, Plot
 
 from dashboards.practice.context import PracticeContext
-from dashboards.practice.lanes import KIND_CODE, LaneView, lane_view, week_summary
+from dashboards.practice.lanes import (
+    FRAME_WIDTH,
+    KIND_CODE,
+    LaneView,
+    lane_view,
+    week_summary,
+)
 from dashboards.scheduler.calendar import OpenEvent
 from dashboards.scheduler.details_form import option_labels
 from dashboards.scheduler.legend import LEGEND_CSS, legend_html
+from dashboards.width_probe import WidthProbe
 from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog
@@ -46,6 +53,8 @@ NAMES_PX = 170
 AXIS_PX = 30
 BORDER_PX = 8
 INCOMPLETE = "Ended, not complete"
+MAX_FRAME_WIDTH = 2400  # beyond this a day's hours spread too thin to read across
+PLOT_MARGIN_PX = 20  # the plot pane's margin, left and right
 
 TOOLTIPS = [
     ("", "@kind_label"),
@@ -85,6 +94,9 @@ class PracticeWeek(pn.viewable.Viewer):
     selected = param.Integer(default=None, allow_None=True, doc="The event outlined.")
     request = param.Parameter(default=None, doc="The last click on an event: OpenEvent.")
     build_seconds = param.Number(default=0.0, doc="Server time of the last read and layout.")
+    available_width = param.Integer(default=0, doc=(
+        "The width the browser gives the week, in pixels (0: unknown); a wide screen gets a "
+        "wider frame, and the text is fitted to it."))
 
     def __init__(self, **params: object) -> None:
         self._ready = False
@@ -149,14 +161,27 @@ class PracticeWeek(pn.viewable.Viewer):
             people = people[people["id"].isin(self.clinician_ids)]
         return people.reset_index(drop=True)
 
+    def frame_width(self) -> int:
+        """The plot frame's width: all the room the browser gives, within limits."""
+        if self.available_width <= 0:
+            return FRAME_WIDTH
+        room = self.available_width - NAMES_PX - BORDER_PX - PLOT_MARGIN_PX
+        return int(min(max(room, FRAME_WIDTH), MAX_FRAME_WIDTH))
+
     def _layout(self) -> LaneView:
         started = time.perf_counter()
         focus = None if self.day == "Week" else DAYS.index(self.day) - 1
         self._shown = self.filtered()
         view = lane_view(self._shown, self.lanes(), self.context.week, focus=focus,
-                         now=self.context.as_of, zone=self.context.zone)
+                         now=self.context.as_of, zone=self.context.zone,
+                         frame_width=self.frame_width())
         self.build_seconds += time.perf_counter() - started
         return view
+
+    @param.depends("available_width", watch=True)
+    def _on_width(self) -> None:
+        if self._ready and self.frame_width() != self._view.frame_width:
+            self._redraw()
 
     @param.depends("events", "clinician_ids", "kinds", "presence", "service_ids",
                    "incomplete_only", "day", watch=True)
@@ -222,6 +247,8 @@ class PracticeWeek(pn.viewable.Viewer):
         self._clear.on_click(lambda _: self.clear_filters())
         self._summary = pn.pane.HTML("", stylesheets=[WEEK_CSS], sizing_mode="stretch_width",
                                      margin=(4, 10), css_classes=["thera-week-summary-pane"])
+        self._probe = WidthProbe()
+        self._probe.link(self, width_px="available_width")
 
     def clear_filters(self) -> None:
         self._incomplete.value = []
@@ -288,6 +315,7 @@ class PracticeWeek(pn.viewable.Viewer):
         return pn.Column(
             filters,
             pn.Row(self._day, self._summary, sizing_mode="stretch_width", margin=(0, 10)),
+            self._probe,
             self._plot,
             legend(),
             sizing_mode="stretch_width",
@@ -385,11 +413,12 @@ def _colour_columns(plot: object, element: object, *, fill: str, line: str | Non
 
 def _background(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Rectangles:
     """Day columns (today tinted), alternate lanes shaded, and a line at the current time."""
-    n = max(len(data.lanes), 1)
+    n = data.total_rows
     rows = [(d, 0, d + 1, n, palette.TODAY if d == data.today_index else "#ffffff",
              0.9 if d == data.today_index else 0.0, palette.GRID, 1.0) for d in range(data.days)]
-    rows += [(0, i, data.days, i + 1, palette.GRID, 0.22, palette.GRID, 0.0)
-             for i in range(1, n, 2)]
+    rows += [(0, top, data.days, top + height, palette.GRID, 0.22, palette.GRID, 0.0)
+             for i, (top, height) in enumerate(zip(data.lane_tops, data.lane_rows, strict=True))
+             if i % 2]
     if data.now_x is not None:
         px = data.frame_width / (data.xlim[1] - data.xlim[0])
         rows.append((data.now_x - 1 / px, 0, data.now_x + 1 / px, n, palette.TEXT, 0.55,

@@ -17,6 +17,7 @@ from dashboards.practice.context import PracticeContext
 from dashboards.practice.tables import scheduler_link_prefix
 from thera_analytics.domain import palette
 from thera_analytics.domain.errors import PracticeError
+from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.service import catalog, records
 from thera_analytics.service.records import EventRecord
@@ -131,7 +132,7 @@ def record_html(rec: EventRecord, context: PracticeContext,
     details: list[tuple[str, str]] = []
     if rec.is_client_event:
         details.append(("Service", escape(rec.service_name or "none")))
-        details.append(("Client present", "direct" if rec.direct else "indirect"))
+        details.append(("Client present", value_label("direct", rec.direct)))
         clients = "<br>".join(_client_line(c.name, c.attendance.value if c.attendance else None,
                                            bool(rec.direct)) for c in rec.clients)
         details.append(("Clients", clients or '<span class="none">none</span>'))
@@ -181,8 +182,9 @@ def record_html(rec: EventRecord, context: PracticeContext,
     if rec.amendments:
         items = "".join(
             f"<li>{escape(local(a.amended_at))} · {escape(a.amended_by)} changed "
-            f"{escape(a.field)}: “{escape(a.previous_value or '')}” → "
-            f"“{escape(a.new_value or '')}”</li>" for a in rec.amendments)
+            f"{escape(_amended_field(rec, a.field, a.client_id))}: "
+            f"“{escape(value_label(a.field, a.previous_value))}” → "
+            f"“{escape(value_label(a.field, a.new_value))}”</li>" for a in rec.amendments)
         parts.append(f'<h4>Amendments</h4><ul class="history">{items}</ul>')
     if rec.comments:
         items = "".join(
@@ -232,7 +234,7 @@ def _client_line(name: str, attendance: str | None, direct: bool) -> str:
         return escape(name)
     if attendance is None:
         return f'{escape(name)} · <span class="none">not marked</span>'
-    label = attendance.replace("_", " ").capitalize()
+    label = value_label("attendance", attendance)
     return (f'{escape(name)} · <span class="mark"><i style="background:'
             f'{palette.ATTENDANCE[attendance]}"></i></span> {escape(label)}')
 
@@ -240,6 +242,15 @@ def _client_line(name: str, attendance: str | None, direct: bool) -> str:
 def _status(value: str | None) -> str:
     if value is None:
         return '<span class="none">not marked</span>'
-    label = value.replace("_", " ").capitalize()
+    label = value_label("status", value)
     return (f'<span class="mark"><i style="background:{palette.STATUS[value]}"></i></span> '
             f"{escape(label)}")
+
+
+def _amended_field(rec: EventRecord, field: str, client_id: int | None) -> str:
+    """The field's label, and whose it is for a client's attendance."""
+    label = field_label(field)
+    if client_id is None:
+        return label
+    names = {c.client_id: c.name for c in rec.clients}
+    return f"{label} ({names.get(client_id, f'client {client_id}')})"

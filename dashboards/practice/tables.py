@@ -15,6 +15,7 @@ from html import escape
 
 import pandas as pd
 import panel as pn
+from bokeh.models.widgets.tables import HTMLTemplateFormatter
 
 from thera_analytics.domain import palette
 
@@ -30,8 +31,19 @@ TABLE_CSS = """
 .thera-section-note { font: 0.85rem system-ui, sans-serif; color: #57606a; margin: 2px 0 0; }
 """
 
-PERCENT = {"type": "progress", "max": 100, "legend": True, "legend_color": palette.TEXT,
-           "color": palette.FILL[palette.ColourFamily.BLUE]}
+# A share as its number, then a bar beside it: the number never sits on the bar's edge (a
+# centred legend over a progress bar is cut in two where the fill ends). The cell's value stays
+# the number, so the column sorts and downloads as numbers.
+PERCENT = HTMLTemplateFormatter(template=(
+    '<% if (value === null || value === undefined || isNaN(value)) { %>'
+    '<span class="thera-bar-none">–</span><% } else { %>'
+    '<div class="thera-bar-cell" style="display:flex;align-items:center;gap:6px">'
+    '<span class="thera-bar-value" style="min-width:3.2em;text-align:right;'
+    f'font-variant-numeric:tabular-nums;color:{palette.TEXT}"><%= value %></span>'
+    '<span style="flex:1;min-width:40px;height:10px;background:#eaeef2;border-radius:2px">'
+    '<span class="thera-bar" style="display:block;height:10px;border-radius:2px;'
+    f'background:{palette.EDGE[palette.ColourFamily.BLUE]};'
+    'width:<%= Math.max(0, Math.min(100, value)) %>%"></span></span></div><% } %>'))
 
 
 def slug(text: str) -> str:

@@ -9,6 +9,7 @@ import param
 
 from dashboards.scheduler.blocks import FRAME_WIDTH
 from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
+from dashboards.scheduler.calendar_download import CalendarDownload
 from dashboards.scheduler.editor import EventEditor
 from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.session_query import in_session, query_date, query_int
@@ -42,6 +43,7 @@ class SchedulerApp(pn.viewable.Viewer):
         super().__init__(**params)
         self.calendar = WeekCalendar(practice=self.practice, actor=self.actor, week=week)
         self.editor = EventEditor(practice=self.practice, actor=self.actor)
+        self.download = CalendarDownload(practice=self.practice, actor=self.actor)
         self.calendar.param.watch(self._on_request, "request")
         self.editor.param.watch(self._on_saved, "saved")
         self.editor.param.watch(self._on_record, "record")
@@ -106,8 +108,8 @@ class SchedulerApp(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         calendar = pn.Column(self.calendar, width=CALENDAR_WIDTH, margin=0)
-        editor = pn.Column(self.editor, sizing_mode="stretch_width", min_width=EDITOR_WIDTH,
-                           max_width=EDITOR_MAX_WIDTH, margin=(10, 10),
+        editor = pn.Column(self.download, self.editor, sizing_mode="stretch_width",
+                           min_width=EDITOR_WIDTH, max_width=EDITOR_MAX_WIDTH, margin=(10, 10),
                            styles={"border-left": "1px solid #d0d7de", "padding-left": "12px"},
                            css_classes=["thera-editor-panel"])
         body = pn.Row(calendar, editor, sizing_mode="stretch_width", margin=0,

@@ -9,7 +9,9 @@ import pandas as pd
 import panel as pn
 import param
 
+from dashboards.scheduler.client_search import ClientSearch
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors, split_refusal
+from dashboards.scheduler.read_only import keep_readable
 from dashboards.scheduler.reminder_states import NO_MAIL_SERVER, STATES_CSS, reminder_states_html
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import Channel, EventDetails, RecipientKind, ReminderRequest
@@ -101,6 +103,7 @@ class DetailsForm(pn.viewable.Viewer):
         self.service = w.Select(label="Service", options={}, sizing_mode="stretch_width")
         self.clients = w.MultiChoice(label="Client(s)", options={}, sizing_mode="stretch_width",
                                      placeholder="Type a name")
+        self.client_search = ClientSearch()
         self.direct = w.RadioButtonGroup(label="Session type", options=DIRECT_OPTIONS,
                                          value=True, color="primary",
                                          variant="outline", sizing_mode="stretch_width")
@@ -150,6 +153,7 @@ class DetailsForm(pn.viewable.Viewer):
 
         self.kind.param.watch(self._on_kind, "value")
         self.clients.param.watch(self._on_people, "value")
+        self.client_search.param.watch(self._on_client_found, "chosen")
         self.third_parties.param.watch(self._on_people, "value")
         self.service.param.watch(self._on_service, "value")
         self.start.param.watch(self._on_start, "value")
@@ -167,7 +171,8 @@ class DetailsForm(pn.viewable.Viewer):
     def _build_layout(self) -> pn.Column:
         e = self.errors
         self._client_part = pn.Column(
-            self.service, e["service"], self.clients, e["clients"], self.direct, e["direct"],
+            self.service, e["service"], self.client_search, self.clients, e["clients"],
+            self.direct, e["direct"],
             sizing_mode="stretch_width", margin=0)
         self._tp_card = pn.Column(
             self.tp_client, self.tp_errors["client"], self.tp_name, self.tp_errors["name"],
@@ -215,6 +220,7 @@ class DetailsForm(pn.viewable.Viewer):
         self._client_names = {int(i): str(n) for i, n in
                               zip(clients["id"], clients["name"], strict=True)}
         self.clients.options = option_labels(clients["name"], clients["id"], markup=True)
+        self.client_search.load(clients)
         clinicians = catalog.clinicians(db)
         others = clinicians[clinicians["id"] != (self.clinician_id or -1)]
         self.team.options = option_labels(others["name"], others["id"], markup=True)
@@ -246,6 +252,11 @@ class DetailsForm(pn.viewable.Viewer):
         self.video_link.visible = kind is EventKind.VIDEO_SESSION
         self.team.label = "Participants (team members)" if kind in (
             EventKind.TEAM_MEETING, EventKind.CLIENT_TEAM_MEETING) else "Team members"
+
+    def _on_client_found(self, event: param.parameterized.Event) -> None:
+        chosen = list(self.clients.value or [])
+        if event.new is not None and event.new not in chosen:
+            self.clients.value = [*chosen, event.new]
 
     def _on_people(self, event: param.parameterized.Event) -> None:
         if event.obj is self.clients:
@@ -294,7 +305,8 @@ class DetailsForm(pn.viewable.Viewer):
 
     def _inputs(self) -> list[pn.widgets.Widget]:
         rows = [w for pair in self._reminder_rows.values() for w in pair]
-        return [self.kind, self.title, self.service, self.clients, self.direct, self.day,
+        return [self.kind, self.title, self.service, self.client_search.input, self.clients,
+                self.direct, self.day,
                 self.start, self.end, self.video_link, self.team, self.third_parties,
                 self.repeat, self.ends, self.count, self.until, self.scope, *rows]
 
@@ -319,6 +331,7 @@ class DetailsForm(pn.viewable.Viewer):
                                       disabled=not self.editable),
                     pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
                                       width=150, margin=(5, 10), disabled=not self.editable))
+            keep_readable(pair)
             self._reminder_rows[key] = pair
         return pair
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import panel as pn
 import param
@@ -24,6 +25,7 @@ from dashboards.scheduler.feedback import (
 )
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
+from dashboards.scheduler.read_only import keep_readable
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
@@ -34,6 +36,7 @@ from thera_analytics.domain.errors import (
     PermissionDenied,
     PracticeError,
 )
+from thera_analytics.domain.labels import value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.steps import Step
 from thera_analytics.practice import Practice
@@ -58,6 +61,26 @@ EDITOR_CSS = """
 .thera-empty { font: 14px system-ui, sans-serif; color: #57606a; padding: 24px 12px;
                text-align: center; border: 2px dashed #d0d7de; border-radius: 8px; }
 """
+
+
+SAVE_ANYWAY = "Save anyway"
+
+
+def overlap_text(exc: OverlapError, zone: ZoneInfo) -> str:
+    """Every event the save clashes with, by kind, day and time."""
+    clashes = []
+    for o in exc.overlaps:
+        s, e = to_local(o.start, zone), to_local(o.end, zone)
+        what = value_label("kind", o.kind) + (f" “{o.title}”" if o.title else "")
+        clashes.append(f"{what} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}")
+    n = len(clashes)
+    head = ("This overlaps your " if n == 1 else f"This overlaps {n} of your events: ")
+    return head + "; ".join(clashes) + "."
+
+
+def save_anyway_label(clashing: int) -> str:
+    """The button's words: how many of the sessions being saved clash, when more than one."""
+    return SAVE_ANYWAY if clashing <= 1 else f"{SAVE_ANYWAY} ({clashing} sessions clash)"
 
 
 def _same_details(a: EventDetails, rec: EventRecord) -> bool:
@@ -89,7 +112,7 @@ class EventEditor(pn.viewable.Viewer):
         self._retry: Callable[[], None] | None = None
         w = pn.widgets
         self._reload = w.Button(label="Reload", color="primary", width=100)
-        self._save_anyway = w.Button(label="Save anyway", color="warning", width=130)
+        self._save_anyway = w.Button(label=SAVE_ANYWAY, color="warning", min_width=130)
         self._reload.on_click(lambda _: self.reload())
         self._save_anyway.on_click(self._on_save_anyway)
         self.banner = Banner(self._reload, self._save_anyway)
@@ -98,6 +121,10 @@ class EventEditor(pn.viewable.Viewer):
                                    clinician_id=self.actor.clinician_id)
         self.plan = PlanForm(practice=self.practice)
         self.outcome = OutcomeForm(practice=self.practice)
+        keep_readable([*self.details._inputs(), self.details.tp_toggle, self.plan.plan,
+                       self.plan.previous_homework, self.plan.previous_note,
+                       self.outcome.status, self.outcome.note, self.outcome.homework,
+                       self.outcome.homework_flags])
 
         self.save_details = w.Button(label="Save", color="primary", width=100)
         self.next_details = w.Button(label="Save and next ›", color="default", width=150)
@@ -172,9 +199,17 @@ class EventEditor(pn.viewable.Viewer):
         self._step_note = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS], visible=False,
                                        sizing_mode="stretch_width", margin=(5, 10),
                                        css_classes=["thera-step-note"])
+        # The sign icon sits on the step bar, at the top of the editor, as the help article
+        # has it, with the reason it cannot be used yet just below it on every step; the
+        # outcome form keeps the button (and what enables it).
+        self.outcome.sign.param.update(margin=(5, 10, 5, 0), align="center",
+                                       description="Sign the note (opens the Outcome step)")
+        self._step_bar = pn.Row(self.steps, self.outcome.sign, sizing_mode="stretch_width",
+                                margin=0, css_classes=["thera-step-bar"])
         self._body = pn.Column(
             pn.Row(self._head, self.close_button, sizing_mode="stretch_width", margin=0),
-            self.steps, self._step_note, self._tab_details, self._tab_plan, self._tab_outcome,
+            self._step_bar, self.outcome.sign_reason, self._step_note, self._tab_details,
+            self._tab_plan, self._tab_outcome,
             sizing_mode="stretch_width", margin=0, visible=False)
         self._layout = pn.Column(self.banner, self._empty, self._body,
                                  sizing_mode="stretch_width", margin=0,
@@ -231,6 +266,7 @@ class EventEditor(pn.viewable.Viewer):
             self.details.load_new(start, self.actor.clinician_id)
             self._set_buttons(details=True, plan=False, outcome=False, new=True)
             self.steps.visible = False
+            self.outcome.can_sign = False
             self._go(Step.DETAILS)
             self._head.object = self._head_html(None, start)
             self._empty.visible = False
@@ -263,6 +299,8 @@ class EventEditor(pn.viewable.Viewer):
                 self.plan.load(rec, self.actor)
                 self.outcome.load(rec, now, editable=owner, can_comment=self._can_comment(rec),
                                   owner=owner)
+            else:
+                self.outcome.can_sign = False
             self._set_buttons(details=self.details.editable, plan=self.plan.editable,
                               outcome=self.outcome.editable, new=False,
                               client=rec.is_client_event)
@@ -353,15 +391,10 @@ class EventEditor(pn.viewable.Viewer):
     def _refused(self, exc: BaseException, errors: FieldErrors, retry: Callable[[], None]) -> None:
         """Show a refusal where it belongs; the form keeps its contents."""
         if isinstance(exc, OverlapError):
-            zone = self.practice.db.zone
-            first = exc.overlaps[0]
-            more = len(exc.overlaps) - 1
-            s, e = to_local(first.start, zone), to_local(first.end, zone)
-            kind = first.kind.replace("_", " ")
-            text = (f"This overlaps your {kind} on {s:%a %-d %b} {s:%H:%M}–{e:%H:%M}"
-                    + (f" and {more} more event(s)" if more else "") + ".")
             self._retry = retry
-            self.banner.show("warning", text, title="Overlap.", actions=[self._save_anyway.label])
+            self._save_anyway.label = save_anyway_label(exc.clashing)
+            self.banner.show("warning", overlap_text(exc, self.practice.db.zone),
+                             title="Overlap.", actions=[SAVE_ANYWAY])
             errors.show("start", "overlaps another event")
             return
         if isinstance(exc, ConflictError | WriteConflict):
@@ -516,6 +549,7 @@ class EventEditor(pn.viewable.Viewer):
 
     def _on_sign(self, _: object) -> None:
         self._clear_errors()
+        self._go(Step.OUTCOME)  # the warning and what is signed are on the Outcome step
         self.outcome.show_sign_warning()
 
     def _on_confirm_sign(self, _: object) -> None:

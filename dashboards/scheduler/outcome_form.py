@@ -11,7 +11,9 @@ import param
 
 from dashboards.scheduler.details_form import FORM_CSS, section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
+from dashboards.scheduler.read_only import READ_ONLY_CSS
 from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.signing import SIGNING_WARNING, sign_blocked_reason, sign_blockers
 from thera_analytics.practice import Practice
@@ -55,24 +57,6 @@ def _chip(label: str, colour: str) -> str:
     light = " light" if colour in ("#b0b7bf", "#e69f00", "#56b4e9") else ""
     return (f'<span class="thera-chip{light}" style="background:{colour}">'
             f"{escape(label)}</span>")
-
-
-def _value_text(field: str, value: str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if field == "attendance":
-        try:
-            return Attendance(value).label
-        except ValueError:
-            return value
-    if field == "status":
-        try:
-            return SessionStatus(value).label
-        except ValueError:
-            return value
-    if field in ("homework_enabled", "homework_shared"):
-        return {"true": "on", "false": "off", "True": "on", "False": "off"}.get(value, value)
-    return value
 
 
 class OutcomeForm(pn.viewable.Viewer):
@@ -137,15 +121,18 @@ class OutcomeForm(pn.viewable.Viewer):
             self.comment, self.errors["comment"], self.add_comment,
             sizing_mode="stretch_width", margin=0, visible=False,
             css_classes=["thera-comments"])
+        # The status buttons draw no label of their own: a heading names them.
+        self._status_label = section("Status")
         self._form = pn.Column(
-            self._attendance_part(), self.status, self.errors["status"],
+            self._attendance_part(), self._status_label, self.status, self.errors["status"],
             self.note, self.errors["note"], self.homework, self.errors["homework"],
             self.homework_flags, self.errors["homework_enabled"], self.errors["homework_shared"],
             sizing_mode="stretch_width", margin=0)
-        self.actions = pn.Row(self.save, self.sign, margin=0)
+        # The sign button is placed by the editor, on its step bar at the top.
+        self.actions = pn.Row(self.save, margin=0)
         self.status.param.watch(self._update_sign_state, "value")
         self._layout = pn.Column(
-            self._top, self.errors["outcome"], self._form, self.actions, self.sign_reason,
+            self._top, self.errors["outcome"], self._form, self.actions,
             self.errors["signature"],
             self._sign_confirm, self._bottom, self._comment_part,
             sizing_mode="stretch_width", margin=0, stylesheets=[FEEDBACK_CSS])
@@ -164,7 +151,7 @@ class OutcomeForm(pn.viewable.Viewer):
     @param.depends("editable", "direct", "can_sign", "can_comment", "locked", watch=True)
     def _on_state(self) -> None:
         self._attendance_box.visible = self.direct
-        self.status.visible = not self.direct
+        self.status.visible = self._status_label.visible = not self.direct
         for widget in (*self._marks.values(), self.status, self.note, self.homework,
                        self.homework_flags):
             widget.disabled = not self.editable
@@ -238,7 +225,8 @@ class OutcomeForm(pn.viewable.Viewer):
             if c.client_id not in self._mark_views:
                 # The client's name labels their attendance (shown as text, never as HTML).
                 select = pn.widgets.Select(label=c.name, options=ATTENDANCE_OPTIONS,
-                                           sizing_mode="stretch_width", margin=(5, 10))
+                                           sizing_mode="stretch_width", margin=(5, 10),
+                                           stylesheets=[READ_ONLY_CSS])
                 select.param.watch(self._update_sign_state, "value")
                 self._mark_views[c.client_id] = (select, select)
             select, row = self._mark_views[c.client_id]
@@ -315,14 +303,14 @@ class OutcomeForm(pn.viewable.Viewer):
         names = {c.client_id: c.name for c in rec.clients}
         rows = []
         for a in rec.amendments:
-            field = a.field.replace("_", " ")
+            field = field_label(a.field)
             if a.client_id is not None:
                 field += f" ({names.get(a.client_id, a.client_id)})"
             rows.append(
                 f"<tr><td>{to_local(a.amended_at, zone):%-d %b %H:%M}</td>"
                 f"<td>{escape(a.amended_by)}</td><td>{escape(field)}</td>"
-                f"<td>{escape(_value_text(a.field, a.previous_value))}</td>"
-                f"<td>{escape(_value_text(a.field, a.new_value))}</td></tr>")
+                f"<td>{escape(value_label(a.field, a.previous_value))}</td>"
+                f"<td>{escape(value_label(a.field, a.new_value))}</td></tr>")
         return ('<table class="thera-history"><thead><tr><th>When</th><th>Who</th>'
                 "<th>Field</th><th>Was</th><th>Now</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")

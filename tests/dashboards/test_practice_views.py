@@ -132,6 +132,64 @@ def test_overlapping_events_of_one_clinician_share_the_lane() -> None:
     assert b.loc[3, "y1"] - b.loc[3, "y0"] > 2 * (b.loc[1, "y1"] - b.loc[1, "y0"]) * 0.9
 
 
+def _ann_rows(*starts: tuple[int, str], names: str = "Cara Cole") -> pd.DataFrame:
+    base = {"event_group": "client", "colour_family": "blue", "kind_label": "Client session",
+            "kind": "client_session", "title": "", "duration_minutes": 50, "direct": True,
+            "client_names": names, "attendance": "-", "status": None,
+            "dot_details": True, "dot_plan": False, "dot_outcome": False,
+            "clinician_id": 1, "clinician_name": "Ann", "service_name": "Therapy",
+            "complete": False}
+    return pd.DataFrame([
+        {**base, "event_id": i, "local_start": pd.Timestamp(f"2026-11-23 {h}"),
+         "starts_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC"),
+         "ends_at": pd.Timestamp(f"2026-11-22 {h}", tz="UTC") + pd.Timedelta(minutes=50)}
+        for i, h in starts])
+
+
+def test_overlapping_events_get_a_row_each_as_tall_as_a_lane() -> None:
+    people = pd.DataFrame({"id": [1, 2], "name": ["Ann", "Bo"]})
+    frame = _ann_rows((1, "09:00"), (2, "09:15"), (3, "09:30"), (4, "11:00"))
+    for focus in (None, 0):
+        view = lane_view(frame, people, MONDAY, focus=focus)
+        assert view.rows == (3, 1) and view.frame_height == 4 * view.lane_px
+        assert [y for y, _ in view.y_ticks] == [1.5, 3.5]  # each name beside its own lane
+        b = view.blocks.set_index("event_id")
+        for i in (1, 2, 3):  # each of the three at once is nearly a whole lane tall
+            assert (b.loc[i, "y1"] - b.loc[i, "y0"]) * view.lane_px >= 0.75 * view.lane_px
+            assert 0 < b.loc[i, "y0"] < b.loc[i, "y1"] < 3
+        assert b.loc[1, "y1"] <= b.loc[2, "y0"] and b.loc[2, "y1"] <= b.loc[3, "y0"]
+    day = lane_view(frame, people, MONDAY, focus=0)
+    texts = day.labels["text"].tolist()
+    assert len(texts) == 4 and all(t.startswith("Session\nCara Cole") for t in texts)
+    assert lane_view(frame, people, MONDAY, focus=1).rows == (1, 1)  # Tuesday: nothing at once
+
+
+def test_a_long_name_wraps_to_a_second_line_before_it_is_cut() -> None:
+    people = pd.DataFrame({"id": [1], "name": ["Ann"]})
+    frame = _ann_rows((1, "09:00"), names="Charlotte Johnson")
+    text = lane_view(frame, people, MONDAY, focus=0).labels["text"].iloc[0]
+    lines = text.split("\n")
+    assert lines[0] == "Session" and "…" not in text
+    assert " ".join(lines[1:3]) == "Charlotte Johnson"
+
+
+def test_a_wide_screen_widens_the_week_and_fits_the_text_to_it(ctx: PracticeContext) -> None:
+    week = PracticeWeek(context=ctx)
+    week.day = "Mon"
+    narrow = week._view
+    assert narrow.frame_width == 1060
+    week.available_width = 1900
+    wide = week._view
+    assert wide.frame_width == 1900 - 170 - 8 - 20
+    longest = max(len(line) for t in wide.labels["text"] for line in t.split("\n"))
+    assert longest > max(len(line) for t in narrow.labels["text"] for line in t.split("\n"))
+    root = pn.panel(week).get_root()
+    [fig] = root.select({"name": "thera-practice-week"})
+    assert fig.frame_width == wide.frame_width
+    week.available_width = 900  # a narrow window keeps the readable minimum
+    assert week._view.frame_width == 1060
+
+
 # -- filters ---------------------------------------------------------------------------------------
 
 def test_filters_by_clinician_kind_presence_service_and_incomplete(
@@ -221,6 +279,29 @@ def test_the_record_is_read_only_and_escapes_what_it_shows() -> None:
     assert not panel.show(999_999) and "no event 999999" in panel._body.object
     panel.hide()
     assert not panel._drawer.visible and panel.event_id is None
+
+
+def test_the_record_shows_every_stored_value_by_its_label() -> None:
+    tp = make_practice()
+    ada = catalog.add_client(tp.db, "Ada Lovelace", tp.clock.now)
+    bo = catalog.add_client(tp.db, "Bo Diddley", tp.clock.now)
+    event_id = tp.create(kind=EventKind.GROUP_SESSION, client_ids=(ada, bo))
+    tp.clock.set(tp.clock.now + timedelta(hours=3))
+    version = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id),
+                                       attendance={ada: "attended", bo: "non_billable"})
+    version = tp.practice.save_plan(tp.ann, event_id, version, "Plan")
+    version = tp.practice.sign(tp.ann, event_id, version)
+    tp.practice.save_outcome(tp.ann, event_id, version, attendance={ada: "late_cancellation"},
+                             homework_enabled=True)
+    context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
+    panel = RecordPanel(context=context)
+    assert panel.show(event_id)
+    html = panel._body.object
+    assert "Late cancellation" in html and "Non-billable" in html
+    assert "Attendance (Ada Lovelace): “Attended” → “Late cancellation”" in html
+    assert "Homework enabled: “off” → “on”" in html
+    for raw in ("late_cancellation", "non_billable", "homework_enabled", "Non billable"):
+        assert raw not in html
 
 
 # -- report panels ---------------------------------------------------------------------------------
@@ -358,3 +439,29 @@ def test_the_drawn_figure_follows_the_lanes_and_the_day(ctx: PracticeContext) ->
     blocks = next(r for r in fig.renderers if "event_id" in r.data_source.data)
     assert blocks.glyph.fill_color.field == "fill" and blocks.glyph.line_color.field == "edge"
     assert set(blocks.data_source.data["fill"]) <= set(palette.FILL.values())
+
+
+# -- the page header -------------------------------------------------------------------------------
+
+def test_the_header_names_a_user_and_their_role_once() -> None:
+    from dashboards.shell import header
+    from thera_analytics.domain.actor import Actor, Role
+
+    manager = header(Actor(1, Role.MANAGER, "Practice manager"), "Practice").object
+    assert manager.count("Practice manager") == 1
+    named = header(Actor(2, Role.MANAGER, "Rosa Diaz"), "Practice").object
+    assert "Rosa Diaz" in named and "Practice manager" in named
+
+
+def test_share_columns_show_the_number_beside_its_bar_not_on_it() -> None:
+    from bokeh.models.widgets.tables import HTMLTemplateFormatter
+
+    from dashboards.practice.tables import report_table
+
+    table = report_table(pd.DataFrame({"Share %": [36.4, None]}), percent=("Share %",))
+    formatter = table.formatters["Share %"]
+    assert isinstance(formatter, HTMLTemplateFormatter)
+    template = formatter.template
+    # The number in its own span, then the bar as a sibling: never text drawn over the fill.
+    assert template.index("thera-bar-value") < template.index("thera-bar\"")
+    assert "<%= value %></span>" in template and "isNaN(value)" in template

@@ -252,6 +252,54 @@ def test_overlap_offers_save_anyway(tp: Sample) -> None:
     assert len(tp.practice.week(tp.ann, MONDAY)) == 2
 
 
+def test_a_series_overlap_names_every_clash_and_save_anyway_counts_the_sessions(
+        tp: Sample) -> None:
+    # Ann's Tuesdays at 09:30: a session in weeks 1 and 3, and admin in week 1 too.
+    for day in (2, 16):
+        tp.create(start=datetime(2026, 6, day, 9, 30), end=datetime(2026, 6, day, 10, 20))
+    tp.practice.create_event(tp.ann, tp.details(
+        kind=EventKind.ADMIN, title="Reports", service_id=None, client_ids=(), direct=None,
+        start=datetime(2026, 6, 2, 9, 45), end=datetime(2026, 6, 2, 10, 0)), allow_overlap=True)
+    ed = editor_for(tp)
+    ed.new(datetime(2026, 6, 2, 9, 0))
+    fill_session(ed, tp, kind=EventKind.CLIENT_SESSION)
+    ed.details.repeat.value = 1
+    ed.details.count.value = 4
+    click(ed.save_details)
+    text = ed.banner.text
+    assert ed.record is None and "overlaps 3 of your events" in text
+    assert "Client session on Tue 2 Jun 09:30–10:20" in text
+    assert "Admin “Reports” on Tue 2 Jun 09:45–10:00" in text
+    assert "Client session on Tue 16 Jun 09:30–10:20" in text
+    assert ed._save_anyway.visible and ed._save_anyway.label == "Save anyway (2 sessions clash)"
+    click(ed._save_anyway)
+    assert "4 sessions" in ed.banner.text
+
+
+def test_client_search_lists_own_clients_first_more_than_four_and_says_when_there_are_more(
+        tp: Sample) -> None:
+    from dashboards.scheduler.client_search import MATCHES
+
+    others = [catalog.add_client(tp.db, f"Sam Other {i:02d}", tp.clock.now) for i in range(20)]
+    mine = catalog.add_client(tp.db, "Sam Zed", tp.clock.now)
+    tp.create(client_ids=(mine,))  # Sam Zed is Ann's client: first, though last by name
+    ed = editor_for(tp)
+    ed.new(datetime(2026, 6, 3, 9, 0))
+    search = ed.details.client_search
+    listed = search.matches("sam")
+    assert listed[0] == mine and len(listed) == MATCHES > 4
+    assert set(listed[1:]) <= set(others)
+    assert search.input.max_completions == MATCHES and search.input.options[0] == "Sam Zed"
+    search.input.value_input = "sam"
+    assert "Showing 12 of 21 matches" in search.hint.object
+    search.input.value_input = "sam other 1"
+    assert "10 matches" in search.hint.object
+    search.input.value_input = "nobody"
+    assert "No active client matches" in search.hint.object
+    search.input.value = "Sam Zed"  # choosing a match adds the client
+    assert ed.details.clients.value == [mine] and search.input.value == ""
+
+
 def test_a_weekly_series_is_created_and_following_sessions_move_and_cancel(
         tp: Sample) -> None:
     ed = editor_for(tp)
@@ -350,6 +398,26 @@ def test_an_indirect_session_records_a_status_and_offers_no_attendance(tp: Sampl
     assert ed.record.status is not None and ed.record.status.value == "completed"
 
 
+def test_the_status_choice_has_a_visible_label_and_read_only_fields_stay_readable(
+        tp: Sample) -> None:
+    from dashboards.scheduler.read_only import READ_ONLY_CSS
+
+    meeting = tp.create(kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
+    ed = editor_for(tp, tp.manager)
+    ed.open(meeting, Step.OUTCOME)
+    assert ed.outcome.status.visible and ed.outcome._status_label.visible
+    assert "Status" in ed.outcome._status_label.object
+    assert ed.outcome._form.objects.index(ed.outcome._status_label) \
+        < ed.outcome._form.objects.index(ed.outcome.status)
+    for widget in (ed.outcome.status, ed.outcome.note, ed.details.kind, ed.details.clients,
+                   ed.plan.plan):
+        assert widget.disabled and READ_ONLY_CSS in widget.stylesheets
+    ed.open(tp.create(start=datetime(2026, 6, 2, 10, 0), end=datetime(2026, 6, 2, 10, 50)),
+            Step.OUTCOME)
+    assert not ed.outcome._status_label.visible  # a direct session records attendance
+    assert all(READ_ONLY_CSS in w.stylesheets for w in ed.outcome._marks.values())
+
+
 def test_signing_warns_first_then_signs_and_all_three_dots_are_green(tp: Sample) -> None:
     event_id = tp.create()
     tp.practice.save_plan(tp.ann, event_id, tp.version(event_id), "plan")
@@ -411,6 +479,25 @@ def test_not_marked_clears_the_status_and_an_unchanged_save_says_so(tp: Sample) 
     assert ed.record.status is None and "Outcome saved" in ed.banner.text
     click(ed.save_outcome)
     assert "Nothing has changed" in ed.banner.text
+
+
+def test_the_sign_button_sits_on_the_step_bar_at_the_top_of_the_editor(tp: Sample) -> None:
+    event_id = tp.create()
+    tp.clock.advance(timedelta(hours=3))
+    ed = editor_for(tp)
+    ed.open(event_id, Step.PLAN)
+    assert ed.outcome.sign in ed._step_bar.objects and ed.steps in ed._step_bar.objects
+    assert ed.outcome.sign not in ed.outcome.actions.objects
+    assert ed._body.objects.index(ed._step_bar) < ed._body.objects.index(ed._tab_outcome)
+    assert ed.outcome.sign.visible
+    click(ed.outcome.sign)  # from the Plan step: the Outcome step opens with the warning
+    assert ed.steps.value == Step.OUTCOME.value and ed._tab_outcome.visible
+    assert ed.outcome.sign_warning_shown
+    other = tp.create(kind=EventKind.ADMIN, title="Paperwork", service_id=None, client_ids=(),
+                      direct=None, start=tp.details().start + timedelta(days=1),
+                      end=tp.details().end + timedelta(days=1))
+    ed.open(other)
+    assert not ed.outcome.sign.visible  # a non-client event has nothing to sign
 
 
 def test_signing_without_attendance_is_refused_at_the_sign_button(tp: Sample) -> None:
@@ -552,6 +639,24 @@ def test_an_event_link_opens_that_event_in_its_week(tp: Sample) -> None:
     app = SchedulerApp(practice=tp.practice, actor=tp.ann, event_id=event_id)
     assert app.calendar.week == date(2026, 6, 8)
     assert app.editor.record.id == event_id
+
+
+def test_a_clinician_downloads_their_own_calendar_from_this_week_on(tp: Sample) -> None:
+    import icalendar
+
+    last_week = tp.create(start=datetime(2026, 5, 27, 9, 0), end=datetime(2026, 5, 27, 9, 50))
+    this_week = tp.create(start=datetime(2026, 6, 3, 9, 0), end=datetime(2026, 6, 3, 9, 50))
+    bens = tp.create(tp.ben, clinician_id=tp.ben.clinician_id,
+                     start=datetime(2026, 6, 4, 9, 0), end=datetime(2026, 6, 4, 9, 50))
+    app = create_app(tp.db, tp.ann, tp.clock)
+    button = app.download.button
+    assert button.visible and button.label == "Download my calendar (.ics)"
+    assert button.filename.endswith("-calendar.ics")
+    calendar = icalendar.Calendar.from_ical(app.download.calendar_file().getvalue())
+    uids = [str(ev["uid"]) for ev in calendar.walk("VEVENT")]
+    assert len(uids) == 1 and uids[0].startswith(f"event-{this_week}-")
+    assert not any(u.startswith((f"event-{last_week}-", f"event-{bens}-")) for u in uids)
+    assert not create_app(tp.db, tp.manager, tp.clock).download.button.visible
 
 
 def test_series_helpers_match_the_core(tp: Sample) -> None:

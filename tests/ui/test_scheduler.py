@@ -307,7 +307,7 @@ def test_an_indirect_session_records_a_status_and_never_offers_attendance(
     clock.set(MONDAY_9AM + timedelta(days=1, hours=3))  # Tuesday 12:00, after the meeting
     outcome.get_by_role("button", name="Completed").click()
     outcome.get_by_label("Session note").fill("Agreed the school plan with the team.")
-    outcome.get_by_role("button", name="✍ Sign note").click()
+    editor(page).get_by_role("button", name="✍ Sign note").click()  # on the step bar
     editor(page).get_by_role("button", name="Sign now").click()
     expect(page.locator(".thera-outcome-record")).to_contain_text("Signed by Alice Nguyen")
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.PURPLE],

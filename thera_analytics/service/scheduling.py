@@ -41,7 +41,7 @@ class Overlap:
 class OverlapError(PracticeError):
     """The clinician already has events at that time; the caller may save anyway."""
 
-    def __init__(self, overlaps: list[Overlap]) -> None:
+    def __init__(self, overlaps: list[Overlap], clashing: int = 1) -> None:
         first = overlaps[0]
         more = f" and {len(overlaps) - 1} more" if len(overlaps) > 1 else ""
         super().__init__(
@@ -49,6 +49,12 @@ class OverlapError(PracticeError):
             f"{first.start:%Y-%m-%d %H:%M}-{first.end:%H:%M} UTC){more}; save anyway to proceed"
         )
         self.overlaps = overlaps
+        self.clashing = clashing  # how many of the sessions being saved clash
+
+
+def clashing_spans(overlaps: list[Overlap], spans: list[tuple[datetime, datetime]]) -> int:
+    """How many of ``spans`` (the sessions being saved) overlap one of ``overlaps``."""
+    return sum(any(o.start < e and o.end > s for o in overlaps) for s, e in spans)
 
 
 def find_overlaps(cur: Cursor, clinician_id: int, spans: list[tuple[datetime, datetime]],
@@ -209,9 +215,10 @@ def create_event(db: Database, actor: Actor, details: EventDetails, now: datetim
     with db.transaction() as cur:
         _check_references(cur, first)
         if not allow_overlap:
-            clashes = find_overlaps(cur, first.clinician_id, [(d.start, d.end) for d in drafts])
+            spans = [(d.start, d.end) for d in drafts]
+            clashes = find_overlaps(cur, first.clinician_id, spans)
             if clashes:
-                raise OverlapError(clashes)
+                raise OverlapError(clashes, clashing_spans(clashes, spans))
         series_id = None
         if repeat is not None:
             row = cur.execute("SELECT nextval('series_id_seq')").fetchone()
@@ -347,9 +354,10 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
             moves.append((target, moved_start, moved_end))
         if not allow_overlap:
             ids = tuple(t.id for t, _, _ in moves)
-            clashes = find_overlaps(cur, rec.clinician_id, [(s, e) for _, s, e in moves], ids)
+            spans = [(s, e) for _, s, e in moves]
+            clashes = find_overlaps(cur, rec.clinician_id, spans, ids)
             if clashes:
-                raise OverlapError(clashes)
+                raise OverlapError(clashes, clashing_spans(clashes, spans))
         for target, s, e in moves:
             keys = LocalKeys.of(s, zone)
             cur.execute(
