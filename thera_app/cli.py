@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the practice: a DuckDB file or a postgresql:// URL")
     p.add_argument("--port", type=_port, default=5006)
     p.add_argument("--address", default="127.0.0.1")
+    p.add_argument("--processes", type=positive_int(64), default=1,
+                   help="server processes sharing the port (PostgreSQL practices; default 1)")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("report", help="write a report as CSV, Parquet, Markdown or HTML")
@@ -198,17 +200,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     if isinstance(args.db, Path) and not args.db.exists():
         raise PracticeError(f"db: {args.db} does not exist; run `thera init` or `thera sample`")
-    return _serve(args.db, args.port, args.address)
+    return _serve(args.db, args.port, args.address, args.processes)
 
 
-def _serve(db_path: Path | str, port: int, address: str) -> int:
+def _serve(db_path: Path | str, port: int, address: str, processes: int = 1) -> int:
     from thera_app.server import serve  # the UI is loaded only when serving
 
     # What the server has to say at start (no mail server, no cookie secret) as plain lines.
     logging.basicConfig(level=logging.WARNING, format="thera serve: %(message)s")
     print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops",
           flush=True)
-    serve(db_path, port=port, address=address, show=False)
+    serve(db_path, port=port, address=address, show=False, processes=processes)
     return 0
 
 

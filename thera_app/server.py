@@ -28,7 +28,7 @@ from dashboards.practice.app import create_app as practice_app
 from dashboards.scheduler.app import create_app as scheduler_app
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
-from thera_analytics.domain.errors import PermissionDenied
+from thera_analytics.domain.errors import PermissionDenied, PracticeError
 from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
 from thera_app.reminder_task import start_reminder_loop, stop_reminder_loop
@@ -140,8 +140,14 @@ def serve(
     routes: Iterable[Route] = ROUTES,
     home: Mapping[Role, str] = HOME,
     reminders: bool = True,
+    processes: int = 1,
 ) -> Any:
     """Open the practice database in this process and serve the apps behind the login.
+
+    With ``processes`` > 1 (a PostgreSQL practice only) the server forks that many processes
+    after binding the port; they share it, and this process stays behind as their supervisor,
+    starting a new one if one dies, and runs the reminder and snapshot loops for all of them.
+    Every process must sign cookies with the same secret: this one makes it before forking.
 
     Returns the Bokeh/Panel server (``server.port`` is the port bound). With ``threaded=True``
     the server runs on its own thread and this returns once it listens; stop it with ``stop``.
@@ -149,6 +155,12 @@ def serve(
     a background loop sends due reminders every minute while the server runs.
     """
     routes = tuple(routes)
+    if processes > 1 and not str(db_path).startswith(("postgresql://", "postgres://")):
+        raise PracticeError(
+            "processes: a DuckDB file is held by one process; serve a PostgreSQL practice "
+            "(--db postgresql://...) to run several, or move it there with `thera move`")
+    if processes > 1 and threaded:
+        raise PracticeError("processes: several processes are served in the foreground only")
     db = Database(db_path)
     try:
         db.zone  # noqa: B018  -- fails clearly when the file has no practice yet
@@ -169,6 +181,8 @@ def serve(
             websocket_origin=_websocket_origins(address, port, websocket_origin),
             server_id=server_id, verbose=False,
         )
+        if processes > 1:
+            kwargs["num_procs"] = processes
         log.info("serving %s at http://%s:%s/", db_path, address, port)
         if threaded:
             pn.serve(apps, **kwargs)

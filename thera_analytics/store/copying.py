@@ -255,6 +255,7 @@ class _DuckDBWriter(_Writer):
         if target.exists():
             raise ValidationError("to", f"{target} already exists; choose a new file")
         self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
         self.work = target.with_name(target.name + ".work")
         for stale in (self.work, Path(f"{self.work}.wal")):
             stale.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ reports two writers meeting, and that several processes may open it at once."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from thera_analytics.store.postgres import Connections, PgCursor, is_postgres_ur
 
 # Any number both engines agree on: the lock every process takes to migrate the schema.
 MIGRATION_LOCK = 724_001
+
+_inherited: list[object] = []  # a forked process's copies of its parent's connection pools
 
 _CONFLICTS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected,
               pg_errors.LockNotAvailable)
@@ -34,6 +37,7 @@ class PostgresDatabase(Database):
         self.path = str(path)
         self.read_only = read_only
         self._zone = None
+        self._pid = os.getpid()
         try:
             self._connections = Connections(self.path)
             self._connections.cursor()
@@ -50,7 +54,16 @@ class PostgresDatabase(Database):
     def label(self) -> str:
         return redact(self.path)
 
+    def _after_fork(self) -> None:
+        """In a forked server process: connections of its own. The parent's are left alone,
+        never closed here (closing would end them for the parent too) and never collected."""
+        _inherited.append(self._connections)
+        self._connections = Connections(self.path)
+        self._pid = os.getpid()
+
     def cursor(self) -> PgCursor:  # type: ignore[override]
+        if self._pid != os.getpid():
+            self._after_fork()
         try:
             return self._connections.cursor()
         except Exception as exc:  # noqa: BLE001 - pool timeouts and refused connections

@@ -1,0 +1,159 @@
+"""A PostgreSQL practice served by several processes: they share the port, the records and the
+sign-in, a killed process is replaced while the others serve, and of two processes saving the
+same record exactly one wins."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.factories import make_practice
+
+SECRET = "several-processes-tests-only"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _sign_in(base: str, username: str = "ann") -> requests.Session:
+    http = requests.Session()
+    r = http.post(f"{base}/login", data={"username": username, "password": "demo"},
+                  allow_redirects=False, timeout=30)
+    assert r.status_code == 302, r.status_code
+    return http
+
+
+@pytest.fixture
+def two_processes(pg_url: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    tp = make_practice(pg_url)
+    tp.create()
+    tp.db.close()
+    env = {**os.environ, "THERA_COOKIE_SECRET": SECRET, "THERA_SNAPSHOT_MINUTES": "60"}
+    for _ in range(5):  # a port taken meanwhile makes serve exit: try another
+        port = random.randint(20_000, 60_000)
+        if _listening(port):
+            continue
+        server = subprocess.Popen(
+            [sys.executable, "-m", "thera_app.cli", "serve", "--db", pg_url, "--port", str(port),
+             "--processes", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not _listening(port) and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _listening(port):
+            break
+        server.kill()
+        server.wait()
+    else:
+        raise RuntimeError("thera serve --processes 2 did not start")
+    try:
+        yield server, f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_two_processes_serve_one_practice_and_a_killed_one_is_replaced(two_processes) -> None:
+    server, base = two_processes
+    deadline = time.monotonic() + 30
+    while len(_children(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = _children(server.pid)
+    assert len(workers) == 2, workers
+    # A cookie signed by one process is accepted by the other: every request is a new
+    # connection, which the kernel hands to either process.
+    http = _sign_in(base)
+    for _ in range(8):
+        page = http.get(f"{base}/scheduler", timeout=30)
+        assert page.status_code == 200 and "bokeh" in page.text.lower()
+        http.close()
+    os.kill(workers[0], signal.SIGKILL)
+    for _ in range(8):  # the other process carries on meanwhile
+        page = _sign_in(base).get(f"{base}/scheduler", timeout=30)
+        assert page.status_code == 200
+    deadline = time.monotonic() + 30
+    while (len(_children(server.pid)) < 2 or workers[0] in _children(server.pid)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    replaced = _children(server.pid)
+    assert len(replaced) == 2 and workers[0] not in replaced and workers[1] in replaced
+
+
+def test_a_duckdb_file_is_refused_for_several_processes(tmp_path: Path) -> None:
+    path = tmp_path / "p.duckdb"
+    make_practice(str(path)).db.close()
+    run = subprocess.run([sys.executable, "-m", "thera_app.cli", "serve", "--db", str(path),
+                          "--processes", "2"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "processes: a DuckDB file is held by one process" in run.stderr
+
+
+SAVE = """
+import sys, time
+from datetime import datetime, UTC
+from thera_analytics.clock import FixedClock
+from thera_analytics.domain.errors import ConflictError
+from thera_analytics.practice import Practice
+from thera_analytics.service import accounts
+url, event_id, version, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+p = Practice.open(url, FixedClock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC)))
+ann = accounts.actor_for(p.db, "ann")
+while time.time() < go:
+    time.sleep(0.001)
+try:
+    p.save_plan(ann, event_id, version, "plan from " + sys.argv[5])
+    print("saved")
+except ConflictError as exc:
+    print("conflict:", exc)
+"""
+
+
+def test_of_two_processes_saving_one_record_exactly_one_wins(pg_url: str) -> None:
+    tp = make_practice(pg_url)
+    event_id = tp.create()
+    version = tp.version(event_id)
+    tp.db.close()
+    go = time.time() + 3  # both start at the same instant, each in its own process
+    runs = [subprocess.Popen([sys.executable, "-c", SAVE, pg_url, str(event_id), str(version),
+                              str(go), name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for name in ("first", "second")]
+    results = [r.communicate(timeout=120) for r in runs]
+    outcomes = sorted(out.strip().split(":")[0] for out, _ in results)
+    assert outcomes == ["conflict", "saved"], results
+    assert any("was changed by someone else" in out for out, _ in results)
+    from thera_analytics.practice import Practice
+    from thera_analytics.service import accounts
+
+    with Practice.open(pg_url).db as db:
+        manager = accounts.actor_for(db, "manager")
+        record = Practice(db).event(manager, event_id)
+    assert record.version == version + 1 and record.plan_text.startswith("plan from ")
