@@ -68,9 +68,9 @@ def test_the_sign_button_says_why_it_cannot_be_used_yet(
     base = serve_practice(practice_db, clock=clock)
     _open(page, base, event_id)
     editor(page).get_by_role("button", name="3 · Outcome").click()
-    outcome = editor(page).locator(".thera-step-outcome")
-    sign = outcome.get_by_role("button", name="✍ Sign note")
-    reason = outcome.locator(".thera-sign-reason")
+    # The sign button is on the step bar at the top; why it cannot be used yet is beneath it.
+    sign = editor(page).get_by_role("button", name="✍ Sign note")
+    reason = editor(page).locator(".thera-sign-reason")
     expect(sign).to_be_disabled()
     expect(reason).to_contain_text("Not ready to sign: save the plan first and mark the outcome")
     page.screenshot(path=SHOTS / "sign_blocked_both.png")
@@ -110,7 +110,7 @@ def test_not_marked_clears_a_status_and_saying_saved_needs_a_change(
     outcome.get_by_role("button", name="Not marked").click()
     outcome.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Outcome saved")).to_be_visible()
-    expect(outcome.locator(".thera-sign-reason")).to_contain_text("mark the outcome first")
+    expect(editor(page).locator(".thera-sign-reason")).to_contain_text("mark the outcome first")
     page.screenshot(path=SHOTS / "status_cleared.png")
     outcome.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(
