@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-import threading
 import urllib.parse
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +27,8 @@ from tornado.web import RequestHandler
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import NotFoundError
-from thera_analytics.service import accounts
+from thera_analytics.domain.sign_in import SignInLimits
+from thera_analytics.service import accounts, sign_in_limits
 from thera_analytics.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -65,63 +64,28 @@ DEFAULT_HOME: dict[Role, str] = {
 
 
 class LoginLimiter:
-    """Refuse a user name for ``lockout`` after ``max_failures`` wrong passwords in ``window``.
+    """Pause a user name for ``lockout`` after ``max_failures`` wrong passwords in ``window``.
 
-    Counted per user name (known or not, so refusals do not reveal who exists), in memory.
+    Counted per user name (known or not, so refusals do not reveal who exists) in the practice's
+    database, so that every server process of a practice counts the same tries.
     """
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: timedelta = FAILURE_WINDOW,
-                 lockout: timedelta = LOCKOUT) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self.lockout = lockout
-        self._failures: dict[str, deque[datetime]] = {}
-        self._locked_until: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(username: str) -> str:
-        return username.strip().lower()
+    def __init__(self, db: Database, max_failures: int = MAX_FAILURES,
+                 window: timedelta = FAILURE_WINDOW, lockout: timedelta = LOCKOUT) -> None:
+        self.db = db
+        self.limits = SignInLimits(max_failures, window, lockout)
 
     def refused_for(self, username: str, now: datetime) -> timedelta | None:
         """How much longer ``username`` is locked out, or None if it may try."""
-        key = self._key(username)
-        with self._lock:
-            until = self._locked_until.get(key)
-            if until is None:
-                return None
-            if now >= until:
-                del self._locked_until[key]
-                self._failures.pop(key, None)
-                return None
-            return until - now
+        return sign_in_limits.paused_for(self.db, username, now)
 
     def failed(self, username: str, now: datetime) -> bool:
         """Record a wrong password; True if this failure locks the name out."""
-        key = self._key(username)
-        with self._lock:
-            recent = self._failures.setdefault(key, deque())
-            recent.append(now)
-            while recent and now - recent[0] >= self.window:
-                recent.popleft()
-            if len(recent) >= self.max_failures:
-                self._locked_until[key] = now + self.lockout
-                recent.clear()
-                return True
-            self._forget_stale(now)
-            return False
+        return sign_in_limits.failed(self.db, username, now, self.limits)
 
     def succeeded(self, username: str) -> None:
         """A correct password clears the name's failures."""
-        with self._lock:
-            self._failures.pop(self._key(username), None)
-
-    def _forget_stale(self, now: datetime) -> None:
-        # Keep memory bounded when many different names are tried.
-        if len(self._failures) < 1000:
-            return
-        for key in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window]:
-            del self._failures[key]
+        sign_in_limits.succeeded(self.db, username)
 
 
 @dataclass
@@ -149,7 +113,7 @@ def configure(
     _registry = _Registry(
         db=db,
         clock=clock or system_clock,
-        limiter=limiter or LoginLimiter(),
+        limiter=limiter or LoginLimiter(db),
         access=dict(access if access is not None else DEFAULT_ACCESS),
         home=dict(home if home is not None else DEFAULT_HOME),
     )

@@ -163,8 +163,8 @@ def test_sixth_wrong_password_in_a_row_is_refused_until_the_pause_ends(
 
 # -- the rules behind the pages, without a browser ----------------------------------------------
 
-def test_limiter_counts_failures_within_the_window_only() -> None:
-    limiter = LoginLimiter()
+def test_limiter_counts_failures_within_the_window_only(db_target: str) -> None:
+    limiter = LoginLimiter(Database(db_target))
     t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     for i in range(4):
         assert not limiter.failed("Alice", t0 + timedelta(minutes=5 * i))
@@ -177,8 +177,8 @@ def test_limiter_counts_failures_within_the_window_only() -> None:
     assert limiter.refused_for("alice", t0 + timedelta(minutes=31)) is None
 
 
-def test_limiter_forgets_failures_after_a_correct_password() -> None:
-    limiter = LoginLimiter()
+def test_limiter_forgets_failures_after_a_correct_password(db_target: str) -> None:
+    limiter = LoginLimiter(Database(db_target))
     t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     for _ in range(4):
         limiter.failed("alice", t0)
@@ -197,3 +197,19 @@ def test_login_returns_to_a_path_on_this_site() -> None:
     assert safe_next("/scheduler?week=2026-11-23") == "/scheduler?week=2026-11-23"
 
 
+
+
+def test_every_server_process_counts_the_same_wrong_passwords(pg_url: str) -> None:
+    # Two server processes are two connections to the practice's database: tries made
+    # through either count towards the same pause.
+    first, second = Database(pg_url), Database(pg_url)
+    try:
+        one, other = LoginLimiter(first), LoginLimiter(second)
+        t0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+        for i in range(4):
+            assert not (one if i % 2 else other).failed("alice", t0 + timedelta(minutes=i))
+        assert one.failed("Alice", t0 + timedelta(minutes=5))
+        assert other.refused_for("alice", t0 + timedelta(minutes=6)) == timedelta(minutes=14)
+    finally:
+        first.close()
+        second.close()

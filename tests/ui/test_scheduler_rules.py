@@ -68,6 +68,7 @@ def test_the_sign_button_says_why_it_cannot_be_used_yet(
     base = serve_practice(practice_db, clock=clock)
     _open(page, base, event_id)
     editor(page).get_by_role("button", name="3 · Outcome").click()
+    outcome = editor(page).locator(".thera-step-outcome")
     # The sign button is on the step bar at the top; why it cannot be used yet is beneath it.
     sign = editor(page).get_by_role("button", name="✍ Sign note")
     reason = editor(page).locator(".thera-sign-reason")
