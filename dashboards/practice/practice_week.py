@@ -18,6 +18,7 @@ from functools import partial
 from html import escape
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh backend; no notebook extension)
 import pandas as pd
 import panel as pn
 import param
@@ -33,8 +34,6 @@ from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog
 from thera_analytics.service.calendar import week_events
-
-hv.extension("bokeh", logo=False)
 
 PLOT_NAME = "thera-practice-week"
 OUTLINE_NAME = "thera-practice-selected"
