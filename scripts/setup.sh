@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up what this project needs on a fresh Debian machine: a virtualenv holding the package and
-# its Python dependencies (from PyPI), and with --browser Debian's Chromium for the browser tests.
+# its Python dependencies (from PyPI) with JupyterLab for `thera lab`, and with --browser Debian's Chromium for the browser tests.
 # Safe to run again: it only installs what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "setup: installing Python packages (a minute or two the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab]'
   echo "$wanted" > "$stamp"
 fi
 
