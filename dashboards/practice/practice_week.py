@@ -35,6 +35,10 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog
 from thera_analytics.service.calendar import week_events
 
+# Select the Bokeh backend (and its options, which hv.opts needs); unlike hv.extension, this
+# loads no notebook extension and no JavaScript.
+hv.Store.set_current_backend("bokeh")
+
 PLOT_NAME = "thera-practice-week"
 OUTLINE_NAME = "thera-practice-selected"
 DAYS = ("Week", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -27,6 +27,10 @@ from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.service import catalog
 
+# Select the Bokeh backend (and its options, which hv.opts needs); unlike hv.extension, this
+# loads no notebook extension and no JavaScript.
+hv.Store.set_current_backend("bokeh")
+
 PLOT_NAME = "thera-week"
 OUTLINE_NAME = "thera-selected"
 
