@@ -101,11 +101,11 @@ def test_markdown_tables_read_as_text() -> None:
     needs no escaping ("<24 h", dates)."""
     table = pd.DataFrame({"clinician_id": [7], "clinician": ["Ann Archer"], "<24 h": [1200],
                           "oldest_hours": [2633.25], "direct_minutes": [39000],
-                          "week_start": [pd.Timestamp("2026-08-17")]})
+                          "week_start": [pd.Timestamp("2026-08-17")], "No show %": [8.0]})
     assert export.markdown_table(table).splitlines() == [
-        "| Clinician | <24 h | Oldest (hours) | Direct minutes | Week starting |",
-        "|---|---:|---:|---:|---|",
-        "| Ann Archer | 1,200 | 2,633.2 | 39,000 | 2026-08-17 |"]
+        "| Clinician | <24 h | Oldest (hours) | Direct minutes | Week starting | No show % |",
+        "|---|---:|---:|---:|---|---:|",
+        "| Ann Archer | 1,200 | 2,633.2 | 39,000 | 2026-08-17 | 8.0 |"]
 
 
 @pytest.mark.parametrize(("name", "fmt", "out", "field"), [

@@ -86,7 +86,8 @@ def readable_table(table: pd.DataFrame) -> pd.DataFrame:
         if share:
             values = [v * 100 if isinstance(v, float) else v for v in values]
         floats = [v for v in values if isinstance(v, float) and math.isfinite(v)]
-        whole = not share and all(v == int(v) for v in floats)
+        # A rate keeps its decimal even when it happens to be whole ("8.0", beside "7.3").
+        whole = not share and not str(column).endswith("%") and all(v == int(v) for v in floats)
         out[column_label(column)] = [cell_text(v, whole=whole) for v in values]
     return out
 
