@@ -3,6 +3,8 @@
 It lives beside the apps, not in the core, so importing ``thera_analytics`` never loads a
 plotting library; the notebooks, the HTML export and the dashboards import it from here.
 Each function takes a table from the report functions and returns a HoloViews object.
+Nothing here loads a notebook extension: a notebook's first cell calls
+``dashboards.notebook.setup()``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ from thera_analytics.reports.backlog import DELAY_BINS, NOT_SIGNED, SIGNING_TARG
 
 WIDTH = 760
 HEIGHT = 300
+# Legends go beside the plot (HoloViews draws "right" outside the frame): inside, a corner
+# legend covers the points that happen to fall there.
+LEGEND_BESIDE = "right"
+# Half a week of room before the first and after the last week of a trend, so the end points
+# and their markers are drawn whole rather than cut by the frame.
+WEEK_MARGIN = pd.Timedelta(days=3.5)
 
 # The backlog's age buckets run from fresh (green) to overdue (dark); all palette colours.
 BUCKET_COLOURS: dict[str, str] = dict(zip(
@@ -46,12 +54,6 @@ DOT_COLOURS: dict[str, str] = {
 }
 _DOT_LABELS = {"details_share": "Details", "plan_share": "Plan", "outcome_share": "Outcome",
                "complete_share": "Complete"}
-
-
-def setup(inline: bool = True) -> None:
-    """Load HoloViews' Bokeh backend; ``inline`` embeds BokehJS (~3 MB) so a page rendered
-    from the notebook draws its charts offline."""
-    hv.extension("bokeh", inline=inline, logo=False)
 
 
 def attendance_trend_chart(
@@ -78,8 +80,9 @@ def attendance_trend_chart(
             size=6, **opts))
     return hv.Overlay(layers).opts(
         width=WIDTH, height=HEIGHT, title=title, ylabel="% of marked client sessions",
-        xlabel="Week" if x == "week_start" else "Month", legend_position="top_left",
+        xlabel="Week" if x == "week_start" else "Month", legend_position=LEGEND_BESIDE,
         show_grid=True, gridstyle={"grid_line_color": GRID},
+        **(_week_margins(data[x]) if x == "week_start" else {}),
     )
 
 
@@ -98,7 +101,7 @@ def attendance_mix_chart(table: pd.DataFrame, by: str, label_column: str,
         stacked=True, cmap=colours, width=WIDTH, height=HEIGHT, title=title,
         xlabel=by.capitalize(), ylabel="% of marked client sessions", xrotation=30,
         tools=["hover"],
-        legend_position="right", line_color=None,
+        legend_position=LEGEND_BESIDE, line_color=None,
     )
 
 
@@ -114,7 +117,7 @@ def backlog_trend_chart(trend: pd.DataFrame, title: str = "Backlog at the end of
     return hv.Bars(frame, ["week", "age"], "notes").opts(
         stacked=True, cmap=[BUCKET_COLOURS[b] for b in BUCKET_LABELS], width=WIDTH,
         height=HEIGHT, title=title, xlabel="Week starting", ylabel="Incomplete notes",
-        tools=["hover"], legend_position="right", line_color=None,
+        tools=["hover"], legend_position=LEGEND_BESIDE, line_color=None,
     )
 
 
@@ -128,7 +131,7 @@ def backlog_by_clinician_chart(table: pd.DataFrame, title: str = "Backlog by cli
         stacked=True, cmap=[BUCKET_COLOURS[b] for b in BUCKET_LABELS], width=WIDTH,
         height=HEIGHT, title=title, xlabel="Clinician", ylabel="Incomplete notes", xrotation=30,
         tools=["hover"],
-        legend_position="right", line_color=None,
+        legend_position=LEGEND_BESIDE, line_color=None,
     )
 
 
@@ -168,9 +171,17 @@ def completion_trend_chart(weekly: pd.DataFrame,
             color=colour, line_width=width, tools=["hover"]))
     return hv.Overlay(layers).opts(
         width=WIDTH, height=HEIGHT, title=title, ylabel="% of ended client events",
-        xlabel="Week", legend_position="bottom_left", ylim=(0, 105), show_grid=True,
-        gridstyle={"grid_line_color": GRID},
+        xlabel="Week", legend_position=LEGEND_BESIDE, ylim=(0, 105), show_grid=True,
+        gridstyle={"grid_line_color": GRID}, **_week_margins(data["week_start"]),
     )
+
+
+def _week_margins(weeks: pd.Series) -> dict[str, object]:
+    """The x limits of a weekly trend: its weeks with half a week of room on each side."""
+    days = pd.to_datetime(weeks).dropna()
+    if days.empty:
+        return {}
+    return {"xlim": (days.min() - WEEK_MARGIN, days.max() + WEEK_MARGIN)}
 
 
 def _target(label: str, low: int, high: int) -> str:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up what this project needs on a fresh Debian machine: a virtualenv holding the package and
-# its Python dependencies (from PyPI); with --browser Debian's Chromium for the browser tests,
-# with --postgres Debian's PostgreSQL server (the tests start throwaway clusters of it).
+# its Python dependencies (from PyPI) with JupyterLab for `thera lab`; with --browser Debian's
+# Chromium for the browser tests, with --postgres Debian's PostgreSQL server (the tests start
+# throwaway clusters of it).
 # Safe to run again: it only installs what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "setup: installing Python packages (a minute or two the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab]'
   echo "$wanted" > "$stamp"
 fi
 

@@ -1,4 +1,4 @@
-"""The ``thera`` command line: init, sample, demo, serve, report.
+"""The ``thera`` command line: init, sample, demo, serve, lab, report.
 
 Part of the composition root (``thera_app``): the command line uses the core for its commands
 and loads the server (and with it Panel) only for ``serve`` and ``demo``.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -78,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=positive_int(64), default=1,
                    help="server processes sharing the port (PostgreSQL practices; default 1)")
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("lab", help="open the notebooks in JupyterLab, on this machine only")
+    p.add_argument("--db", type=Path, default=None, help=(
+        "practice database (default: $THERA_DB, else data/demo.duckdb, generated if absent); "
+        "a relative path is looked for here, then in the repository"))
+    p.add_argument("--port", type=_port, default=8888)
+    p.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p.add_argument("--notebooks", type=Path, default=None,
+                   help="folder JupyterLab opens (default: the project's notebooks/)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                   help="after --: more options for JupyterLab")
+    p.set_defaults(run=cmd_lab)
 
     p = sub.add_parser("report", help="write a report as CSV, Parquet, Markdown or HTML")
     p.add_argument("name", choices=["attendance", "backlog", "completion"])
@@ -212,6 +225,25 @@ def _serve(db_path: Path | str, port: int, address: str, processes: int = 1) -> 
           flush=True)
     serve(db_path, port=port, address=address, show=False, processes=processes)
     return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from thera_analytics.lab import lab_command, resolve_lab_database
+
+    db = resolve_lab_database(args.db, generate=_generate_demo)
+    command, env = lab_command(db, port=args.port, open_browser=not args.no_browser,
+                               folder=args.notebooks,
+                               extra=[a for a in args.jupyter_args if a != "--"])
+    print(f"JupyterLab on http://127.0.0.1:{args.port}/lab with THERA_DB={db}; Ctrl-C stops",
+          file=sys.stderr)
+    sys.stderr.flush()
+    os.execve(command[0], command, env)  # JupyterLab takes over this process (and Ctrl-C)
+    return 0  # pragma: no cover
+
+
+def _generate_demo(db_path: Path) -> None:
+    _generate(db_path, clinicians=DEMO_CLINICIANS, weeks=DEMO_WEEKS, seed=7, end=None,
+              now=None, time_zone="Australia/Sydney", progress=True)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -63,16 +63,20 @@ class PracticeApp(pn.viewable.Viewer):
         ctx = self.context
         self.picker = WeekPicker(context=ctx)
         self.week = PracticeWeek(context=ctx)
-        self.completion = CompletionPanel(context=ctx, lazy=True)
-        self.backlog = BacklogPanel(context=ctx, lazy=True)
-        self.attendance = AttendancePanel(context=ctx, lazy=True)
+        # Served, the other tabs load when first opened. In a notebook every tab is drawn at
+        # once: models Panel creates later, through the kernel, link their stylesheets from
+        # its CDN, which a closed network cannot reach.
+        lazy = self.shell
+        self.completion = CompletionPanel(context=ctx, lazy=lazy)
+        self.backlog = BacklogPanel(context=ctx, lazy=lazy)
+        self.attendance = AttendancePanel(context=ctx, lazy=lazy)
         self.record = RecordPanel(context=ctx, drawer=self.shell)
         for panel in (self.week, self.completion, self.backlog):
             panel.param.watch(self._on_request, "request")
         self.record.param.watch(lambda _: setattr(self.week, "selected", None), "closed")
         self.tabs = pn.Tabs(
             ("Week", self.week), ("Completion", self.completion), ("Backlog", self.backlog),
-            ("Attendance", self.attendance), dynamic=True, sizing_mode="stretch_width",
+            ("Attendance", self.attendance), dynamic=lazy, sizing_mode="stretch_width",
             margin=(5, 0), stylesheets=[TABS_CSS], css_classes=["thera-tabs"])
         self.tabs.param.watch(self._on_tab, "active")
         self._reload = pn.widgets.Button(label="↻ Reload", color="light", width=90,

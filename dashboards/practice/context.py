@@ -18,6 +18,8 @@ from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.reports import Period, open_for_reading
+from thera_analytics.reports.defaults import anchor_day
+from thera_analytics.reports.location import locate_database
 from thera_analytics.reports.source import instant
 from thera_analytics.store.database import Database
 
@@ -48,16 +50,20 @@ class PracticeContext(param.Parameterized):
             self.week = week_start(self.week)
 
     @classmethod
-    def open(cls, db_path: str | Path, *, as_of: datetime | str | None = None,
+    def open(cls, db_path: str | Path | None = None, *, as_of: datetime | str | None = None,
              week: date | str | None = None, clock: Clock = system_clock) -> PracticeContext:
         """For a notebook: open the file read-only (its snapshot while the server holds it).
 
+        ``db_path`` may be relative to where the user started (see ``locate_database``);
         ``as_of`` is an instant (ISO text or aware datetime; None or ``"now"`` for now) and
-        ``week`` any day of the week to show (None: the week of ``as_of``).
+        ``week`` any day of the week to show (None: the week of the practice's latest session
+        by ``as_of``, so a practice whose data stops still opens on a week it has).
         """
-        db = open_for_reading(db_path)
+        db = open_for_reading(locate_database(db_path))
         moment = None if as_of is None or as_of == "now" else instant(as_of)
         day = date.fromisoformat(week) if isinstance(week, str) else week
+        if day is None:
+            day = anchor_day(db, moment or clock())
         return cls(db=db, actor=READER, clock=clock, as_of=moment, week=day)
 
     @property

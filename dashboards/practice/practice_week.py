@@ -18,6 +18,7 @@ from functools import partial
 from html import escape
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh backend; no notebook extension)
 import pandas as pd
 import panel as pn
 import param
@@ -41,7 +42,9 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog
 from thera_analytics.service.calendar import week_events
 
-hv.extension("bokeh", logo=False)
+# Select the Bokeh backend (and its options, which hv.opts needs); unlike hv.extension, this
+# loads no notebook extension and no JavaScript.
+hv.Store.set_current_backend("bokeh")
 
 PLOT_NAME = "thera-practice-week"
 OUTLINE_NAME = "thera-practice-selected"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh backend; no notebook extension)
 import pandas as pd
 import panel as pn
 import param
@@ -26,7 +27,9 @@ from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.service import catalog
 
-hv.extension("bokeh", logo=False)
+# Select the Bokeh backend (and its options, which hv.opts needs); unlike hv.extension, this
+# loads no notebook extension and no JavaScript.
+hv.Store.set_current_backend("bokeh")
 
 PLOT_NAME = "thera-week"
 OUTLINE_NAME = "thera-selected"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import holoviews as hv
+import pandas as pd
 import pytest
 
 from dashboards import charts
@@ -81,3 +82,46 @@ def test_importing_the_reports_loads_no_plotting_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def built_charts(db: Database) -> dict[str, hv.core.Dimensioned]:
+    breakdowns = reports.attendance_breakdowns(db, "2026-10-01", "2026-10-31")
+    return {
+        "attendance trend": charts.attendance_trend_chart(reports.attendance_trend(db, *WEEKS)),
+        "attendance mix": charts.attendance_mix_chart(breakdowns["clinician"], "clinician",
+                                                      "clinician"),
+        "backlog trend": charts.backlog_trend_chart(reports.backlog_trend(db, *WEEKS,
+                                                                          as_of=AS_OF)),
+        "backlog by clinician": charts.backlog_by_clinician_chart(
+            reports.backlog_by_clinician(db, AS_OF)),
+        "completion trend": charts.completion_trend_chart(
+            reports.completion_by_week(db, *WEEKS, as_of=AS_OF, by="practice")),
+    }
+
+
+def test_legends_sit_beside_the_plot_never_over_the_data(db: Database) -> None:
+    from bokeh.models import Legend
+
+    for name, chart in built_charts(db).items():
+        figure = hv.render(chart, backend="bokeh")
+        inside = [r for r in figure.center if isinstance(r, Legend)]
+        beside = [r for side in (figure.right, figure.left, figure.above, figure.below)
+                  for r in side if isinstance(r, Legend)]
+        assert inside == [], f"{name}: a legend is drawn inside the plot, over the data"
+        assert len(beside) == 1, name
+
+
+def test_the_last_point_of_a_trend_is_inside_the_plot(db: Database) -> None:
+    """The x range runs past the last week (and before the first), so the end points and
+    their markers are drawn whole, not cut in half by the frame."""
+    trend = reports.attendance_trend(db, *WEEKS)
+    weekly = reports.completion_by_week(db, *WEEKS, as_of=AS_OF, by="practice")
+    for chart, weeks in ((charts.attendance_trend_chart(trend), trend["week_start"]),
+                         (charts.completion_trend_chart(weekly), weekly["week_start"])):
+        figure = hv.render(chart, backend="bokeh")
+        first, last = (pd.Timestamp(w).value / 1e6 for w in (weeks.min(), weeks.max()))
+        start, end = (pd.Timestamp(v).value / 1e6 if not isinstance(v, int | float) else v
+                      for v in (figure.x_range.start, figure.x_range.end))
+        week_ms = 7 * 24 * 3600 * 1000
+        assert end - last >= 0.25 * week_ms, (figure.title.text, end, last)
+        assert first - start >= 0.25 * week_ms, (figure.title.text, start, first)

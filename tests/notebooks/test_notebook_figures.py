@@ -19,23 +19,11 @@ import nbformat
 import pytest
 
 from tests.notebooks.conftest import NOTEBOOKS
+from tests.notebooks.sample_practice import AS_OF
 from thera_analytics import reports
 from thera_analytics.reports import export
 
 pytestmark = pytest.mark.slow
-
-
-def parameters(nb: Any) -> dict[str, Any]:
-    """The literal values the notebook's parameters cell assigns."""
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    values = {}
-    for node in ast.parse(cell.source).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass  # db_path reads the environment
-    return values
 
 
 def key_figures(nb: Any) -> dict[str, Any]:
@@ -44,7 +32,9 @@ def key_figures(nb: Any) -> dict[str, Any]:
 
 
 def executed(name: str, sample_db: Path) -> Any:
-    nb = export.execute_notebook(NOTEBOOKS / name, {"db_path": str(sample_db)})
+    """The notebook run on the sample at the sample's "now", its periods left to default."""
+    nb = export.execute_notebook(NOTEBOOKS / name, {"db_path": str(sample_db),
+                                                     "as_of": AS_OF.isoformat()})
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors
     return nb
@@ -62,9 +52,10 @@ def backlog_nb(sample_db: Path) -> Any:
 
 def test_attendance_figures_agree_with_session_facts(attendance_nb: Any, sample_db: Path
                                                      ) -> None:
-    p = parameters(attendance_nb)
     figures = key_figures(attendance_nb)
-    period = reports.Period.coerce(p["start"], p["end"])
+    # The default period: the month before the one holding the sample's latest session.
+    assert figures["period"] == "2026-10-01..2026-10-31"
+    period = reports.Period.parse(figures["period"])
     previous = period.previous()
     with reports.open_for_reading(sample_db) as db:
         def totals(first: object, last: object) -> Any:
@@ -107,10 +98,12 @@ def test_attendance_figures_agree_with_session_facts(attendance_nb: Any, sample_
 
 
 def test_backlog_figures_agree_with_note_backlog(backlog_nb: Any, sample_db: Path) -> None:
-    p = parameters(backlog_nb)
     figures = key_figures(backlog_nb)
-    as_of = datetime.fromisoformat(p["as_of"])
-    period = reports.Period.coerce(p["start"], p["end"])
+    as_of = datetime.fromisoformat(figures["as_of"])
+    assert as_of == AS_OF
+    # The default period: the four whole weeks before the week of the latest session.
+    assert figures["period"] == "2026-10-19..2026-11-15"
+    period = reports.Period.parse(figures["period"])
     with reports.open_for_reading(sample_db) as db:
         # The sample stops at as_of, so the view's rows that ended before it are the backlog
         # then; ages are recomputed at as_of (the view measures them from now).

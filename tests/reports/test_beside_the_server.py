@@ -180,7 +180,7 @@ def test_reports_and_notebooks_run_beside_the_server_with_the_same_figures(
     # The figures, computed directly from the file before the server takes it.
     with source.open_for_reading(live) as db:
         direct_csv = _csv(db, as_of)
-        direct_summary = reports.backlog_summary(db, "2026-10-26", "2026-11-22",
+        direct_summary = reports.backlog_summary(db, "2026-10-19", "2026-11-15",
                                                  as_of=AS_OF).figures()
 
     _with_snapshot_loop(monkeypatch, interval=600)
@@ -188,7 +188,7 @@ def test_reports_and_notebooks_run_beside_the_server_with_the_same_figures(
     server = thera_server.serve(live, port=0, threaded=True, clock=FixedClock(AS_OF))
     try:
         _wait_for(source.snapshot_path(live))
-        env = {**os.environ, "THERA_DB": str(live)}
+        env = {**os.environ, "THERA_DB": str(live), "THERA_AS_OF": as_of}
         # Another process cannot open the file: the server holds it.
         probe = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
             import json

@@ -15,6 +15,7 @@ from tests import factories
 from tests.reports.conftest import Book, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports import export
+from thera_analytics.reports.period import Period
 
 AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
 
@@ -54,13 +55,18 @@ def test_backlog_csv_and_parquet_files(practice: factories.TestPractice, tmp_pat
     assert pd.read_parquet(parquet)["event_id"].tolist() == table["event_id"].tolist()
 
 
-def test_completion_defaults_to_four_weeks_ending_with_as_of(
+def test_completion_defaults_to_the_four_weeks_before_the_latest_session(
         practice: factories.TestPractice, tmp_path: Path) -> None:
+    # The latest session by AS_OF is on Wednesday 10 June: the four whole weeks before its week.
+    assert export.report_period(practice.db, "completion", None, None, AS_OF) == Period(
+        date(2026, 5, 11), date(2026, 6, 7))
+    assert export.report_period(practice.db, "attendance", None, None, AS_OF) == Period(
+        date(2026, 5, 1), date(2026, 5, 31))
     out = export.write_report(practice.db, "completion", "csv", tmp_path / "c.csv",
-                              as_of=AS_OF)
+                              as_of=AS_OF, start="2026-05-04")
     assert out is not None
     table = pd.read_csv(out)
-    assert sorted(set(table["week_start"])) == ["2026-06-08"]  # 18 May .. 14 June: one session
+    assert sorted(set(table["week_start"])) == ["2026-05-04"]  # 4 May .. 7 June
     one = export.write_report(practice.db, "completion", "csv", tmp_path / "d.csv",
                               as_of=AS_OF, start="2026-05-01", end="2026-05-31",
                               clinician_id=practice.ben.clinician_id)
@@ -87,7 +93,19 @@ def test_markdown_holds_the_summary_and_tables(practice: factories.TestPractice,
 def test_markdown_cells_are_escaped() -> None:
     table = pd.DataFrame({"name": ["<b>A|B</b>"], "share": [0.12345], "n": [3]})
     assert export.markdown_table(table).splitlines() == [
-        "| name | share | n |", "|---|---|---|", "| &lt;b&gt;A\\|B&lt;/b&gt; | 0.123 | 3 |"]
+        "| name | Share % | n |", "|---|---:|---:|", "| &lt;b>A\\|B&lt;/b> | 12.3 | 3 |"]
+
+
+def test_markdown_tables_read_as_text() -> None:
+    """Headings in words with units, thousands separators, no index, nothing escaped that
+    needs no escaping ("<24 h", dates)."""
+    table = pd.DataFrame({"clinician_id": [7], "clinician": ["Ann Archer"], "<24 h": [1200],
+                          "oldest_hours": [2633.25], "direct_minutes": [39000],
+                          "week_start": [pd.Timestamp("2026-08-17")], "No show %": [8.0]})
+    assert export.markdown_table(table).splitlines() == [
+        "| Clinician | <24 h | Oldest (hours) | Direct minutes | Week starting | No show % |",
+        "|---|---:|---:|---:|---|---:|",
+        "| Ann Archer | 1,200 | 2,633.2 | 39,000 | 2026-08-17 | 8.0 |"]
 
 
 @pytest.mark.parametrize(("name", "fmt", "out", "field"), [

@@ -20,6 +20,14 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         source.open_for_reading(tmp_path / "nope.duckdb")
 
 
+def test_a_missing_relative_file_is_named_by_its_absolute_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PracticeError) as caught:
+        source.open_for_reading("data/nope.duckdb")
+    assert str(tmp_path / "data" / "nope.duckdb") in str(caught.value)
+
+
 def test_a_file_held_by_another_process_is_reported_as_locked(tmp_path: Path) -> None:
     path = tmp_path / "practice.duckdb"
     Database(path).close()
@@ -63,5 +71,11 @@ def test_filters_must_be_ids() -> None:
 
 
 def test_text_from_the_database_is_inert_in_markdown() -> None:
-    assert source.escape_markdown("<img src=x onerror=alert(1)> *Jo* [a](b)") == (
-        r"&lt;img src=x onerror=alert\(1\)&gt; \*Jo\* \[a\]\(b\)")
+    assert source.escape_markdown("<img src=x onerror=alert(1)> *Jo* [a](b) &amp;") == (
+        r"&lt;img src=x onerror=alert(1)&gt; \*Jo\* \[a\](b) &amp;amp;")
+
+
+def test_dates_and_hyphens_read_as_they_are_in_markdown() -> None:
+    """Only what could change the rendering is escaped: dates keep their hyphens."""
+    assert source.escape_markdown("2026-08-17 09:00, O'Neil-Smith (Jr.) #2 +1 !") == (
+        "2026-08-17 09:00, O'Neil-Smith (Jr.) #2 +1 !")

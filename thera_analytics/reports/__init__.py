@@ -37,8 +37,16 @@ from thera_analytics.reports.completion import (
     completion_summary,
     completion_table,
 )
+from thera_analytics.reports.defaults import (
+    anchor_day,
+    last_complete_month,
+    last_complete_week,
+    last_complete_weeks,
+    latest_session_day,
+)
+from thera_analytics.reports.location import locate_database
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import DatabaseLocked, open_for_reading
+from thera_analytics.reports.source import DatabaseLocked, instant, open_for_reading
 
 __all__ = [
     "AttendanceSummary",
@@ -46,6 +54,7 @@ __all__ = [
     "DatabaseLocked",
     "Period",
     "amendable_notes",
+    "anchor_day",
     "amendable_table",
     "attendance_breakdowns",
     "attendance_by",
@@ -61,7 +70,13 @@ __all__ = [
     "completion_by_week",
     "completion_summary",
     "completion_table",
+    "instant",
     "item_table",
+    "last_complete_month",
+    "last_complete_week",
+    "last_complete_weeks",
+    "latest_session_day",
+    "locate_database",
     "missing_counts",
     "open_for_reading",
     "rate_table",

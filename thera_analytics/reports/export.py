@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import base64
-import html
 import re
 import sys
 import tempfile
@@ -24,8 +23,10 @@ from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.reports import attendance as att
 from thera_analytics.reports import backlog as bl
 from thera_analytics.reports import completion as cp
+from thera_analytics.reports.defaults import last_complete_month, last_complete_weeks
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import Source, instant, optional_id, practice_zone
+from thera_analytics.reports.readable import TABLE_CSS, markdown_table
+from thera_analytics.reports.source import Source, instant, optional_id
 
 REPORTS: tuple[str, ...] = ("attendance", "backlog", "completion")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "markdown", "html")
@@ -37,6 +38,7 @@ NOTEBOOKS: dict[str, str] = {
 DEFAULT_WEEKS = 4
 OLDEST_ITEMS = 20
 INJECTED_TAG = "injected-parameters"
+STATIC_CHARTS_ENV = "THERA_CHARTS"  # read by dashboards.notebook.setup() in the kernel
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,9 @@ def write_report(
     - ``out``: the file to write; ``None`` writes csv and markdown to standard output
       (parquet and html need a file).
     - ``start``/``end``: the period, local days included (``date`` or ``YYYY-MM-DD``). By
-      default: attendance, the last whole calendar month before ``as_of``; backlog and
-      completion, the four whole weeks ending with the week of ``as_of``.
+      default (``reports.defaults``): attendance, the calendar month before the one holding
+      the practice's latest session by ``as_of`` (or today); backlog and completion, the four
+      whole weeks before the week holding that session.
     - ``as_of``: the instant the backlog, signing and completion are measured at (aware
       ``datetime`` or ISO text; naive means UTC); default now.
     - ``clinician_id``/``service_id``: only that clinician's / service's events.
@@ -135,12 +138,15 @@ def write_report(
 
 def report_period(db: Source, name: str, start: date | str | None, end: date | str | None,
                   as_of: datetime) -> Period:
-    """The period a report covers: as given, else its default relative to ``as_of``."""
-    today = as_of.astimezone(practice_zone(db)).date()
-    if name == "attendance":
-        default = Period.month(today.year, today.month).previous()
+    """The period a report covers: as given, else the practice's own latest data (the same
+    defaults as the notebooks: ``reports.defaults``)."""
+    if start is None or end is None:
+        if name == "attendance":
+            default = last_complete_month(db, as_of)
+        else:
+            default = last_complete_weeks(db, DEFAULT_WEEKS, as_of)
     else:
-        default = Period.weeks_ending(today, DEFAULT_WEEKS)
+        default = None
     return Period.coerce(start, end, default=default)
 
 
@@ -202,30 +208,6 @@ def report_markdown(db: Source, request: ReportRequest) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """A DataFrame as a GitHub-flavoured Markdown table, cells escaped."""
-    if table.empty:
-        return "_None._"
-
-    def cell(value: object) -> str:
-        if value is None or (isinstance(value, float) and value != value):
-            return ""
-        if isinstance(value, float):
-            text = f"{value:.3f}".rstrip("0").rstrip(".")
-        elif isinstance(value, pd.Timestamp):
-            text = value.strftime("%Y-%m-%d %H:%M" if value.hour or value.minute
-                                  else "%Y-%m-%d")
-        else:
-            text = str(value)
-        return html.escape(text, quote=False).replace("|", "\\|")
-
-    header = "| " + " | ".join(cell(c) for c in table.columns) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |"
-            for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
-
-
 # -- html: the notebook, executed and converted ------------------------------------------------
 def notebooks_dir() -> Path:
     """The project's ``notebooks/`` folder (next to the package in a source checkout)."""
@@ -237,15 +219,20 @@ def notebooks_dir() -> Path:
 
 
 def render_html(db: Source, request: ReportRequest, out: Path, *, timeout: int = 600) -> Path:
-    """Execute the report's notebook for these parameters and write a standalone page."""
+    """Execute the report's notebook for these parameters and write a standalone page.
+
+    The kernel draws static charts (``THERA_CHARTS=static``): one standalone Bokeh figure
+    per chart, no toolbar, and BokehJS alone inlined once, so the page opens offline.
+    """
     notebook = notebooks_dir() / NOTEBOOKS[request.name]
     with tempfile.TemporaryDirectory(prefix="thera-report-") as tmp:
         db_path = readable_path(db, Path(tmp))
         values = {"db_path": str(Path(db_path).resolve()), "start": request.start.isoformat(),
                   "end": request.end.isoformat(), "as_of": request.as_of.isoformat(),
-                  "clinician_id": request.clinician_id, "service_id": request.service_id,
-                  "inline_js": True}
-        page = notebook_html(execute_notebook(notebook, values, timeout=timeout))
+                  "clinician_id": request.clinician_id, "service_id": request.service_id}
+        nb = execute_notebook(notebook, values, timeout=timeout,
+                              env={STATIC_CHARTS_ENV: "static"}, log=Path(tmp) / "kernel.log")
+        page = notebook_html(nb)
     out.write_text(page, encoding="utf-8")
     return out
 
@@ -261,15 +248,32 @@ def readable_path(db: Source, folder: Path) -> Path:
     return Path(snapshot(folder / "snapshot.duckdb"))
 
 
-def execute_notebook(notebook: Path, values: dict[str, Any], *, timeout: int = 600) -> Any:
-    """Run a notebook with parameters injected (papermill style); return the executed copy."""
+def execute_notebook(notebook: Path, values: dict[str, Any], *, timeout: int = 600,
+                     env: dict[str, str] | None = None, log: Path | None = None) -> Any:
+    """Run a notebook with parameters injected (papermill style); return the executed copy.
+
+    ``env`` is added to the kernel's environment. The kernel's own log lines (a warning
+    about its local TCP transport on every start) go to ``log``, or nowhere, rather than to
+    the terminal of whoever asked for a report; a kernel that dies has its log in the error.
+    """
+    import os
+    import subprocess
+
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
 
     nb = nbformat.read(notebook, as_version=4)
     inject_parameters(nb, values)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(notebook.parent)}})
+    kernel_env = {**os.environ, **(env or {})}
+    with open(log if log is not None else os.devnull, "w", encoding="utf-8") as stderr:
+        try:
+            client.execute(env=kernel_env, stderr=stderr, stdout=subprocess.DEVNULL)
+        except DeadKernelError as exc:
+            detail = log.read_text(encoding="utf-8")[-2000:] if log is not None else ""
+            raise PracticeError(f"html: the notebook's kernel died ({exc}) {detail}") from None
     return nb
 
 
@@ -318,9 +322,14 @@ def inject_parameters(nb: Any, values: dict[str, Any]) -> None:
 
 def inline_panel_css(page: str) -> str:
     """Replace Panel's CDN stylesheet links with ``data:`` URLs of the installed files."""
-    import panel
+    import importlib.util
 
-    dist = Path(panel.__file__).parent / "dist"
+    if _PANEL_CDN.search(page) is None:
+        return page
+    spec = importlib.util.find_spec("panel")  # where Panel is installed, without importing it
+    if spec is None or spec.origin is None:
+        return page
+    dist = Path(spec.origin).parent / "dist"
 
     def replace(match: re.Match[str]) -> str:
         file = dist / match.group(1)
@@ -332,13 +341,29 @@ def inline_panel_css(page: str) -> str:
     return _PANEL_CDN.sub(replace, page)
 
 
+REPORT_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: #1f2328; background: #ffffff; margin: 0; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 28px; margin: 8px 0 12px; } h2 { font-size: 21px; margin: 28px 0 8px; }
+h3 { font-size: 17px; } a.anchor-link { display: none; }
+.jp-Cell { margin: 0 0 8px; } .jp-OutputArea-output pre { font: 13px ui-monospace, monospace;
+  margin: 4px 0; white-space: pre-wrap; }
+.jp-RenderedMarkdown ul { padding-left: 22px; } code { font: 13px ui-monospace, monospace; }
+.thera-chart { margin: 8px 0 16px; overflow-x: auto; }
+""" + TABLE_CSS
+
 _PANEL_CDN = re.compile(r"https://cdn\.holoviz\.org/panel/[^/\"'\\]+/dist/([^\"'\\?]+)"
                         r"(?:\?v=[^\"'\\]*)?")
 
-# nbconvert's lab template without the require.js and MathJax it would fetch from a CDN.
+# nbconvert's lab template without anything it would fetch (require.js, MathJax, Mermaid) and
+# with a small stylesheet of our own instead of JupyterLab's (about 260 kB of CSS for widgets
+# a report does not have).
 _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
 {% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
+{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}
+{% block notebook_css %}<style>""" + REPORT_CSS + """</style>{% endblock notebook_css %}
 """
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -207,11 +206,11 @@ def open_for_reading(path: str | Path) -> ReadOnlyPractice:
     """
     if is_postgres_url(str(path)):
         return _copy_for_reading(str(path))
-    path = Path(path)
+    path = Path(path).expanduser()
     if not path.exists():
         raise PracticeError(
-            f"db: {path} does not exist; generate one with `thera sample --db {path}` "
-            "or point THERA_DB at a practice database"
+            f"db: {path.resolve()} does not exist; generate one with `thera sample --db {path}` "
+            "or point THERA_DB at the absolute path of a practice database"
         )
     try:
         return ReadOnlyPractice(path)
@@ -312,9 +311,14 @@ def local_text(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Inside a sentence only these change what Markdown shows: emphasis, code, links, tables,
+# strike-through; "-", "." or "#" matter only at the start of a line, where names never are.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape_markdown(text: object) -> str:
-    """Text from the database made inert in Markdown and HTML (names, labels)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    """Text from the database made inert in Markdown and HTML (names, labels), and nothing
+    more: a date or a hyphenated name reads as it is."""
+    value = re.sub(r"&(?=#?\w+;)", "&amp;", str(text))
+    value = value.replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
