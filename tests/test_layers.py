@@ -45,3 +45,8 @@ def test_importing_every_core_module_loads_no_ui_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == ""
+
+
+def test_the_core_loads_no_ui_library_even_inside_a_function():
+    # Not Panel, HoloViews, Bokeh, a notebook runner or the apps, at import or when called.
+    assert import_graph.core_ui_imports() == []

@@ -228,7 +228,7 @@ def _serve(db_path: Path | str, port: int, address: str, processes: int = 1) -> 
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    from thera_analytics.lab import lab_command, resolve_lab_database
+    from thera_app.lab import lab_command, resolve_lab_database
 
     db = resolve_lab_database(args.db, generate=_generate_demo)
     command, env = lab_command(db, port=args.port, open_browser=not args.no_browser,
@@ -247,8 +247,8 @@ def _generate_demo(db_path: Path) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from thera_analytics.reports.export import write_report
     from thera_analytics.reports.source import open_for_reading
+    from thera_app.html_report import write_report
 
     fmt, out = args.format, args.out
     if args.html is not None:

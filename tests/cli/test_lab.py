@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from thera_analytics import cli, lab
 from thera_analytics.domain.errors import PracticeError
+from thera_app import cli, lab
 
 
 def test_jupyterlab_listens_on_loopback_and_fetches_nothing(tmp_path: Path) -> None:

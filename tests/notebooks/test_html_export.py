@@ -9,7 +9,7 @@ from playwright.sync_api import Page, Route
 
 from tests.notebooks.sample_practice import AS_OF
 from thera_analytics import reports
-from thera_analytics.reports import export
+from thera_app import html_report as export
 from thera_analytics.store.database import Database
 
 pytestmark = [pytest.mark.slow, pytest.mark.ui]

@@ -21,7 +21,7 @@ import pytest
 from tests.notebooks.conftest import NOTEBOOKS
 from tests.notebooks.sample_practice import AS_OF
 from thera_analytics import reports
-from thera_analytics.reports import export
+from thera_app import html_report as export
 
 pytestmark = pytest.mark.slow
 

@@ -16,6 +16,7 @@ from tests.reports.conftest import Book, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports import export
 from thera_analytics.reports.period import Period
+from thera_app import html_report
 
 AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
 
@@ -134,8 +135,8 @@ def test_parameters_are_injected_after_the_parameters_cell_like_papermill() -> N
                 nbformat.v4.new_code_cell("db_path = 'x'\nstart = None"),
                 nbformat.v4.new_code_cell("print(start)")]
     nb.cells[1].metadata["tags"] = ["parameters"]
-    export.inject_parameters(nb, {"start": "2026-10-01", "as_of": "not declared"})
-    export.inject_parameters(nb, {"start": "2026-11-01", "db_path": "y.duckdb"})
+    html_report.inject_parameters(nb, {"start": "2026-10-01", "as_of": "not declared"})
+    html_report.inject_parameters(nb, {"start": "2026-11-01", "db_path": "y.duckdb"})
     sources = [c.source for c in nb.cells]
     assert sources[2] == ("# Parameters injected for this report\nstart = '2026-11-01'\n"
                           "db_path = 'y.duckdb'")
@@ -145,5 +146,5 @@ def test_parameters_are_injected_after_the_parameters_cell_like_papermill() -> N
 
 def test_panel_stylesheets_are_inlined() -> None:
     page = '{"url":"https://cdn.holoviz.org/panel/1.9.4/dist/css/loading.css?v=1.9.4"}'
-    inlined = export.inline_panel_css(page)
+    inlined = html_report.inline_panel_css(page)
     assert inlined.startswith('{"url":"data:text/css;base64,') and "cdn" not in inlined
