@@ -84,7 +84,7 @@ def test_markdown_holds_the_summary_and_tables(practice: factories.TestPractice,
     text = out.read_text()
     assert text.startswith("# Attendance report, May 2026")
     assert "| Clinician | Client sessions | Marked | Attended % |" in text
-    assert "| Ann Archer | 2 | 2 | 50 |" in text
+    assert "| Ann Archer | 2 | 2 | 50.0 |" in text
     backlog = export.write_report(practice.db, "backlog", "markdown", tmp_path / "b.md",
                                   as_of=AS_OF)
     assert backlog is not None
