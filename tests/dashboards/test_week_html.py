@@ -1,4 +1,4 @@
-"""The HTML week without a browser: what each event says, and drags through the reschedule use case."""
+"""The HTML week without a browser: what each event says; drags through the reschedule use case."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboards.scheduler.app import SchedulerApp, create_app
-from dashboards.scheduler.calendar import MoveEvent, hour_range
+from dashboards.scheduler.calendar import hour_range
 from dashboards.scheduler.week_feed import done_text, week_items
 from tests.factories import TestPractice as Sample
 from tests.factories import make_practice
@@ -85,7 +85,7 @@ def test_the_day_widens_to_fit_early_and_late_events() -> None:
     assert hour_range(frame) == (6, 21)
 
 
-# -- drag to move and resize -------------------------------------------------------------------------
+# -- drag to move and resize ---------------------------------------------------------------
 
 class Browser:
     """What the app told the week's browser side (a drag saved or to be put back)."""
