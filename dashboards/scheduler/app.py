@@ -43,8 +43,14 @@ LAYOUT_CSS = """
 .thera-editor-panel { flex: 1 1 340px !important; width: auto !important; }
 @media (max-width: 700px) {
   .thera-week-panel, .thera-editor-panel { flex: 1 1 100% !important; }
-  .thera-editor-panel { border-left: none !important; padding-left: 0 !important; }
+  .thera-editor-panel { border-left: none !important; padding-left: 0 !important;
+                        margin: 10px 0 !important; max-width: 100% !important;
+                        box-sizing: border-box; }
 }
+"""
+# The editor never asks for more width than the panel has (a phone is 390 px wide).
+SLOT_CSS = """
+.thera-editor { min-width: 0 !important; max-width: 100% !important; }
 """
 
 
@@ -76,7 +82,8 @@ class SchedulerApp(pn.viewable.Viewer):
             "calendar to book a session at that time.</div>",
             stylesheets=[EDITOR_CSS], sizing_mode="stretch_width"), self._book,
             sizing_mode="stretch_width", margin=0)
-        self._editor_slot = pn.Column(self._placeholder, sizing_mode="stretch_width", margin=0)
+        self._editor_slot = pn.Column(self._placeholder, sizing_mode="stretch_width", margin=0,
+                                      stylesheets=[SLOT_CSS])
         self.calendar.param.watch(self._on_request, "request")
         if event_id is not None:
             self.open_event(event_id)

@@ -81,6 +81,11 @@ function content(arg) {
   return { domNodes: [box] };
 }
 
+function name(el, event) {
+  el.setAttribute("aria-label", event.extendedProps.label);
+  el.title = event.extendedProps.label;
+}
+
 export function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "thera-week-grid";
@@ -151,13 +156,18 @@ export function render({ model, el }) {
       events: model.events,
       eventContent: content,
       eventDidMount: (info) => {
-        const p = info.event.extendedProps;
         if (info.event.display === "background") return;
-        info.el.setAttribute("aria-label", p.label);
-        info.el.title = p.label;
         if (!info.view.type.startsWith("list")) info.el.dataset.eventId = info.event.id;
+        name(info.el, info.event);
         info.el.querySelectorAll(".fc-icon").forEach((i) => i.setAttribute("aria-hidden", "true"));
       },
+      // An element kept across an update is not mounted again: name it afresh each time.
+      eventsSet: () => requestAnimationFrame(() => {
+        for (const el of root.querySelectorAll(".fc-timegrid-event[data-event-id]")) {
+          const event = calendar.getEventById(el.dataset.eventId);
+          if (event) name(el, event);
+        }
+      }),
       eventClick: (info) => {
         info.jsEvent.preventDefault();
         if (info.event.display !== "background") model.send_msg({ type: "open", id: info.event.id });
