@@ -28,7 +28,7 @@ HEADER_CSS = """
   padding: 10px 20px;
   width: 100%;
 }
-.thera-title { font-size: 1.2rem; font-weight: 600; margin-right: auto; }
+.thera-title { font-size: 1.2rem; font-weight: 600; margin: 0 auto 0 0; }
 .thera-user { font-weight: 600; }
 .thera-role {
   background: rgba(255, 255, 255, 0.18);
@@ -51,7 +51,7 @@ def header(actor: Actor, title: str) -> pn.pane.HTML:
     # Names come from the database and are shown as text: escape, never trust.
     html = (
         '<header class="thera-header">'
-        f'<span class="thera-title">{escape(title)}</span>'
+        f'<h1 class="thera-title">{escape(title)}</h1>'
         f'<span class="thera-user">{escape(actor.display_name)}</span>'
         f'<span class="thera-role">{escape(ROLE_LABELS.get(actor.role, str(actor.role)))}</span>'
         f'<a class="thera-logout" href="{escape(logout_url())}">Log out</a>'

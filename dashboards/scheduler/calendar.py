@@ -173,8 +173,8 @@ class WeekCalendar(pn.viewable.Viewer):
         self._prev = pn.widgets.Button(label="‹ Prev", width=75, description="Previous week")
         self._today_btn = pn.widgets.Button(label="Today", width=70, color="primary")
         self._next = pn.widgets.Button(label="Next ›", width=75, description="Next week")
-        self._date = pn.widgets.DatePicker(value=self.week, width=125, margin=(5, 10),
-                                           description="Go to the week of a date")
+        self._date = pn.widgets.DatePicker(name="Go to the week of", value=self.week,
+                                           width=140, margin=(0, 10))
         # A checkbox group, because a lone Checkbox has no accessible name.
         self._weekend = pn.widgets.CheckBoxGroup(options=["Weekend"], value=[], inline=True,
                                                  margin=(14, 5), width=90)

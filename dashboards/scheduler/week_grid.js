@@ -75,8 +75,11 @@ function content(arg) {
     // The list view's own link is dropped with custom content: this is the focusable element.
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "button");
-    box.setAttribute("aria-label", p.label);
     box.dataset.eventId = arg.event.id;
+    // Named by its full description (a hidden span), so that what is read is what is meant;
+    // the visible parts say the same in short and are hidden from the screen reader.
+    for (const child of box.children) child.setAttribute("aria-hidden", "true");
+    box.append(node("span", "thera-sr-only", p.label));
   }
   return { domNodes: [box] };
 }
@@ -251,8 +254,21 @@ export function render({ model, el }) {
   const changeView = () => { if (calendar && calendar.view.type !== viewName()) calendar.changeView(viewName()); };
   model.on("view", changeView);
   narrow.addEventListener("change", changeView);
+  // Bokeh's date picker draws a second, visible input with no name: give it its label's text.
+  const nameDatePickers = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) nameDatePickers(el.shadowRoot);
+      if (el.matches(".bk-input-group input.form-control") && !el.getAttribute("aria-label")) {
+        const label = el.closest(".bk-input-group")?.querySelector("label");
+        if (label && label.textContent.trim()) el.setAttribute("aria-label", label.textContent.trim());
+      }
+    }
+  };
   // FullCalendar copies its styles into the shadow root only once the element is attached.
-  model.on("after_render", build);
+  model.on("after_render", () => {
+    build();
+    setTimeout(() => nameDatePickers(document), 0);
+  });
   model.on("remove", () => {
     window.removeEventListener("keydown", onEscape, true);
     narrow.removeEventListener("change", changeView);

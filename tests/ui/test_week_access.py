@@ -19,6 +19,7 @@ from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.store.database import Database
 
+from .axe import blocking
 from .conftest import login, wait_for_panel
 from .test_scheduler import SHOTS, WEEK, editor, week_event
 
@@ -228,7 +229,9 @@ def test_on_a_phone_the_week_is_an_agenda_without_sideways_scrolling_and_each_st
     header = page.locator(".thera-editor-header")
     expect(header).to_contain_text("Chloe Martin")
     editor(page).get_by_role("button", name=re.compile("1 · Details")).click()
-    editor(page).get_by_role("button", name="Save", exact=True).first.click()
+    details = editor(page).locator(".thera-step-details")
+    expect(details).to_be_visible()
+    details.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="aved")).to_be_visible()
     page.screenshot(path=SHOTS / "phone_details.png", full_page=True)
     editor(page).get_by_role("button", name=re.compile("2 · Plan")).click()
@@ -243,3 +246,17 @@ def test_on_a_phone_the_week_is_an_agenda_without_sideways_scrolling_and_each_st
     outcome.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Outcome saved")).to_be_visible()
     page.screenshot(path=SHOTS / "phone_outcome.png", full_page=True)
+
+
+# -- axe-core ---------------------------------------------------------------------
+
+def test_axe_finds_nothing_critical_or_serious_on_the_login_page_the_week_and_the_agenda(
+        page: Page, base: str) -> None:
+    page.goto(f"{base}/login?next=/scheduler")
+    assert blocking(page) == []
+    open_week(page, base)
+    assert blocking(page) == []
+    page.get_by_role("button", name="Agenda").click()
+    expect(page.locator(f"{WEEK} .fc-list")).to_be_visible()
+    assert blocking(page) == []
+    page.screenshot(path=SHOTS / "week_agenda_axe.png")
