@@ -7,6 +7,7 @@ from html import escape
 import panel as pn
 import param
 
+from dashboards.a11y_repairs import AccessibilityRepairs
 from thera_analytics.domain.actor import Actor, Role
 
 ROLE_LABELS = {
@@ -70,7 +71,9 @@ class AppShell(pn.viewable.Viewer):
     def __init__(self, *content: object, **params: object) -> None:
         super().__init__(**params)
         self._header = header(self.actor, self.title)
-        self._main = pn.Column(*content, sizing_mode="stretch_width", margin=(10, 20))
+        self._main = pn.Column(*content, sizing_mode="stretch_width", margin=(10, 20),
+                               css_classes=["thera-main"])  # the page's main landmark
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self._header, self._main, sizing_mode="stretch_width", margin=0)
+        return pn.Column(self._header, self._main, AccessibilityRepairs(),
+                         sizing_mode="stretch_width", margin=0)

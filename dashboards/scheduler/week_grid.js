@@ -254,21 +254,8 @@ export function render({ model, el }) {
   const changeView = () => { if (calendar && calendar.view.type !== viewName()) calendar.changeView(viewName()); };
   model.on("view", changeView);
   narrow.addEventListener("change", changeView);
-  // Bokeh's date picker draws a second, visible input with no name: give it its label's text.
-  const nameDatePickers = (root) => {
-    for (const el of root.querySelectorAll("*")) {
-      if (el.shadowRoot) nameDatePickers(el.shadowRoot);
-      if (el.matches(".bk-input-group input.form-control") && !el.getAttribute("aria-label")) {
-        const label = el.closest(".bk-input-group")?.querySelector("label");
-        if (label && label.textContent.trim()) el.setAttribute("aria-label", label.textContent.trim());
-      }
-    }
-  };
   // FullCalendar copies its styles into the shadow root only once the element is attached.
-  model.on("after_render", () => {
-    build();
-    setTimeout(() => nameDatePickers(document), 0);
-  });
+  model.on("after_render", build);
   model.on("remove", () => {
     window.removeEventListener("keydown", onEscape, true);
     narrow.removeEventListener("change", changeView);

@@ -18,6 +18,7 @@ def violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text())
     return page.evaluate("""async () => {
+      if (window.theraRepair) window.theraRepair();
       const result = await axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
       return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,

@@ -129,7 +129,8 @@ def click_calendar(page: Page, day: float, hour: float) -> None:
                         f'{minutes % 60:02d}:00"]')
     col, row = column.bounding_box(), lane.bounding_box()
     assert col is not None and row is not None
-    page.mouse.click(col["x"] + col["width"] / 2, row["y"] + row["height"] / 2)
+    # Relative to the slot's row, which Playwright waits to be stable before clicking.
+    lane.click(position={"x": col["x"] + col["width"] / 2 - row["x"], "y": row["height"] / 2})
 
 
 def week_event(page: Page, event_id: int):  # noqa: ANN201 - a Playwright locator
