@@ -15,7 +15,7 @@ from thera_analytics.sample.generator import generate_practice
 from thera_analytics.store.database import Database
 
 from ..conftest import _demo_hash as demo_hash
-from .axe import blocking
+from .axe import blocking, violations
 from .conftest import login, wait_for_panel
 from .test_scheduler import SHOTS, click_calendar, editor, pick_clients
 from .test_week_access import MONDAY_NOON, Week, open_week, week  # noqa: F401 - a fixture
@@ -25,15 +25,36 @@ pytestmark = pytest.mark.ui
 TIMEOUT = 15_000
 
 
-def clean(page: Page, state: str) -> None:
-    found = blocking(page)
+# Landmarks and names every page has (axe rates these moderate; we require them).
+REQUIRED = {"landmark-one-main", "landmark-no-duplicate-main", "page-has-heading-one",
+            "html-has-lang", "html-lang-valid"}
+MODERATE_SEEN: dict[str, set[str]] = {}
+
+
+# Not fixed yet, in the practice dashboard's Tabulator tables (see docs/accessibility.md): the
+# grid holds its scroller and paginator, data-bar cells are named by their number only, and the
+# paginator's buttons are 19 px. Any other critical or serious finding fails.
+TABLES_NOT_YET = {"aria-required-children", "label-content-name-mismatch", "target-size"}
+
+
+def clean(page: Page, state: str, known: frozenset[str] = frozenset()) -> None:
+    found = [v for v in blocking(page) if v["id"] not in known]
+    for v in found:
+        print(state, v)
     assert found == [], f"{state}: {found}"
+    rest = violations(page)
+    assert [v for v in rest if v["id"] in REQUIRED] == [], state
+    for v in rest:
+        MODERATE_SEEN.setdefault(v["id"], set()).add(state)
+    print(state, sorted({(v["id"], v["impact"]) for v in rest}))
 
 
 def test_the_scheduler_in_every_state_a_clinician_meets(
         page: Page, week: Week, serve_practice: Callable[..., str]) -> None:  # noqa: F811
     clock = FixedClock(MONDAY_NOON)
     base = serve_practice(week.path, clock=clock)
+    page.goto(f"{base}/login?next=/scheduler")
+    clean(page, "login")
     open_week(page, base)
     clean(page, "week")
 
@@ -105,8 +126,13 @@ def test_every_tab_of_the_practice_dashboard(
     assert len(names) >= 3
     for name in names:
         tabs.filter(has_text=name).first.click()
-        page.wait_for_load_state("networkidle")
-        clean(page, f"practice tab {name}")
+        expect(page.locator(".bk-tab.bk-active")).to_have_text(name)
+        if name == "Week":
+            clean(page, "practice tab Week")
+            continue
+        # The report tabs: wait for their tables' rows.
+        expect(page.locator(".tabulator-row:visible").first).to_be_visible(timeout=TIMEOUT)
+        clean(page, f"practice tab {name}", known=frozenset(TABLES_NOT_YET))
 
 
 def test_the_portal(page: Page, sample: Path, serve_practice: Callable[..., str]) -> None:
