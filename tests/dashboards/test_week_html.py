@@ -203,3 +203,27 @@ def test_the_editor_is_built_when_first_needed_not_with_the_page(tp: Sample) -> 
     assert app._editor is None
     app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
     assert app._editor is not None and app.editor.record is not None
+
+
+# -- the practice week's table alternative --------------------------------------------------------
+
+def test_the_practice_week_has_a_table_with_the_same_information_and_follows_filters() -> None:
+    from dashboards.practice.context import PracticeContext
+    from dashboards.practice.practice_week import PracticeWeek
+
+    tp = make_practice()
+    first = tp.create()
+    tp.create(actor=tp.ben, clinician_id=tp.ben.clinician_id,
+              start=datetime(2026, 6, 2, 9, 0), end=datetime(2026, 6, 2, 9, 50))
+    context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock, week=MONDAY,
+                              as_of=tp.clock())
+    week = PracticeWeek(context=context)
+    html = week._table.object
+    assert "<details" in html and "(2 events)" in html
+    assert "<td>Mon 1 Jun</td><td>10:00–10:50</td>" in html
+    assert "details saved, plan to do, outcome to do" in html
+    assert "Cara Cole: not marked" in html
+    week.clinician_ids = [tp.ann.clinician_id]
+    assert "(1 event)" in week._table.object
+    assert "Ben" not in week._table.object and "Cara Cole" in week._table.object
+    assert tp.practice.event(tp.ann, first) is not None
