@@ -20,6 +20,15 @@ class MovePrompt(pn.viewable.Viewer):
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
+        # Built on the first drag: most pages never need it (see SchedulerApp on page cost).
+        self._layout = pn.Column(sizing_mode="stretch_width", margin=(0, 10), visible=False,
+                                 css_classes=["thera-move"])
+        self._answers: dict[pn.widgets.Button, Callable[[], None]] = {}
+        self._built = False
+
+    def _build(self) -> None:
+        if self._built:
+            return
         w = pn.widgets
         self.this_only = w.Button(label="This session", color="primary", width=130)
         self.following = w.Button(label="This and following", color="primary", width=170)
@@ -29,14 +38,14 @@ class MovePrompt(pn.viewable.Viewer):
                                   margin=(4, 5), css_classes=["thera-move-message"])
         self._buttons = pn.Row(self.this_only, self.following, self.anyway, self.put_back,
                                margin=0, visible=False)
-        self._layout = pn.Column(self._text, self._buttons, sizing_mode="stretch_width",
-                                 margin=(0, 10), visible=False, css_classes=["thera-move"])
-        self._answers: dict[pn.widgets.Button, Callable[[], None]] = {}
         for button in (self.this_only, self.following, self.anyway, self.put_back):
             button.on_click(lambda e: self._answer(e.obj))
+        self._layout.objects = [self._text, self._buttons]
+        self._built = True
 
     def ask(self, text: str, answers: dict[str, Callable[[], None]]) -> None:
         """Show a question; each named button (by label) runs its answer once."""
+        self._build()
         buttons = {b.label: b for b in (self.this_only, self.following, self.anyway,
                                         self.put_back)}
         self._answers = {buttons[label]: run for label, run in answers.items()}
@@ -49,6 +58,7 @@ class MovePrompt(pn.viewable.Viewer):
 
     def tell(self, kind: str, text: str) -> None:
         """Say what became of a move (success, error or info); no buttons."""
+        self._build()
         self._answers = {}
         with pn.io.hold():
             self._text.object = notice_html(kind, text)
@@ -65,7 +75,7 @@ class MovePrompt(pn.viewable.Viewer):
 
     @property
     def text(self) -> str:
-        return self._text.object or ""
+        return (self._text.object or "") if self._built else ""
 
     def _answer(self, button: pn.widgets.Button) -> None:
         run = self._answers.get(button)
