@@ -153,8 +153,9 @@ class WeekCalendar(pn.viewable.Viewer):
                                      parse_wall_clock(str(msg["end"])), str(msg["req"]))
         elif kind == "escape":
             self.request = CloseEditor()
-        elif kind == "view":
-            self._view.value = msg.get("view", "week")
+        elif kind == "view":  # the view the browser chose for its width ("auto")
+            self._showing = str(msg.get("view", "week"))
+            self._view.value = self._showing
 
     def answer_move(self, move: MoveEvent, ok: bool, message: str = "") -> None:
         """Tell the browser whether a drag was saved; a refused one goes back where it was."""
@@ -183,7 +184,8 @@ class WeekCalendar(pn.viewable.Viewer):
         self._view = pn.widgets.RadioButtonGroup(
             options={"Week": "week", "Agenda": "agenda"}, value="week", margin=(5, 10),
             width=150, description="Show the week as a grid or as a list by day")
-        self._view.param.watch(lambda e: setattr(self.grid, "view", e.new), "value")
+        self._showing = "week"
+        self._view.param.watch(self._on_view, "value")
         self._title = pn.pane.HTML(self._heading(), margin=(12, 10, 0, 10),
                                    stylesheets=[_BAR_CSS], css_classes=["thera-week-heading"])
         self._prev.on_click(lambda _: self._shift(-7))
@@ -196,6 +198,11 @@ class WeekCalendar(pn.viewable.Viewer):
             self._who = pn.widgets.Select(label="Clinician", options=options,
                                           value=self.clinician_id, width=200, margin=(0, 10))
             self._who.link(self, value="clinician_id", bidirectional=True)
+
+    def _on_view(self, event: param.parameterized.Event) -> None:
+        # The toggle follows what the browser chose by width, without fixing that choice.
+        if event.new != self._showing:
+            self.grid.view = event.new
 
     def _on_date(self, event: param.parameterized.Event) -> None:
         if event.new is not None:

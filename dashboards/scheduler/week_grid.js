@@ -126,6 +126,7 @@ export function render({ model, el }) {
   };
 
   const build = () => {
+    if (calendar) calendar.destroy();  // drawn again (e.g. re-attached): one calendar only
     calendar = new Calendar(root, {
       plugins: [timeGridPlugin, listPlugin, interactionPlugin],
       initialView: viewName(),
@@ -251,11 +252,15 @@ export function render({ model, el }) {
   model.on("weekends", () => { if (calendar) calendar.setOption("weekends", model.weekends); });
   model.on("first_hour", () => { if (calendar) calendar.setOption("slotMinTime", `${String(model.first_hour).padStart(2, "0")}:00:00`); });
   model.on("last_hour", () => { if (calendar) calendar.setOption("slotMaxTime", `${String(model.last_hour).padStart(2, "0")}:00:00`); });
-  const changeView = () => { if (calendar && calendar.view.type !== viewName()) calendar.changeView(viewName()); };
+  const tellView = () => model.send_msg({ type: "view", view: viewName() === "listWeek" ? "agenda" : "week" });
+  const changeView = () => {
+    if (calendar && calendar.view.type !== viewName()) calendar.changeView(viewName());
+    tellView();
+  };
   model.on("view", changeView);
   narrow.addEventListener("change", changeView);
   // FullCalendar copies its styles into the shadow root only once the element is attached.
-  model.on("after_render", build);
+  model.on("after_render", () => { build(); tellView(); });
   model.on("remove", () => {
     window.removeEventListener("keydown", onEscape, true);
     narrow.removeEventListener("change", changeView);

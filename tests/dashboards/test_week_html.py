@@ -227,3 +227,12 @@ def test_the_practice_week_has_a_table_with_the_same_information_and_follows_fil
     assert "(1 event)" in week._table.object
     assert "Ben" not in week._table.object and "Cara Cole" in week._table.object
     assert tp.practice.event(tp.ann, first) is not None
+
+
+def test_the_view_toggle_follows_the_browsers_choice_without_fixing_it(tp: Sample) -> None:
+    app = create_app(tp.db, tp.ann, tp.clock)
+    cal = app.calendar
+    cal.grid._handle_msg({"type": "view", "view": "agenda"})  # a narrow screen chose the list
+    assert cal._view.value == "agenda" and cal.grid.view == "auto"
+    cal._view.value = "week"  # the user's own choice sticks
+    assert cal.grid.view == "week"
