@@ -144,6 +144,7 @@ export function render({ model, el }) {
       snapDuration: "00:15:00",
       height: "auto",
       expandRows: false,
+      stickyHeaderDates: false,  // the page scrolls, not the calendar: no floating headers
       eventShortHeight: 45,  // shorter events put kind, names and time on running lines
       slotEventOverlap: false,  // overlapping events side by side in lanes, never on top
       eventInteractive: true,
