@@ -7,6 +7,7 @@ from html import escape
 import panel as pn
 import param
 
+from dashboards.a11y_repairs import AccessibilityRepairs
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.labels import enum_label
 
@@ -23,7 +24,7 @@ HEADER_CSS = """
   padding: 10px 20px;
   width: 100%;
 }
-.thera-title { font-size: 1.2rem; font-weight: 600; margin-right: auto; }
+.thera-title { font-size: 1.2rem; font-weight: 600; margin: 0 auto 0 0; }
 .thera-user { font-weight: 600; }
 .thera-role {
   background: rgba(255, 255, 255, 0.18);
@@ -51,7 +52,7 @@ def header(actor: Actor, title: str) -> pn.pane.HTML:
             f'<span class="thera-user">{escape(name)}</span>')
     html = (
         '<header class="thera-header">'
-        f'<span class="thera-title">{escape(title)}</span>'
+        f'<h1 class="thera-title">{escape(title)}</h1>'
         f'{user}<span class="thera-role">{escape(role)}</span>'
         f'<a class="thera-logout" href="{escape(logout_url())}">Log out</a>'
         "</header>"
@@ -69,7 +70,9 @@ class AppShell(pn.viewable.Viewer):
     def __init__(self, *content: object, **params: object) -> None:
         super().__init__(**params)
         self._header = header(self.actor, self.title)
-        self._main = pn.Column(*content, sizing_mode="stretch_width", margin=(10, 20))
+        self._main = pn.Column(*content, sizing_mode="stretch_width", margin=(10, 20),
+                               css_classes=["thera-main"])  # the page's main landmark
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self._header, self._main, sizing_mode="stretch_width", margin=0)
+        return pn.Column(self._header, self._main, AccessibilityRepairs(),
+                         sizing_mode="stretch_width", margin=0)

@@ -22,6 +22,32 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+# The browser side: esbuild and axe-core from the npm registry (versions pinned in
+# package-lock.json), then the calendar's bundle, which the server serves itself (no CDN).
+if ! command -v npm >/dev/null; then
+  echo "setup: npm is missing; install Debian's npm (apt-get install npm) as root" >&2
+  exit 1
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "setup: installing esbuild and axe-core from the npm registry"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules
+fi
+bundle=dashboards/scheduler/WeekGrid.bundle.js
+if [ ! -f "$bundle" ] || [ dashboards/scheduler/week_grid.js -nt "$bundle" ] \
+   || [ dashboards/scheduler/week_grid.py -nt "$bundle" ]; then
+  echo "setup: bundling the week calendar (FullCalendar from the npm registry)"
+  rm -f "$bundle"
+  # panel compile may exit 1 after writing the bundle: the file is the test.
+  PATH="$PWD/node_modules/.bin:$PATH" .venv/bin/panel compile dashboards/scheduler/week_grid.py \
+    >/dev/null 2>&1 || true
+  if [ ! -s "$bundle" ]; then
+    echo "setup: building $bundle failed; run: PATH=node_modules/.bin:\$PATH" \
+         ".venv/bin/panel compile dashboards/scheduler/week_grid.py" >&2
+    exit 1
+  fi
+fi
+
 apt_install() {  # apt_install PACKAGE WHY
   if [ "$(id -u)" != 0 ]; then
     echo "setup: $2 is missing; install Debian's $1 (apt-get install $1) as root" >&2

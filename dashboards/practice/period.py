@@ -38,8 +38,8 @@ class WeekPicker(pn.viewable.Viewer):
         self._prev = pn.widgets.Button(label="‹ Prev", width=75, description="Previous week")
         self._this = pn.widgets.Button(label="This week", width=95, color="primary")
         self._next = pn.widgets.Button(label="Next ›", width=75, description="Next week")
-        self._date = pn.widgets.DatePicker(value=self.context.week, width=130, margin=(5, 10),
-                                           description="Go to the week of a date")
+        self._date = pn.widgets.DatePicker(name="Go to the week of", value=self.context.week,
+                                           width=140, margin=(0, 10))
         self._heading = pn.pane.HTML(week_heading(self.context.week), margin=(12, 10, 0, 10),
                                      stylesheets=[BAR_CSS], css_classes=["thera-week-heading"])
         self._prev.on_click(lambda _: self.context.shift(-1))

@@ -36,6 +36,7 @@ from dashboards.practice.lanes import (
 from dashboards.scheduler.calendar import OpenEvent
 from dashboards.scheduler.details_form import option_labels
 from dashboards.scheduler.legend import LEGEND_CSS, legend_html
+from dashboards.week_table import TABLE_CSS, week_table_html
 from dashboards.width_probe import WidthProbe
 from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
@@ -115,6 +116,9 @@ class PracticeWeek(pn.viewable.Viewer):
         self._outlines: list[ColumnDataSource] = []
         self._figures: set[int] = set()
         self._widgets()
+        # The same information as text, for keyboard and screen-reader users.
+        self._table = pn.pane.HTML("", stylesheets=[TABLE_CSS], sizing_mode="stretch_width",
+                                   margin=(6, 14), css_classes=["thera-practice-week-table"])
         self._plot = self._build_plot()
         self._ready = True
         self._refresh_text()
@@ -198,6 +202,9 @@ class PracticeWeek(pn.viewable.Viewer):
 
     def _refresh_text(self) -> None:
         self._summary.object = self._summary_html()
+        shown = self._shown if self._shown is not None else pd.DataFrame()
+        self._table.object = week_table_html(
+            shown, f"Events of the week of {self.context.week:%-d %B %Y} the filters keep.")
 
     def _summary_html(self) -> str:
         shown = self._shown if self._shown is not None else pd.DataFrame()
@@ -321,6 +328,7 @@ class PracticeWeek(pn.viewable.Viewer):
             self._probe,
             self._plot,
             legend(),
+            self._table,
             sizing_mode="stretch_width",
             css_classes=["thera-practice-week"],
         )

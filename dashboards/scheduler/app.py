@@ -7,31 +7,60 @@ from datetime import date, datetime, time, timedelta
 import panel as pn
 import param
 
-from dashboards.scheduler.blocks import FRAME_WIDTH
-from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
+from dashboards.scheduler.calendar import (
+    CloseEditor,
+    MoveEvent,
+    NewEvent,
+    OpenEvent,
+    WeekCalendar,
+)
 from dashboards.scheduler.calendar_download import CalendarDownload
-from dashboards.scheduler.editor import EventEditor
+from dashboards.scheduler.editor import EDITOR_CSS, EventEditor
+from dashboards.scheduler.feedback import split_refusal
 from dashboards.scheduler.layout_batching import LayoutBatching
+from dashboards.scheduler.move_prompt import MovePrompt
 from dashboards.session_query import in_session, query_date, query_int
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
+from thera_analytics.service.scheduling import OverlapError
 from thera_analytics.store.database import Database
 
 DAY_STARTS, DAY_ENDS = 9, 18  # hours for a booking made without picking a slot
-EDITOR_WIDTH = 420
-EDITOR_MAX_WIDTH = 620
-CALENDAR_WIDTH = FRAME_WIDTH + 90  # the plot's frame, its hour axis and margins
+EDITOR_WIDTH = 380
+EDITOR_MAX_WIDTH = 560
+EDITOR_HEAD = ".thera-editor-head"
 
 APP_CSS = """
 :host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 """
+# The week and the editor side by side on a wide screen, one above the other on a phone.
+LAYOUT_CSS = """
+:host { flex-wrap: wrap !important; align-items: flex-start; }
+.thera-week-panel { flex: 3 1 640px !important; width: auto !important; min-width: 0; }
+.thera-editor-panel { flex: 1 1 340px !important; width: auto !important; }
+@media (max-width: 700px) {
+  .thera-week-panel, .thera-editor-panel { flex: 1 1 100% !important; }
+  .thera-editor-panel { border-left: none !important; padding-left: 0 !important;
+                        margin: 10px 0 !important; max-width: 100% !important;
+                        box-sizing: border-box; }
+}
+"""
+# The editor never asks for more width than the panel has (a phone is 390 px wide).
+SLOT_CSS = """
+.thera-editor { min-width: 0 !important; max-width: 100% !important; }
+"""
 
 
 class SchedulerApp(pn.viewable.Viewer):
-    """Week calendar (left) and editor (right); clicking the one drives the other."""
+    """Week calendar (left) and editor (right); clicking the one drives the other.
+
+    The editor's forms are built when an event is first opened or booked, not with the page:
+    most page loads only look at the week.
+    """
 
     practice = param.ClassSelector(class_=Practice)
     actor = param.ClassSelector(class_=Actor)
@@ -42,16 +71,38 @@ class SchedulerApp(pn.viewable.Viewer):
                  **params: object) -> None:
         super().__init__(**params)
         self.calendar = WeekCalendar(practice=self.practice, actor=self.actor, week=week)
-        self.editor = EventEditor(practice=self.practice, actor=self.actor)
+        self.moves = MovePrompt()
         self.download = CalendarDownload(practice=self.practice, actor=self.actor)
+        self._editor: EventEditor | None = None
+        self._book = pn.widgets.Button(label="Book an event…", color="primary", width=160,
+                                       visible=self.actor.is_clinician,
+                                       description="Open a new event form (or click an "
+                                                   "empty slot)")
+        self._book.on_click(lambda _: self.book(self.suggested_start()))
+        self._placeholder = pn.Column(pn.pane.HTML(
+            '<div class="thera-empty">Click an event to open it,<br>or an empty slot on the '
+            "calendar to book a session at that time.</div>",
+            stylesheets=[EDITOR_CSS], sizing_mode="stretch_width"), self._book,
+            sizing_mode="stretch_width", margin=0)
+        self._editor_slot = pn.Column(self._placeholder, sizing_mode="stretch_width", margin=0,
+                                      stylesheets=[SLOT_CSS])
         self.calendar.param.watch(self._on_request, "request")
-        self.editor.param.watch(self._on_saved, "saved")
-        self.editor.param.watch(self._on_record, "record")
-        self.editor.param.watch(
-            lambda _: self.calendar.param.update(selected=None, draft=None), "closed")
-        self.editor.param.watch(lambda _: self._book(self.suggested_start()), "book_requested")
         if event_id is not None:
             self.open_event(event_id)
+
+    @property
+    def editor(self) -> EventEditor:
+        """The event editor, built the first time it is needed."""
+        if self._editor is None:
+            editor = EventEditor(practice=self.practice, actor=self.actor)
+            editor.param.watch(self._on_saved, "saved")
+            editor.param.watch(self._on_record, "record")
+            editor.param.watch(
+                lambda _: self.calendar.param.update(selected=None, draft=None), "closed")
+            editor.param.watch(lambda _: self.book(self.suggested_start()), "book_requested")
+            self._editor = editor
+            self._editor_slot.objects = [editor]
+        return self._editor
 
     def open_event(self, event_id: int) -> None:
         """Open an event (e.g. from a link) and show its week."""
@@ -79,17 +130,86 @@ class SchedulerApp(pn.viewable.Viewer):
     def _on_request(self, event: param.parameterized.Event) -> None:
         request = event.new
         if isinstance(request, OpenEvent):
-            self.editor.open(request.event_id)
+            if self.editor.open(request.event_id):
+                self.calendar.focus_editor(EDITOR_HEAD)
         elif isinstance(request, NewEvent):
-            self._book(request.start)
+            self.book(request.start)
+            self.calendar.focus_editor(EDITOR_HEAD)
+        elif isinstance(request, MoveEvent):
+            self.move(request)
+        elif isinstance(request, CloseEditor):
+            self._close_editor()
 
-    def _book(self, start: datetime) -> None:
+    def _close_editor(self) -> None:
+        if self._editor is None or not self._editor.is_open:
+            return
+        rec = self._editor.record
+        self._editor.close()
+        if rec is not None:
+            self.calendar.focus_event(rec.id)
+
+    def book(self, start: datetime) -> None:
         """A new event form at ``start``, its slot outlined on the calendar."""
         self.calendar.selected = None
         self.editor.new(start)
         if self.editor.is_open and self.editor.record is None:
             self.calendar.draft = self.editor.details.times()
 
+    # -- drag to move or resize ------------------------------------------------------------------
+    def move(self, move: MoveEvent, scope: str | None = None,
+             allow_overlap: bool = False) -> None:
+        """Reschedule a dragged event through the core; ask first when the core needs to know
+        more (which sessions of a series, or whether to overlap another event)."""
+        try:
+            rec = self.practice.event(self.actor, move.event_id)
+        except PracticeError as exc:
+            self._refuse_move(move, exc)
+            return
+        when = f"{move.start:%a %-d %b} {move.start:%H:%M}–{move.end:%H:%M}"
+        if scope is None and rec.series_id is not None:
+            self.moves.ask(
+                f"{rec.kind.label} moves to {when}. Move only this session, or this and the "
+                "following sessions of the series?",
+                {"This session": lambda: self.move(move, "this", allow_overlap),
+                 "This and following": lambda: self.move(move, "following", allow_overlap),
+                 "Put it back": lambda: self._abandon_move(move)})
+            return
+        try:
+            moved = self.practice.reschedule(self.actor, move.event_id, move.version,
+                                             move.start, move.end, scope=scope or "this",
+                                             allow_overlap=allow_overlap)
+        except OverlapError as exc:
+            clashes = len(exc.overlaps)
+            self.moves.ask(
+                f"At {when} this overlaps {clashes} other event"
+                f"{'s' if clashes > 1 else ''} of yours.",
+                {"Move anyway": lambda: self.move(move, scope or "this", True),
+                 "Put it back": lambda: self._abandon_move(move)})
+            return
+        except PracticeError as exc:
+            self._refuse_move(move, exc)
+            return
+        text = (f"Moved to {when}." if len(moved) == 1
+                else f"Moved {len(moved)} sessions by the same shift.")
+        self.moves.tell("success", text)
+        self.calendar.answer_move(move, True, text)
+        self.calendar.refresh()
+        if self._editor is not None and self._editor.record is not None \
+                and self._editor.record.id in moved:
+            self._editor.reload()
+
+    def _abandon_move(self, move: MoveEvent) -> None:
+        self.moves.tell("info", "Not moved.")
+        self.calendar.answer_move(move, False, "Not moved.")
+
+    def _refuse_move(self, move: MoveEvent, exc: PracticeError) -> None:
+        _, message = split_refusal(exc)
+        text = "Not moved: " + message + "."
+        self.moves.tell("error", text)
+        self.calendar.answer_move(move, False, text)
+        self.calendar.refresh()
+
+    # -- the editor's side -------------------------------------------------------------------------
     def _on_record(self, event: param.parameterized.Event) -> None:
         rec = event.new
         self.calendar.param.update(selected=None if rec is None else rec.id, draft=None)
@@ -107,13 +227,14 @@ class SchedulerApp(pn.viewable.Viewer):
         self.calendar.refresh()
 
     def __panel__(self) -> pn.viewable.Viewable:
-        calendar = pn.Column(self.calendar, width=CALENDAR_WIDTH, margin=0)
-        editor = pn.Column(self.download, self.editor, sizing_mode="stretch_width",
-                           min_width=EDITOR_WIDTH, max_width=EDITOR_MAX_WIDTH, margin=(10, 10),
+        week = pn.Column(self.moves, self.calendar, sizing_mode="stretch_width", margin=0,
+                         css_classes=["thera-week-panel"])
+        editor = pn.Column(self.download, self._editor_slot, sizing_mode="stretch_width",
+                           max_width=EDITOR_MAX_WIDTH, margin=(10, 10),
                            styles={"border-left": "1px solid #d0d7de", "padding-left": "12px"},
                            css_classes=["thera-editor-panel"])
-        body = pn.Row(calendar, editor, sizing_mode="stretch_width", margin=0,
-                      stylesheets=[APP_CSS])
+        body = pn.FlexBox(week, editor, flex_wrap="wrap", sizing_mode="stretch_width",
+                          margin=0, stylesheets=[APP_CSS, LAYOUT_CSS])
         extras = [LayoutBatching()] if self.batch_layout else []
         return AppShell(body, *extras, actor=self.actor, title="Scheduler")
 

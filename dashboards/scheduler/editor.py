@@ -382,8 +382,10 @@ class EventEditor(pn.viewable.Viewer):
                     f'<span class="dot" data-done="{str(ok).lower()}"><i style="background:'
                     f'{palette.DOT_GREEN if ok else palette.DOT_GREY}"></i>{escape(label)}'
                     f"{' ✓' if ok else ''}</span>" for label, ok in items) + "</div>"
-        return (f'<div class="thera-editor-head" style="--fill:{palette.FILL[family]};'
-                f'--edge:{palette.EDGE[family]}"><div class="kind">{escape(kind)}</div>'
+        # tabindex -1: the week moves keyboard focus here when it opens an event.
+        return (f'<div class="thera-editor-head" tabindex="-1" '
+                f'style="--fill:{palette.FILL[family]};--edge:{palette.EDGE[family]}">'
+                f'<div class="kind">{escape(kind)}</div>'
                 f'<div class="who">{escape(who)}</div><div class="when">{escape(when)}</div>'
                 f"{dots}</div>")
 

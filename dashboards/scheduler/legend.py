@@ -6,6 +6,7 @@ from html import escape
 
 import panel as pn
 
+from dashboards.scheduler.week_feed import ATTENDANCE_LETTER, STATUS_LETTER
 from thera_analytics.domain import palette
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.kinds import EventKind
@@ -18,8 +19,14 @@ LEGEND_CSS = """
 .thera-legend .title { font-weight: 600; color: #57606a; }
 .thera-legend .item { display: inline-flex; gap: 5px; align-items: center; }
 .thera-legend .swatch { width: 22px; height: 14px; border-radius: 3px; border: 1px solid; }
-.thera-legend .dot { width: 9px; height: 9px; border-radius: 50%; display: inline-block; }
-.thera-legend .mark { width: 9px; height: 9px; display: inline-block; }
+.thera-legend .dot { width: 13px; height: 13px; border-radius: 50%; display: inline-block;
+                     font-size: 9px; line-height: 11px; text-align: center; font-weight: 700;
+                     box-sizing: border-box; }
+.thera-legend .dot.done { background: #1a7f37; color: #ffffff; border: 1px solid #ffffff; }
+.thera-legend .dot.todo { background: #ffffff; color: #1f2328; border: 1.5px solid #8c959f; }
+.thera-legend .mark { min-width: 13px; height: 13px; display: inline-block; font-size: 9px;
+                      line-height: 13px; text-align: center; font-weight: 700; color: #1f2328;
+                      border-radius: 2px; padding: 0 1px; }
 """
 
 
@@ -41,17 +48,21 @@ def legend_html() -> str:
         )
     )
     dots = (
-        f'<span class="item"><span class="dot" style="background:{palette.DOT_GREEN}"></span>'
-        f'<span class="dot" style="background:{palette.DOT_GREEN}"></span>'
-        f'<span class="dot" style="background:{palette.DOT_GREY}"></span>'
-        "&nbsp;1 details · 2 plan · 3 outcome &amp; signed (green done, grey to do)</span>"
+        '<span class="item"><span class="dot done" aria-hidden="true">✓</span>'
+        '<span class="dot done" aria-hidden="true">✓</span>'
+        '<span class="dot todo" aria-hidden="true">3</span>'
+        "&nbsp;1 details · 2 plan · 3 outcome &amp; signed (green ✓ done, numbered to do)"
+        "</span>"
     )
     marks = "".join(
-        f'<span class="item"><span class="mark" style="background:{a.colour}"></span>'
+        f'<span class="item"><span class="mark" aria-hidden="true" '
+        f'style="background:{a.colour}">{escape(ATTENDANCE_LETTER[a])}</span>'
         f"{escape(a.label)}</span>" for a in Attendance
-    )
+    ) + ('<span class="item"><span class="mark" aria-hidden="true" '
+         'style="background:#ffffff;box-shadow:0 0 0 1px #8c959f">?</span>Not marked</span>')
     status = "".join(
-        f'<span class="item"><span class="mark" style="background:{s.colour}"></span>'
+        f'<span class="item"><span class="mark" aria-hidden="true" '
+        f'style="background:{s.colour}">{escape(STATUS_LETTER[s])}</span>'
         f"{escape(s.label)}</span>" for s in SessionStatus
     )
     today = (f'<span class="item"><span class="swatch" style="background:{palette.TODAY};'

