@@ -135,6 +135,10 @@ def wait_blocks(page: Page, expected: set[int]) -> None:
 def click_event(page: Page, event_id: int) -> None:
     left, right, bottom, top = blocks(page)[event_id]
     x, y = page.evaluate(TO_PIXELS, [(left + right) / 2, (bottom + top) / 2])
+    height = page.viewport_size["height"] if page.viewport_size else 0
+    if not 0 <= y < height:  # a lane below the fold: scroll it into view first
+        page.evaluate("(dy) => window.scrollBy(0, dy)", y - height / 2)
+        x, y = page.evaluate(TO_PIXELS, [(left + right) / 2, (bottom + top) / 2])
     page.mouse.click(x, y)
 
 
