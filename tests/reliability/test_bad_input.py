@@ -666,7 +666,7 @@ CLI_CASES: list[tuple[str, list[str], str]] = [
     ("parquet to the terminal", ["report", "attendance", "--db", "ok.duckdb", "--format",
                                  "parquet"], "out: a parquet report needs --out FILE"),
     ("report: missing database", ["report", "attendance", "--db", "missing.duckdb"],
-     "db: missing.duckdb does not exist"),
+     "/missing.duckdb does not exist"),  # named by its absolute path
     ("report: garbage database", ["report", "attendance", "--db", "garbage.duckdb"],
      "not a valid DuckDB database file"),
     ("report: empty database file", ["report", "attendance", "--db", "empty.duckdb"],
