@@ -18,14 +18,15 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import panel as pn
 
+import dashboards.portal.app
+import dashboards.practice.app
+import dashboards.scheduler.app
 from dashboards import auth
-from dashboards.portal.app import create_app as portal_app
-from dashboards.practice.app import create_app as practice_app
-from dashboards.scheduler.app import create_app as scheduler_app
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied, PracticeError
@@ -45,18 +46,23 @@ TITLE = "Thera"
 
 @dataclass(frozen=True)
 class Route:
-    """One served app: its path, its title, the function building it, who may open it."""
+    """One served app: its path, its title, the app module, who may open it."""
 
     path: str
     title: str
-    factory: AppFactory
+    module: ModuleType  # its ``create_app`` builds the app, looked up for each session
     roles: frozenset[Role]
+
+    @property
+    def factory(self) -> AppFactory:
+        return self.module.create_app
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("/scheduler", "Scheduler", scheduler_app, frozenset({Role.CLINICIAN, Role.MANAGER})),
-    Route("/practice", "Practice", practice_app, frozenset({Role.MANAGER})),
-    Route("/portal", "Portal", portal_app, frozenset({Role.CLIENT})),
+    Route("/scheduler", "Scheduler", dashboards.scheduler.app,
+          frozenset({Role.CLINICIAN, Role.MANAGER})),
+    Route("/practice", "Practice", dashboards.practice.app, frozenset({Role.MANAGER})),
+    Route("/portal", "Portal", dashboards.portal.app, frozenset({Role.CLIENT})),
 )
 
 HOME: dict[Role, str] = {
@@ -80,19 +86,18 @@ def build_apps(db: Database, clock: Clock | None = None,
     clock = clock or system_clock
     apps: dict[str, Callable[[], Any]] = {}
     for route in routes:
-        apps[route.path] = _session_app(route.factory, db, clock, route)
+        apps[route.path] = _session_app(db, clock, route)
     return apps
 
 
-def _session_app(factory: AppFactory, db: Database, clock: Clock,
-                 route: Route) -> Callable[[], Any]:
+def _session_app(db: Database, clock: Clock, route: Route) -> Callable[[], Any]:
     def app() -> Any:
         actor = current_actor(db)
         # The page request is checked by authorize_callback; a session can also be opened over
         # the websocket or autoload script, so the role is checked again where the app is built.
         if actor.role not in route.roles:
             raise PermissionDenied(f"{route.path}: a {actor.role.value} cannot open this app")
-        return factory(db, actor, clock)
+        return route.factory(db, actor, clock)
 
     app.__name__ = f"{route.title.lower()}_app"
     return app
