@@ -184,6 +184,10 @@ def test_the_sign_button_is_at_the_top_of_the_editor_beside_the_steps(
     note = box(editor(page).get_by_label("Session note"))
     assert s["y"] + s["height"] <= note["y"]  # above the form, not under it
     page.screenshot(path=SHOTS / "editor_sign_at_top.png")
+    # Signing needs the outcome marked: marked in the form, the button can be used.
+    editor(page).locator(".thera-step-outcome").get_by_label("Chloe Martin").select_option(
+        label="Attended")
+    expect(sign).to_be_enabled()
     editor(page).get_by_role("button", name="2 · Plan ✓").click()
     expect(sign).to_be_visible()
     sign.click()  # from the Plan step: the Outcome step opens with the warning
