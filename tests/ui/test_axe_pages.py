@@ -81,7 +81,7 @@ def test_the_scheduler_in_every_state_a_clinician_meets(
 
     clock.set(MONDAY_NOON + timedelta(days=2))  # Wednesday, after the session
     outcome.get_by_label("Chloe Martin").select_option(label="Attended")
-    outcome.get_by_role("button", name="✍ Sign note").click()
+    editor(page).get_by_role("button", name="✍ Sign note").click()  # on the step bar
     expect(page.get_by_role("alertdialog")).to_be_visible()
     clean(page, "sign warning")
     page.screenshot(path=SHOTS / "axe_sign_warning.png")
