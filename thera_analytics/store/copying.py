@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -223,7 +224,11 @@ def copy_practice(source: Database, target: str | Path, *,
     return report
 
 
-class _Writer:
+class _Writer(ABC):
+    """Where a copy goes: its migrated database (``db``) and how rows are written into it."""
+
+    db: Database
+
     def __enter__(self) -> _Writer:
         return self
 
@@ -231,19 +236,23 @@ class _Writer:
         self.close(failed=exc[0] is not None)
 
     def columns(self, table: str) -> set[str]:
-        raise NotImplementedError
+        return set(_columns(self.db, table))
 
+    @abstractmethod
     def write(self, table: str, data: pa.Table) -> None:
-        raise NotImplementedError
+        """Add ``data``'s rows to ``table``."""
 
+    @abstractmethod
     def sequences(self, values: dict[str, int]) -> None:
-        raise NotImplementedError
+        """Make each sequence hand out its given next value."""
 
+    @abstractmethod
     def commit(self) -> None:
-        raise NotImplementedError
+        """Make the copy final."""
 
+    @abstractmethod
     def close(self, failed: bool) -> None:
-        raise NotImplementedError
+        """Release the target; an unfinished copy leaves it empty."""
 
 
 class _DuckDBWriter(_Writer):
@@ -262,9 +271,6 @@ class _DuckDBWriter(_Writer):
         self.db = Database(self.work)
         self.cur = self.db.cursor()
         self._done = False
-
-    def columns(self, table: str) -> set[str]:
-        return set(_columns(self.db, table))
 
     def write(self, table: str, data: pa.Table) -> None:
         if data.num_rows == 0:
@@ -311,9 +317,6 @@ class _PostgresWriter(_Writer):
         self.conn = adbc.connect(url)
         self.cur = self.conn.cursor()
         self._done = False
-
-    def columns(self, table: str) -> set[str]:
-        return set(_columns(self.db, table))
 
     def write(self, table: str, data: pa.Table) -> None:
         if data.num_rows == 0:
