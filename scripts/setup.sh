@@ -2,7 +2,8 @@
 # Set up what this project needs on a fresh Debian machine: a virtualenv holding the package and
 # its Python dependencies (from PyPI) with JupyterLab for `thera lab`; with --browser Debian's
 # Chromium for the browser tests, with --postgres Debian's PostgreSQL server (the tests start
-# throwaway clusters of it).
+# throwaway clusters of it), with --nginx Debian's nginx (the deployment test runs it in front of
+# two servers).
 # Safe to run again: it only installs what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,8 +73,12 @@ for flag in "$@"; do
       pg_bin=${THERA_PG_BIN:-/usr/lib/postgresql/15/bin}
       [ -x "$pg_bin/initdb" ] || apt_install postgresql "the PostgreSQL tests"
       ;;
+    --nginx)
+      # Installed only: the test runs its own nginx as a child (Debian's service stays off).
+      [ -x "${THERA_NGINX:-/usr/sbin/nginx}" ] || apt_install nginx "the deployment test"
+      ;;
     *)
-      echo "setup: unknown option $flag (use --browser, --postgres)" >&2
+      echo "setup: unknown option $flag (use --browser, --postgres, --nginx)" >&2
       exit 2
       ;;
   esac

@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="127.0.0.1")
     p.add_argument("--processes", type=positive_int(64), default=1,
                    help="server processes sharing the port (PostgreSQL practices; default 1)")
+    p.add_argument("--allow-websocket-origin", action="append", default=[], metavar="HOST:PORT",
+                   help="a host the browser reaches the server through, e.g. a reverse proxy "
+                        "(repeat for several)")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("lab", help="open the notebooks in JupyterLab, on this machine only")
@@ -213,17 +216,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     if isinstance(args.db, Path) and not args.db.exists():
         raise PracticeError(f"db: {args.db} does not exist; run `thera init` or `thera sample`")
-    return _serve(args.db, args.port, args.address, args.processes)
+    return _serve(args.db, args.port, args.address, args.processes, args.allow_websocket_origin)
 
 
-def _serve(db_path: Path | str, port: int, address: str, processes: int = 1) -> int:
+def _serve(db_path: Path | str, port: int, address: str, processes: int = 1,
+           origins: Sequence[str] = ()) -> int:
     from thera_app.server import serve  # the UI is loaded only when serving
 
     # What the server has to say at start (no mail server, no cookie secret) as plain lines.
     logging.basicConfig(level=logging.WARNING, format="thera serve: %(message)s")
     print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops",
           flush=True)
-    serve(db_path, port=port, address=address, show=False, processes=processes)
+    serve(db_path, port=port, address=address, show=False, processes=processes,
+          websocket_origin=origins)
     return 0
 
 

@@ -1,0 +1,99 @@
+"""Several `thera serve` instances behind nginx with sticky sessions, on loopback.
+
+deploy/nginx/thera.conf runs as shipped (only its ports changed) in front of two instances of one
+PostgreSQL practice; a browser signs in through nginx, opens the week, saves a plan, and every
+one of its requests, the websocket included, reaches the same instance.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from tests.deploy.servers import Instance, Nginx, free_port, running_nginx, thera_serve
+from tests.factories import TestPractice, make_practice
+from tests.ui.conftest import login, wait_for_panel
+from thera_analytics.practice import Practice
+
+pytestmark = pytest.mark.ui
+
+SHOTS = Path(os.environ.get("THERA_SCREENSHOTS", tempfile.gettempdir()))
+TIMEOUT = 20_000
+
+
+@pytest.fixture
+def practice(pg_url: str) -> TestPractice:
+    tp = make_practice(pg_url)
+    tp.extra["event"] = tp.create()  # Ann's session, Monday 1 June 2026 10:00 London
+    tp.db.close()
+    return tp
+
+
+@pytest.fixture
+def proxied(pg_url: str, practice: TestPractice) -> Iterator[tuple[Nginx, list[Instance]]]:
+    # The instances must accept the proxy's address as a websocket origin before nginx runs:
+    # nginx takes the port chosen here (it retries another only if this one is taken).
+    port = free_port()
+    with thera_serve(pg_url, count=2, origins=[f"127.0.0.1:{port}"]) as instances:
+        with running_nginx([i.port for i in instances], port=port) as nginx:
+            yield nginx, instances
+
+
+def test_a_browser_stays_on_one_instance_through_nginx(
+        page: Page, proxied: tuple[Nginx, list[Instance]], practice: TestPractice,
+        pg_url: str) -> None:
+    nginx, instances = proxied
+    event_id = practice.extra["event"]
+    page.goto(f"{nginx.base}/scheduler?event={event_id}")
+    login(page, nginx.base, "ann", "demo")
+    wait_for_panel(page)
+    expect(page.locator(".thera-week .fc-timegrid-body").first).to_be_visible(timeout=TIMEOUT)
+    editor = page.locator(".thera-editor-panel")
+    expect(page.locator(".thera-editor-header")).to_contain_text("Cara Cole", timeout=TIMEOUT)
+    editor.get_by_role("button", name="2 · Plan").click()
+    editor.get_by_label("Plan", exact=True).fill("Saved through the proxy")
+    editor.get_by_role("button", name="Save and next ›").click()
+    expect(page.get_by_role("button", name="2 · Plan ✓")).to_be_visible(timeout=TIMEOUT)
+    page.screenshot(path=SHOTS / "nginx_saved_plan.png")
+
+    with Practice.open(pg_url).db as db:
+        assert Practice(db).event(practice.manager, event_id).plan_text == (
+            "Saved through the proxy")
+
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "thera_route")
+    page.close()  # nginx logs the websocket once it ends
+    deadline = time.monotonic() + 20
+    while not any("/ws" in r[3] for r in nginx.routes() if r[0] == key):
+        assert time.monotonic() < deadline, "nginx never logged the websocket"
+        time.sleep(0.05)
+    mine = [r for r in nginx.routes() if r[0] == key]
+    assert any("/login" in r[3] and r[3].startswith("POST") for r in mine)
+    assert any("/ws" in r[3] and r[2] == "101" for r in mine), mine  # the Bokeh websocket
+    upstreams = {r[1] for r in mine}
+    assert len(upstreams) == 1, mine
+    assert upstreams <= {f"127.0.0.1:{i.port}" for i in instances}
+
+
+def test_nginx_spreads_browsers_over_both_instances(
+        proxied: tuple[Nginx, list[Instance]]) -> None:
+    """Browsers behind one address still spread (the key is per browser, not per address)."""
+    nginx, instances = proxied
+    for n in range(16):
+        first = requests.get(f"{nginx.base}/login", timeout=30)
+        assert first.status_code == 200 and "thera_route" in first.cookies
+        again = requests.get(f"{nginx.base}/login", cookies={"thera_route": f"browser-{n}"},
+                             timeout=30)
+        assert again.status_code == 200 and "thera_route" not in again.cookies
+    by_key: dict[str, set[str]] = {}
+    for key, upstream, _status, _request in nginx.routes():
+        by_key.setdefault(key, set()).add(upstream)
+    assert all(len(seen) == 1 for seen in by_key.values()), by_key
+    used = set().union(*by_key.values())
+    assert used == {f"127.0.0.1:{i.port}" for i in instances}
