@@ -74,9 +74,12 @@ class Cluster:
     def restart(self) -> None:
         """Stop and start the server (connections are cut; data stays)."""
         bin_ = pg_bin()
-        subprocess.run(_as_owner([str(bin_ / "pg_ctl"), "-D", str(self.root / "data"), "-m",
-                                  "fast", "-w", "restart", "-o", self._options()]),
-                       check=True, capture_output=True)
+        # The restarted server inherits pg_ctl's output: a log file, never a pipe, or waiting
+        # for pg_ctl would wait for the server to end.
+        subprocess.run(_as_owner([str(bin_ / "pg_ctl"), "-D", str(self.root / "data"), "-l",
+                                  str(self.root / "log"), "-m", "fast", "-w", "restart", "-o",
+                                  self._options()]),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _options(self) -> str:
         return (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
