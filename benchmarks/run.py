@@ -30,6 +30,7 @@ from benchmarks.calendar_and_saves import (
     practice_weeks,
     saves,
 )
+from benchmarks.engines import ENGINES, engine_markdown, engine_rows, measure_engines
 from benchmarks.generation import generate, generate_child
 from benchmarks.measuring import (
     BACKLOG_MONTH,
@@ -94,6 +95,11 @@ def main(argv: list[str] | None = None) -> None:
                              "into it (saves, scratch tables), so give it a benchmark's own "
                              "database, never a practice's")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--engines", default="duckdb,postgresql",
+                        help="also measure saves, weeks and the snapshot copy on these engines "
+                             "(PostgreSQL: a throwaway cluster, or --pg-url)")
+    parser.add_argument("--pg-url", default=None,
+                        help="an empty PostgreSQL database for the engines' part")
     parser.add_argument("--child-generate", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     clinicians = args.clinicians or (QUICK[0] if args.quick else LARGE[0])
@@ -118,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
             generation = generate(path, clinicians, weeks, args.seed)
             _say(f"  {generation['seconds']:.1f} s, peak RSS {generation['peak_rss_mb']:,.0f} MB")
         session, periods, size = measure(path, plan, Path(tmp))
+        engines = both_engines(path, plan, args)
     meta = {
         "name": name,
         "clinicians": clinicians,
@@ -132,10 +139,31 @@ def main(argv: list[str] | None = None) -> None:
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     document = summarise(session, periods, size, generation, meta)
+    document["engines"] = engines
+    text = markdown(document) + "\n".join(engine_markdown(engines)) + "\n"
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"{name}.json").write_text(json.dumps(document, indent=2, default=str) + "\n")
-    (args.out_dir / f"{name}.md").write_text(markdown(document))
-    _say(markdown(document))
+    (args.out_dir / f"{name}.md").write_text(text)
+    _say(text)
+
+
+def both_engines(path: Path, plan: Plan, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The engines' part on the practice just measured (moved to PostgreSQL when asked)."""
+    wanted = {e.strip() for e in args.engines.split(",") if e.strip()}
+    unknown = wanted - set(ENGINES)
+    if unknown:
+        raise SystemExit(f"--engines: unknown {', '.join(sorted(unknown))} (use {ENGINES})")
+    if "duckdb" not in wanted:
+        raise SystemExit("--engines: duckdb is the practice measured, so it is always in")
+    if "postgresql" not in wanted:
+        return engine_rows(measure_engines(path, None, plan, args.seed))
+    if args.pg_url:
+        return engine_rows(measure_engines(path, args.pg_url, plan, args.seed))
+    from tests.pg_cluster import running_cluster  # a throwaway cluster, as the tests start
+
+    _say("moving the practice to a throwaway PostgreSQL cluster ...")
+    with running_cluster() as cluster:
+        return engine_rows(measure_engines(path, cluster.create_database(), plan, args.seed))
 
 
 def _say(text: str) -> None:

@@ -104,3 +104,20 @@ def test_the_profiles_of_the_slow_parts_are_written(quick_run: tuple[dict, str],
         assert title in text
     assert "week_events" in text and "save_outcome" in text
     assert str(ROOT) not in text
+
+
+def test_saves_weeks_and_the_snapshot_run_on_both_engines_against_their_floors(
+        quick_run: tuple[dict, str]) -> None:
+    doc, text = quick_run
+    rows = {(r["engine"], r["measure"]): r for r in doc["engines"]}
+    measures = ("save", "clinician_week", "practice_week", "snapshot")
+    assert set(rows) == {(e, m) for e in ("duckdb", "postgresql") for m in measures}
+    for (engine, measure), r in rows.items():
+        assert r["runs"] >= 1 and 0 < r["median_ms"] <= r["p95_ms"], (engine, measure)
+        if (engine, measure) == ("duckdb", "snapshot"):
+            assert r["floor_ms"] is None  # DuckDB's own COPY FROM DATABASE is the copy
+        else:
+            assert r["floor_ms"] > 0
+            assert r["over_floor"] == pytest.approx(r["median_ms"] / r["floor_ms"], rel=0.01,
+                                                    abs=0.005)
+    assert "## Both engines" in text

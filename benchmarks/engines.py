@@ -1,0 +1,201 @@
+"""The same practice on both engines: saves, the clinician's week, the practice's week and the
+analyst snapshot copy, each against its floor on the same engine.
+
+The DuckDB file the run generated is moved into a PostgreSQL database (``copy_practice``, as
+``thera move`` does) on a throwaway cluster, then both are measured in interleaved rounds:
+
+- a plan saved through ``Practice.save_plan`` against a one-row ``UPDATE ... WHERE id AND
+  version`` and its commit;
+- ``week_events`` for one clinician's week, and for the whole practice's week, against a bare
+  indexed ``SELECT`` of the same rows;
+- the analyst snapshot (a consistent copy into a new DuckDB file; from PostgreSQL through Arrow)
+  against, on PostgreSQL, streaming every table out with ``COPY ... TO STDOUT`` (reading alone,
+  no writing), and on DuckDB with no floor (the copy is DuckDB's own ``COPY FROM DATABASE``).
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from benchmarks.calendar_and_saves import past_weeks
+from benchmarks.measuring import NOW, Plan, Timing, timed
+from thera_analytics.clock import FixedClock
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.practice import Practice
+from thera_analytics.service.calendar import week_events
+from thera_analytics.store import copying
+from thera_analytics.store.database import Database
+
+ENGINES = ("duckdb", "postgresql")
+MEASURES = ("save", "save_floor", "clinician_week", "clinician_week_floor", "practice_week",
+            "practice_week_floor", "snapshot", "snapshot_floor")
+LABELS = {
+    "save": "Save a plan: Practice.save_plan",
+    "save_floor": "floor: UPDATE events SET version ... WHERE id AND version, COMMIT",
+    "clinician_week": "One clinician's week: week_events",
+    "clinician_week_floor": "floor: SELECT the clinician's week's events (indexed)",
+    "practice_week": "The practice's week: week_events(db, week, None)",
+    "practice_week_floor": "floor: SELECT the week's events (indexed)",
+    "snapshot": "Analyst snapshot: consistent copy into a new DuckDB file",
+    "snapshot_floor": "floor: COPY every table TO STDOUT (PostgreSQL only)",
+}
+WEEK_COLUMNS = "*"
+
+
+@contextmanager
+def on_both(duckdb_path: Path, pg_url: str | None) -> Iterator[dict[str, Database]]:
+    """The practice file and its PostgreSQL copy (moved, then VACUUM ANALYZE), both open."""
+    opened: dict[str, Database] = {"duckdb": Database(duckdb_path)}
+    try:
+        if pg_url is not None:
+            copying.copy_practice(opened["duckdb"], pg_url)
+            opened["postgresql"] = Database(pg_url)
+            opened["postgresql"].cursor().execute("VACUUM ANALYZE")
+        yield opened
+    finally:
+        for db in opened.values():
+            db.close()
+
+
+def _saves(db: Database, picks: list[int]) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    practice = Practice(db, FixedClock(NOW))
+    users = {int(c): (int(u), str(n)) for c, u, n in db.cursor().execute(
+        "SELECT clinician_id, id, display_name FROM users WHERE role = 'clinician' AND active"
+        " AND clinician_id IS NOT NULL").fetchall()}
+    queue = list(picks)
+    count = [0]
+
+    def save() -> Any:
+        event_id = queue[count[0] % len(queue)]
+        count[0] += 1
+        clinician, version = db.cursor().execute(
+            "SELECT clinician_id, version FROM events WHERE id = ?", [event_id]).fetchone()
+        user_id, name = users[int(clinician)]
+        actor = Actor(user_id, Role.CLINICIAN, name, int(clinician))
+        return practice.save_plan(actor, event_id, int(version),
+                                  f"Plan for the engines benchmark, save {count[0]}")
+
+    def floor() -> Any:
+        event_id = queue[count[0] % len(queue)]
+        with db.transaction() as cur:
+            version = cur.execute("SELECT version FROM events WHERE id = ?",
+                                  [event_id]).fetchone()[0]
+            cur.execute("UPDATE events SET version = version WHERE id = ? AND version = ?",
+                        [event_id, version])
+
+    return save, floor
+
+
+def _copy_floor(db: Database) -> Callable[[], Any]:
+    def read_everything() -> int:
+        total = 0
+        cur = db.cursor()
+        for table in copying.practice_tables(db):
+            with cur.connection.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
+                for block in copy:
+                    total += len(block)
+        return total
+
+    return read_everything
+
+
+def measure_engines(duckdb_path: Path, pg_url: str | None, plan: Plan,
+                    seed: int) -> dict[str, Timing]:
+    """Every measurement on each engine, the engines interleaved round by round."""
+    rng = random.Random(seed)
+    timings: dict[str, Timing] = {}
+    with on_both(duckdb_path, pg_url) as dbs, tempfile.TemporaryDirectory() as tmp:
+        first = dbs["duckdb"]
+        weeks = past_weeks(first)
+        clinicians = [int(c) for (c,) in first.cursor().execute(
+            "SELECT id FROM clinicians ORDER BY id").fetchall()]
+        unsigned = [int(e) for (e,) in first.cursor().execute(
+            "SELECT e.id FROM events e JOIN event_kinds k ON k.kind = e.kind"
+            " LEFT JOIN outcomes o ON o.event_id = e.id WHERE k.event_group = 'client'"
+            " AND e.cancelled_at IS NULL AND e.ends_at < ? AND o.signed_at IS NULL"
+            " ORDER BY e.id", [NOW]).fetchall()]
+        picks = rng.sample(unsigned, min(plan.saves, len(unsigned)))
+        rounds = max(plan.saves, plan.calendar_weeks)
+        pairs = [(rng.choice(weeks), rng.choice(clinicians)) for _ in range(rounds)]
+        steps: dict[str, dict[str, Callable[[int], Any]]] = {}
+        for engine, db in dbs.items():
+            save, save_floor = _saves(db, picks)
+            steps[engine] = {
+                "save": lambda i, f=save: f(),
+                "save_floor": lambda i, f=save_floor: f(),
+                "clinician_week": lambda i, d=db: week_events(d, *pairs[i]),
+                "clinician_week_floor": lambda i, d=db: d.cursor().execute(
+                    f"SELECT {WEEK_COLUMNS} FROM events WHERE week_start = ?"
+                    " AND clinician_id = ?", list(pairs[i])).fetchall(),
+                "practice_week": lambda i, d=db: week_events(d, pairs[i][0], None),
+                "practice_week_floor": lambda i, d=db: d.cursor().execute(
+                    f"SELECT {WEEK_COLUMNS} FROM events WHERE week_start = ?",
+                    [pairs[i][0]]).fetchall(),
+            }
+            for key in steps[engine]:
+                timings[f"{engine}.{key}"] = Timing(f"{engine}: {LABELS[key]}")
+        repeats = {"save": plan.saves, "save_floor": plan.saves,
+                   "clinician_week": plan.calendar_weeks,
+                   "clinician_week_floor": plan.calendar_weeks,
+                   "practice_week": plan.practice_weeks * 4,
+                   "practice_week_floor": plan.practice_weeks * 4}
+        for i in range(rounds):
+            for key, times in repeats.items():
+                if i >= times:
+                    continue
+                for engine in steps:  # both engines in the same round
+                    timed(timings[f"{engine}.{key}"], lambda e=engine, k=key, n=i: steps[e][k](n))
+        copies = max(2, plan.repeats // 2)
+        for engine in dbs:
+            timings[f"{engine}.snapshot"] = Timing(f"{engine}: {LABELS['snapshot']}")
+        if "postgresql" in dbs:
+            timings["postgresql.snapshot_floor"] = Timing(
+                f"postgresql: {LABELS['snapshot_floor']}")
+        for n in range(copies):
+            for engine, db in dbs.items():
+                target = Path(tmp) / f"{engine}-{n}.duckdb"
+                timed(timings[f"{engine}.snapshot"], lambda d=db, t=target: d.snapshot(t))
+                target.unlink(missing_ok=True)
+            if "postgresql" in dbs:
+                timed(timings["postgresql.snapshot_floor"], _copy_floor(dbs["postgresql"]))
+    return timings
+
+
+def engine_rows(timings: dict[str, Timing]) -> list[dict[str, Any]]:
+    """One row per measurement and engine: median, p95 and the ratio to its floor."""
+    rows = []
+    for engine in ENGINES:
+        for key in ("save", "clinician_week", "practice_week", "snapshot"):
+            timing = timings.get(f"{engine}.{key}")
+            if timing is None:
+                continue
+            mine = timing.summary()
+            floor = timings.get(f"{engine}.{key}_floor")
+            floor_ms = floor.summary()["median_ms"] if floor is not None else None
+            rows.append({"engine": engine, "measure": key, "label": LABELS[key],
+                         "runs": mine["runs"], "median_ms": mine["median_ms"],
+                         "p95_ms": mine["p95_ms"], "floor_ms": floor_ms,
+                         "over_floor": round(mine["median_ms"] / floor_ms, 2)
+                         if floor_ms else None})
+    return rows
+
+
+def engine_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "",
+        "## Both engines (the same practice; each against its floor on the same engine)",
+        "",
+        "| measurement | engine | median ms | p95 ms | floor ms | / floor | runs |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        floor = "" if r["floor_ms"] is None else f"{r['floor_ms']:.2f}"
+        ratio = "" if r["over_floor"] is None else f"{r['over_floor']:.1f}×"
+        lines.append(f"| {r['label']} | {r['engine']} | {r['median_ms']:.2f} | "
+                     f"{r['p95_ms']:.2f} | {floor} | {ratio} | {r['runs']} |")
+    return lines
