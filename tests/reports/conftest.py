@@ -3,18 +3,24 @@ signed without or before its plan, which the rules refuse now, as an older datab
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.conftest import ENGINES
 from tests.factories import START_OF_TESTS, TestPractice, make_practice
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.local_time import to_instant
+from thera_analytics.practice import Practice
+from thera_analytics.reports.source import open_for_reading, take_snapshot
 from thera_analytics.service import catalog
 from thera_analytics.store import derived
 
@@ -129,13 +135,43 @@ def book(tp: TestPractice) -> Book:
     return Book(tp)
 
 
+# The reports run on a DuckDB practice and on the analysts' DuckDB snapshot of the same practice
+# kept in PostgreSQL (built through the same use cases there, then copied through Arrow).
+SOURCES = tuple(source for engine, source in (("duckdb", "duckdb"),
+                                              ("postgresql", "postgresql-snapshot"))
+                if engine in ENGINES)
+
+
+def cluster_for(request: pytest.FixtureRequest) -> Any:
+    """The test session's PostgreSQL cluster when the fixture's source is the snapshot."""
+    return request.getfixturevalue("pg_cluster") if request.param != "duckdb" else None
+
+
 @contextmanager
-def scenario(build: Callable[[TestPractice, Book], None]) -> Iterator[tuple[TestPractice, Book]]:
-    """A practice built once for a module's read-only tests."""
-    practice = make_practice()
-    book = Book(practice)
-    build(practice, book)
-    try:
-        yield practice, book
-    finally:
-        practice.db.close()
+def scenario(build: Callable[[TestPractice, Book], None],
+             cluster: Any = None) -> Iterator[tuple[TestPractice, Book]]:
+    """A practice built once for a module's read-only tests: in DuckDB, or (given a PostgreSQL
+    cluster) built in PostgreSQL and read from its analyst snapshot, as analysts read it."""
+    if cluster is None:
+        practice = make_practice()
+        book = Book(practice)
+        build(practice, book)
+        try:
+            yield practice, book
+        finally:
+            practice.db.close()
+        return
+    url = cluster.create_database(template=cluster.template)
+    with tempfile.TemporaryDirectory(prefix="thera-report-snapshot-") as folder:
+        try:
+            practice = make_practice(url)
+            book = Book(practice)
+            build(practice, book)
+            snapshot = take_snapshot(practice.db, Path(folder) / "analyst.duckdb").path
+            practice.db.close()
+        finally:
+            cluster.drop_database(url)
+        with open_for_reading(snapshot) as db:
+            assert db.is_snapshot
+            practice.practice = Practice(db, practice.clock)
+            yield practice, book

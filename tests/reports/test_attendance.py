@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from tests import factories
-from tests.reports.conftest import Book, scenario
+from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.reports import attendance as att
@@ -47,9 +47,10 @@ def build_june(tp: factories.TestPractice, book: Book) -> None:
     book.other(date(2026, 6, 12), 8, EventKind.PERSONAL_LEAVE, who="ben", minutes=240)
 
 
-@pytest.fixture(scope="module")
-def june_scenario() -> Iterator[tuple[factories.TestPractice, Book]]:
-    with scenario(build_june) as built:
+@pytest.fixture(scope="module", params=SOURCES)
+def june_scenario(request: pytest.FixtureRequest
+                  ) -> Iterator[tuple[factories.TestPractice, Book]]:
+    with scenario(build_june, cluster_for(request)) as built:
         yield built
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 
 from tests import factories
-from tests.reports.conftest import Book, scenario
+from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.reports import backlog as bl
 from thera_analytics.reports import completion as cp
@@ -58,9 +58,9 @@ def build(tp: factories.TestPractice, book: Book) -> None:
     E["E11"] = book(date(2026, 6, 4), 9, cancel=True).event_id
 
 
-@pytest.fixture(scope="module")
-def practice() -> Iterator[factories.TestPractice]:
-    with scenario(build) as (tp, _):
+@pytest.fixture(scope="module", params=SOURCES)
+def practice(request: pytest.FixtureRequest) -> Iterator[factories.TestPractice]:
+    with scenario(build, cluster_for(request)) as (tp, _):
         yield tp
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests import factories
-from tests.reports.conftest import Book, scenario
+from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports import export
 from thera_analytics.reports.period import Period
@@ -28,9 +28,9 @@ def build(tp: factories.TestPractice, book: Book) -> None:
     book(date(2026, 6, 10), 11, attendance="attended", plan_at=-1)
 
 
-@pytest.fixture(scope="module")
-def practice() -> Iterator[factories.TestPractice]:
-    with scenario(build) as (tp, _):
+@pytest.fixture(scope="module", params=SOURCES)
+def practice(request: pytest.FixtureRequest) -> Iterator[factories.TestPractice]:
+    with scenario(build, cluster_for(request)) as (tp, _):
         yield tp
 
 
