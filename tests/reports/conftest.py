@@ -23,6 +23,7 @@ from thera_analytics.practice import Practice
 from thera_analytics.reports.source import open_for_reading, take_snapshot
 from thera_analytics.service import catalog
 from thera_analytics.store import derived
+from thera_analytics.store.database import Database
 
 
 @dataclass
@@ -123,11 +124,6 @@ class Book:
         return Booking(event_id, start, end)
 
 
-@pytest.fixture
-def tp() -> Iterator[TestPractice]:
-    practice = make_practice()
-    yield practice
-    practice.db.close()
 
 
 @pytest.fixture
@@ -145,6 +141,38 @@ SOURCES = tuple(source for engine, source in (("duckdb", "duckdb"),
 def cluster_for(request: pytest.FixtureRequest) -> Any:
     """The test session's PostgreSQL cluster when the fixture's source is the snapshot."""
     return request.getfixturevalue("pg_cluster") if request.param != "duckdb" else None
+
+
+@pytest.fixture(params=SOURCES)
+def source(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def tp(source: str, request: pytest.FixtureRequest) -> Iterator[TestPractice]:
+    """A fresh small practice: in DuckDB, or in PostgreSQL for the snapshot source."""
+    practice = make_practice(":memory:" if source == "duckdb"
+                             else request.getfixturevalue("pg_url"))
+    yield practice
+    practice.db.close()
+
+
+@pytest.fixture
+def read(tp: TestPractice, source: str, tmp_path: Path) -> Iterator[Callable[[], Database]]:
+    """What the reports read ``tp`` from: the practice itself, or its analyst snapshot taken
+    now (after the test has written what it needs)."""
+    opened: list[Database] = []
+
+    def reading() -> Database:
+        if source == "duckdb":
+            return tp.db
+        taken = take_snapshot(tp.db, tmp_path / f"analyst-{len(opened)}.duckdb")
+        opened.append(open_for_reading(taken.path))
+        return opened[-1]
+
+    yield reading
+    for db in opened:
+        db.close()
 
 
 @contextmanager

@@ -15,7 +15,10 @@ import pandas as pd
 import pytest
 
 from tests.notebooks.sample_practice import AS_OF, build_sample
+from tests.reports.conftest import SOURCES, cluster_for
 from thera_analytics import reports
+from thera_analytics.reports.source import take_snapshot
+from thera_analytics.store.copying import copy_practice
 from thera_analytics.store.database import Database
 
 OCTOBER = ("2026-10-01", "2026-10-31")
@@ -23,9 +26,24 @@ WEEKS = ("2026-10-26", "2026-11-22")
 VALUES = ["attended", "cancelled", "late_cancellation", "no_show", "non_billable"]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    path = build_sample(Path(tmp_path_factory.mktemp("sample")) / "sample.duckdb")
+@pytest.fixture(scope="module", params=SOURCES)
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+       ) -> Iterator[Database]:
+    """The sample practice generated into a DuckDB file, or that practice in PostgreSQL (as
+    `thera sample --db postgresql://...` makes it: generated, then moved) read from its analyst
+    snapshot."""
+    folder = Path(tmp_path_factory.mktemp("sample"))
+    path = build_sample(folder / "sample.duckdb")
+    cluster = cluster_for(request)
+    if cluster is not None:
+        url = cluster.create_database(template=cluster.template)
+        try:
+            with Database(path, read_only=True) as generated:
+                copy_practice(generated, url)
+            with Database(url) as live:
+                path = take_snapshot(live, folder / "analyst.duckdb").path
+        finally:
+            cluster.drop_database(url)
     with reports.open_for_reading(path) as database:
         yield database
 

@@ -17,7 +17,7 @@ June 2026, Europe/London, Individual therapy (50 min) unless said:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pandas as pd
@@ -28,6 +28,7 @@ from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.reports import attendance as att
+from thera_analytics.store.database import Database
 
 JUNE = ("2026-06-01", "2026-06-30")
 
@@ -152,11 +153,11 @@ def test_clinician_time_counts_a_group_once_and_keeps_leave_apart(
 
 
 def test_summary_names_the_highest_no_show_and_compares_with_last_period(
-        tp: factories.TestPractice, book: Book) -> None:
+        tp: factories.TestPractice, book: Book, read: Callable[[], Database]) -> None:
     build_june(tp, book)
     # May: one attended session, so no shows went from 0% to 1 in 6.
     book(date(2026, 5, 27), 10, attendance="attended")
-    summary = att.attendance_summary(tp.db, *JUNE)
+    summary = att.attendance_summary(read(), *JUNE)
     figures = summary.figures()
     assert figures["previous"] == "2026-05-01..2026-05-31"
     assert figures["rates_pct"]["no_show"] == 16.7
@@ -170,11 +171,12 @@ def test_summary_names_the_highest_no_show_and_compares_with_last_period(
     assert "against May 2026" in text
 
 
-def test_names_in_the_summary_cannot_inject_markup(tp: factories.TestPractice, book: Book) -> None:
+def test_names_in_the_summary_cannot_inject_markup(tp: factories.TestPractice, book: Book,
+                                                  read: Callable[[], Database]) -> None:
     tp.db.cursor().execute("UPDATE clinicians SET name = '<script>x</script>*Ann*' WHERE id = ?",
                            [tp.ann.clinician_id])
     book(date(2026, 6, 2), 10, attendance="no_show")
-    text = att.attendance_summary(tp.db, *JUNE).markdown()
+    text = att.attendance_summary(read(), *JUNE).markdown()
     assert "<script>" not in text and "&lt;script&gt;" in text and r"\*Ann\*" in text
 
 
