@@ -103,7 +103,8 @@ async def one_user(browser: Browser, base: str, login: str, event_id: int, until
     try:
         n = 0
         signed_in = False
-        while time.monotonic() < until:
+        # Every user saves once at least (giving up after a few errors), then until time is up.
+        while (n == 0 and len(result.errors) < 3) or time.monotonic() < until:
             try:
                 if not signed_in:
                     await page.goto(f"{base}/login")
