@@ -17,8 +17,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests import factories
 from tests.deploy.servers import Instance, Nginx, free_port, running_nginx, thera_serve
-from tests.factories import TestPractice, make_practice
 from tests.ui.conftest import login, wait_for_panel
 from thera_analytics.practice import Practice
 
@@ -29,17 +29,18 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture
-def practice(pg_url: str) -> TestPractice:
-    tp = make_practice(pg_url)
+def practice(pg_url: str) -> factories.TestPractice:
+    tp = factories.make_practice(pg_url)
     tp.extra["event"] = tp.create()  # Ann's session, Monday 1 June 2026 10:00 London
     tp.db.close()
     return tp
 
 
 @pytest.fixture
-def proxied(pg_url: str, practice: TestPractice) -> Iterator[tuple[Nginx, list[Instance]]]:
-    # The instances must accept the proxy's address as a websocket origin before nginx runs:
-    # nginx takes the port chosen here (it retries another only if this one is taken).
+def proxied(pg_url: str, practice: factories.TestPractice
+            ) -> Iterator[tuple[Nginx, list[Instance]]]:
+    # As deployed, the instances allow the proxy's address as a websocket origin, so nginx
+    # takes the port chosen here (another only if this one is taken meanwhile).
     port = free_port()
     with thera_serve(pg_url, count=2, origins=[f"127.0.0.1:{port}"]) as instances:
         with running_nginx([i.port for i in instances], port=port) as nginx:
@@ -47,7 +48,7 @@ def proxied(pg_url: str, practice: TestPractice) -> Iterator[tuple[Nginx, list[I
 
 
 def test_a_browser_stays_on_one_instance_through_nginx(
-        page: Page, proxied: tuple[Nginx, list[Instance]], practice: TestPractice,
+        page: Page, proxied: tuple[Nginx, list[Instance]], practice: factories.TestPractice,
         pg_url: str) -> None:
     nginx, instances = proxied
     event_id = practice.extra["event"]
