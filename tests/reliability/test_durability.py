@@ -234,8 +234,10 @@ def _perform(practice: Practice, clinicians: dict[str, Actor], service: int,
                                               previous_note="")}
     if op == "outcome":
         marks = {int(c): a for c, a in spec["attendance"].items()}
+        reasons = {c: "forgot" for c, a in marks.items() if a in ("cancelled",
+                                                                   "late_cancellation")}
         return {"version": practice.save_outcome(actor, eid, version, attendance=marks,
-                                                 note=spec["note"])}
+                                                 note=spec["note"], reasons=reasons)}
     if op == "sign":
         return {"version": practice.sign(actor, eid, version)}
     if op == "comment":
@@ -246,7 +248,7 @@ def _perform(practice: Practice, clinicians: dict[str, Actor], service: int,
                                            datetime.fromisoformat(spec["end"]),
                                            allow_overlap=True)}
     if op == "cancel":
-        return {"ids": practice.cancel(actor, eid, version)}
+        return {"ids": practice.cancel(actor, eid, version, reason="forgot")}
     raise AssertionError(op)  # pragma: no cover
 
 

@@ -291,7 +291,7 @@ def test_rescheduling_moves_the_reminder_and_cancelling_cancels_it(tp, mail):
                         end=datetime(2026, 6, 1, 14, 50), reminders=(remind(fay, 60),))
     tp.practice.reschedule(tp.ann, moved, tp.version(moved), datetime(2026, 6, 2, 15, 0),
                            datetime(2026, 6, 2, 15, 50))
-    tp.practice.cancel(tp.ann, dropped, tp.version(dropped))
+    tp.practice.cancel(tp.ann, dropped, tp.version(dropped), reason="forgot")
 
     at_old_time = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=60), mail.senders())
     assert at_old_time.sent == () and mail.inbox.messages == []
