@@ -405,7 +405,8 @@ def test_queued_email_does_not_hold_up_browser_reminders(tp):
 def test_no_reminder_for_a_session_the_client_cancelled(tp, mail):
     fay = tp.extra["fay"]
     event_id = tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))
-    tp.practice.record_attendance(tp.ann, event_id, tp.version(event_id), {fay: "cancelled"})
+    tp.practice.record_attendance(tp.ann, event_id, tp.version(event_id), {fay: "cancelled"},
+                                  {fay: "client_illness"})
 
     result = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=60), mail.senders())
 
