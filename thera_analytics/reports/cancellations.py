@@ -102,3 +102,21 @@ def cancellation_table(items: pd.DataFrame) -> pd.DataFrame:
     out["Rebooked within 14 days"] = items["rebooked"].map(
         {True: "yes", False: "no"}).fillna("—")
     return out.iloc[::-1].reset_index(drop=True)
+
+
+TITLES = {"reason": "By reason", "clinician": "By clinician", "service": "By service",
+          "weekday": "By weekday", "notice": "By notice given", "kind": "By what was marked"}
+
+
+def breakdown_table(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``cancellations_by`` for reading: headings in words, shares in %."""
+    heading = {"reason": "Reason", "clinician": "Clinician", "service": "Service",
+               "weekday": "Weekday", "notice": "Notice given", "kind": "What",
+               "total": "Total"}[by]
+    out = pd.DataFrame({heading: table[by].fillna("—")})
+    out["Cancellations"] = table["cancellations"].astype("int64")
+    out["Share %"] = (table["share"] * 100).round(1)
+    out["Rebooked within 14 days"] = table["rebooked"].astype("int64")
+    out["Rebooking rate %"] = (table["rebooking_rate"].astype("float64") * 100).round(1)
+    out["Median notice (hours)"] = table["median_notice_hours"].astype("float64").round(1)
+    return out.reset_index(drop=True)
