@@ -29,7 +29,9 @@ class ChangesPanel(ReportPanel):
 
     def __init__(self, **params: object) -> None:
         w = pn.widgets
-        self.clinician = w.Select(label="Clinician", options={ALL_CLINICIANS: None}, width=200)
+        # 0 stands for everyone: a Select shows no label for a None value it was not built with.
+        self.clinician = w.Select(label="Clinician", options={ALL_CLINICIANS: 0}, value=0,
+                                  width=200)
         self.client = w.AutocompleteInput(label="Client", placeholder="Any client: type a name",
                                           options=[], case_sensitive=False, search_strategy=
                                           "includes", min_characters=1, restrict=True,
@@ -51,7 +53,7 @@ class ChangesPanel(ReportPanel):
     def _people(self) -> None:
         db = self.context.db
         clinicians = db.df("SELECT id, name FROM clinicians ORDER BY name, id")
-        self.clinician.options = {ALL_CLINICIANS: None, **dict(zip(
+        self.clinician.options = {ALL_CLINICIANS: 0, **dict(zip(
             clinicians["name"], clinicians["id"].astype(int), strict=True))}
         clients = db.df("SELECT id, name FROM clients ORDER BY name, id")
         doubled = clients["name"].duplicated(keep=False)
@@ -66,11 +68,12 @@ class ChangesPanel(ReportPanel):
         period = self.picker.period
         client = self._clients.get(self.client.value or "")
         self.table = changes(self.context.db, period.start, period.end,
-                             clinician_id=self.clinician.value, client_id=client)
+                             clinician_id=self.clinician.value or None, client_id=client)
         stamp = f"{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"
         self._download.filename = f"changes-{stamp}.csv"
         shown = change_table(self.table, self.context.zone)
-        shown.insert(0, "Event", self.table["event_id"])
+        ids = self.table["event_id"]
+        shown.insert(0, "Event", ids.astype(object).where(ids.notna(), None))
         self._rows.value = shown
         n = len(self.table)
         self._summary.object = (f'<p class="thera-section-note">{n:,} change'

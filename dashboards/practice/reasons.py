@@ -13,6 +13,7 @@ import param
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.tables import report_table, section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, notice_html, split_refusal
+from dashboards.scheduler.reason_picker import DANGER_CSS
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.practice import Practice
 
@@ -35,8 +36,8 @@ class ReasonsList(pn.viewable.Viewer):
         self.add = w.Button(label="Add reason", color="primary", width=120,
                             margin=(24, 10, 5, 10))
         self.retired = w.Select(label="Reason to retire", options={}, width=260)
-        self.retire = w.Button(label="Retire reason", color="danger", variant="outline",
-                               width=130, margin=(24, 10, 5, 10))
+        self.retire = w.Button(label="Retire reason", color="danger", width=130,
+                               margin=(24, 10, 5, 10), stylesheets=[DANGER_CSS])
         self.message = pn.pane.HTML("", stylesheets=[FEEDBACK_CSS], margin=(4, 5),
                                     sizing_mode="stretch_width", visible=False,
                                     css_classes=["thera-reasons-message"])

@@ -26,7 +26,7 @@ from dashboards.scheduler.feedback import (
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
 from dashboards.scheduler.read_only import keep_readable
-from dashboards.scheduler.reason_picker import ReasonPicker
+from dashboards.scheduler.reason_picker import DANGER_CSS, ReasonPicker
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
@@ -134,7 +134,8 @@ class EventEditor(pn.viewable.Viewer):
         self.save_outcome = self.outcome.save
         self.cancel_event = w.Button(label="Cancel event…", color="danger",
                                      variant="outline", width=130)
-        self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130)
+        self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130,
+                                       stylesheets=[DANGER_CSS])
         self.keep_event = w.Button(label="Keep it", color="light", width=90)
         self.cancel_scope = w.RadioButtonGroup(
             options={"This event": "this", "This and all following": "following"},

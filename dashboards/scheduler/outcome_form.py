@@ -231,11 +231,21 @@ class OutcomeForm(pn.viewable.Viewer):
     def _show_reason(self, client_id: int) -> None:
         # Asked when a client's mark becomes a cancellation (or a no show): the mark saved
         # before already carries its reason.
-        select, _ = self._mark_views[client_id]
-        picker = self.errors.pickers[client_id]
+        select, row = self._mark_views[client_id]
+        picker = self.errors.pickers.get(client_id)
         mark = select.value
         asks = (mark is not None and Attendance(mark) in MAY_TAKE_REASON
                 and mark != self._saved_marks.get(client_id))
+        if picker is None:
+            if not asks:
+                return
+            # Built when first needed: most sessions never ask, and a page holds less.
+            picker = ReasonPicker(_reason_label(select.label, mark),
+                                  more=f"Say more ({select.label})")
+            picker.offer(self.practice)
+            picker.disabled = not self.editable
+            self.errors.pickers[client_id] = picker
+            row.append(picker)
         if asks:
             picker.select.label = _reason_label(select.label, mark)
         picker.visible = asks
@@ -284,14 +294,14 @@ class OutcomeForm(pn.viewable.Viewer):
                                            sizing_mode="stretch_width", margin=(5, 10),
                                            stylesheets=[READ_ONLY_CSS])
                 select.param.watch(self._update_sign_state, "value")
-                picker = ReasonPicker(_reason_label(c.name, None))
                 select.param.watch(lambda e, cid=c.client_id: self._show_reason(cid), "value")
-                self.errors.pickers[c.client_id] = picker
                 self._mark_views[c.client_id] = (select, pn.Column(
-                    select, picker, margin=0, sizing_mode="stretch_width"))
+                    select, margin=0, sizing_mode="stretch_width"))
             select, row = self._mark_views[c.client_id]
             self._saved_marks[c.client_id] = c.attendance.value if c.attendance else None
-            self.errors.pickers[c.client_id].offer(self.practice)
+            picker = self.errors.pickers.get(c.client_id)
+            if picker is not None:
+                picker.offer(self.practice)
             select.value = c.attendance.value if c.attendance else None
             self._show_reason(c.client_id)
             marks[c.client_id] = select

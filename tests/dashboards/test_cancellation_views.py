@@ -84,7 +84,7 @@ def test_the_changes_tab_filters_by_clinician_and_client(tp):
     panel.clinician.value = tp.ben.clinician_id
     assert panel._rows.value.empty
     assert "0 changes" in panel._summary.object
-    panel.clinician.value = None
+    panel.clinician.value = 0
     csv = panel.table
     assert isinstance(csv, pd.DataFrame) and "details" in csv.columns
     panel._on_row(type("Click", (), {"row": 0})())

@@ -356,7 +356,9 @@ OUTCOME_CHANGES: list[dict[str, Any]] = [
 ]
 # Reads, comments (allowed after the lock), and booking a new event (cannot name this one).
 OTHERS = {"now", "event", "week", "plan_prefill", "login", "add_comment", "open",
-          "create_event"}
+          "create_event",
+          # the reasons list: no event's record (test_cancellation_reasons covers them)
+          "cancellation_reasons", "add_cancellation_reason", "retire_cancellation_reason"}
 
 
 def _record_tables(db: Database, event_id: int) -> dict[str, list[tuple[Any, ...]]]:

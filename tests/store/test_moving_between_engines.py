@@ -116,7 +116,7 @@ def test_an_interrupted_move_leaves_the_target_empty(sample: Path, pg_url: str, 
         copy_practice(source, pg_url)
     with Database(pg_url) as db:
         counts = {t: db.cursor().execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                  for t in copying.practice_tables(db)}
+                  for t in copying.practice_tables(db) if t not in copying.SEEDED_TABLES}
     assert set(counts.values()) == {0}, counts
 
     real_duck = copying._DuckDBWriter.write
