@@ -60,7 +60,10 @@ class ReasonsList(pn.viewable.Viewer):
         })
         self._table.value = shown
         active = reasons[reasons["retired_at"].isna()]
-        self.retired.options = dict(zip(active["label"], active["code"], strict=True))
+        options = dict(zip(active["label"], active["code"], strict=True))
+        self.retired.options = options
+        if self.retired.value not in options.values():
+            self.retired.value = next(iter(options.values()), None)
 
     def _say(self, kind: str, text: str) -> None:
         self.message.object = notice_html(kind, text)

@@ -71,6 +71,7 @@ class ReasonPicker(pn.viewable.Viewer):
 
     def _on_choice(self, event: object) -> None:
         self.text.visible = self.select.value in self._needs_text
+        self.clear_error()  # answered: the complaint goes until the next try
 
     @property
     def reason(self) -> CancellationReason | None:
