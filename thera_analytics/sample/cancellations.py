@@ -46,18 +46,20 @@ def sample_cancellations(
     at = starts[take] - (notice * HOUR).astype(np.int64)
     at = np.maximum(at, created[take] + 60)
     at = np.where(ns, np.minimum(marked_at[take] + rng.integers(0, 48 * HOUR, n), now), at)
-    reason = np.empty(n, dtype=object)
+    reason = np.zeros(n, dtype=np.int64)  # index into REASONS
     for mask, p in ((c, CANCELLED_P), (lt, LATE_P), (ns, NO_SHOW_P)):
-        reason[mask] = rng.choice(REASONS, size=int(mask.sum()), p=p)
-    text = np.where(reason == "other", rng.choice(OTHER_TEXTS, size=n), "")
-    kind = np.select([c, lt], ["cancelled", "late_cancellation"], "no_show")
+        reason[mask] = rng.choice(len(REASONS), size=int(mask.sum()), p=p)
+    other = reason == len(REASONS) - 1
+    text = np.full(n, -1, dtype=np.int64)  # index into OTHER_TEXTS, -1 for none
+    text[other] = rng.integers(0, len(OTHER_TEXTS), int(other.sum()))
+    kind = np.select([c, lt], [0, 1], 2)
     return pd.DataFrame({
         "id": first_id + np.arange(n, dtype=np.int64),
         "event_id": event_id[take],
         "client_id": client_id[take],
-        "kind": kind,
-        "reason_code": reason.astype(str),
-        "reason_text": text,
+        "kind": pd.Categorical.from_codes(kind, ["cancelled", "late_cancellation", "no_show"]),
+        "reason_code": pd.Categorical.from_codes(reason, REASONS),
+        "reason_text": pd.Categorical.from_codes(text + 1, ["", *OTHER_TEXTS]),
         "notice_minutes": ((starts[take] - at) // 60).astype(np.int32),
         "recorded_at": pd.DatetimeIndex(at.astype("datetime64[s]")).tz_localize("UTC"),
         "recorded_by": recorded_by[take],
