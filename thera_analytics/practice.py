@@ -15,9 +15,18 @@ import pandas as pd
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.cancellation import CancellationReason
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.recurrence import Recurrence
-from thera_analytics.service import accounts, calendar, outcomes, planning, records, scheduling
+from thera_analytics.service import (
+    accounts,
+    calendar,
+    cancellations,
+    outcomes,
+    planning,
+    records,
+    scheduling,
+)
 from thera_analytics.service.planning import PlanPrefill
 from thera_analytics.service.records import EventRecord
 from thera_analytics.service.scheduling import Scope
@@ -71,8 +80,11 @@ class Practice:
                                      scope=scope, allow_overlap=allow_overlap)
 
     def cancel(self, actor: Actor, event_id: int, version: int, *,
-               scope: Scope | str = Scope.THIS) -> list[int]:
-        return scheduling.cancel(self.db, actor, event_id, version, self.now(), scope=scope)
+               scope: Scope | str = Scope.THIS,
+               reason: CancellationReason | str | tuple[str, str] | None = None) -> list[int]:
+        """Cancel an event; a client event needs a ``reason`` code (or ``(code, text)``)."""
+        return scheduling.cancel(self.db, actor, event_id, version, self.now(), scope=scope,
+                                 reason=reason)
 
     # -- step 2 -----------------------------------------------------------------------------
     def save_plan(self, actor: Actor, event_id: int, version: int, plan_text: str, *,
@@ -89,10 +101,13 @@ class Practice:
         return outcomes.save_outcome(self.db, actor, event_id, version, self.now(),
                                      **changes)  # type: ignore[arg-type]
 
-    def record_attendance(self, actor: Actor, event_id: int, version: int,
-                          attendance: Mapping[int, Attendance | str | None]) -> int:
+    def record_attendance(
+        self, actor: Actor, event_id: int, version: int,
+        attendance: Mapping[int, Attendance | str | None],
+        reasons: Mapping[int, CancellationReason | str | tuple[str, str] | None] | None = None,
+    ) -> int:
         return outcomes.save_outcome(self.db, actor, event_id, version, self.now(),
-                                     attendance=attendance)
+                                     attendance=attendance, reasons=reasons)
 
     def record_status(self, actor: Actor, event_id: int, version: int,
                       status: SessionStatus | str) -> int:
@@ -104,3 +119,14 @@ class Practice:
 
     def add_comment(self, actor: Actor, event_id: int, body: str) -> int:
         return outcomes.add_comment(self.db, actor, event_id, body, self.now())
+
+    # -- cancellation reasons -----------------------------------------------------------------
+    def cancellation_reasons(self, *, include_retired: bool = True) -> pd.DataFrame:
+        return cancellations.reason_list(self.db, include_retired=include_retired)
+
+    def add_cancellation_reason(self, actor: Actor, label: str, *,
+                                needs_text: bool = False) -> str:
+        return cancellations.add_reason(self.db, actor, label, self.now(), needs_text=needs_text)
+
+    def retire_cancellation_reason(self, actor: Actor, code: str) -> None:
+        cancellations.retire_reason(self.db, actor, code, self.now())

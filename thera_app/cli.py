@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_lab)
 
     p = sub.add_parser("report", help="write a report as CSV, Parquet, Markdown or HTML")
-    p.add_argument("name", choices=["attendance", "backlog", "completion"])
+    p.add_argument("name", choices=["attendance", "backlog", "completion", "cancellations",
+                                    "changes"])
     p.add_argument("--db", type=db_arg, default=DEFAULT_DEMO_DB)
     p.add_argument("--format", choices=["csv", "parquet", "markdown", "html"], default=None,
                    help="default: from --out's suffix, else csv")
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=instant_arg, help="instant the backlog is measured at")
     p.add_argument("--clinician", type=int, help="only this clinician id")
     p.add_argument("--service", type=int, help="only this service id")
+    p.add_argument("--client", type=int, help="changes: only this client id's events")
     p.set_defaults(run=cmd_report)
 
     from thera_app import engine_cli, reminders_cli
@@ -268,7 +270,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(db.freshness(), file=sys.stderr)
     try:
         write_report(db, args.name, fmt, out, start=args.start, end=args.end, as_of=args.as_of,
-                     clinician_id=args.clinician, service_id=args.service)
+                     clinician_id=args.clinician, service_id=args.service,
+                     client_id=args.client)
     finally:
         db.close()
     if out is not None:

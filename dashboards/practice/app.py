@@ -1,4 +1,5 @@
-"""The practice manager's dashboard at ``/practice``: the week, completion, backlog, attendance.
+"""The practice manager's dashboard at ``/practice``: the week, completion, backlog, attendance,
+cancellations and changes.
 
 One ``PracticeContext`` (week, instant measured) drives every panel. The week opens first and
 the other tabs read their data when first opened, so the page appears as soon as the week is
@@ -16,6 +17,8 @@ import param
 
 from dashboards.practice.attendance import AttendancePanel
 from dashboards.practice.backlog import BacklogPanel
+from dashboards.practice.cancellations import CancellationsPanel
+from dashboards.practice.changes import ChangesPanel
 from dashboards.practice.completion import CompletionPanel
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.panel_base import FIGURES_CSS
@@ -33,7 +36,7 @@ from thera_analytics.domain.local_time import to_local
 from thera_analytics.reports import analyst_snapshot
 from thera_analytics.store.database import Database
 
-TABS = ("Week", "Completion", "Backlog", "Attendance")
+TABS = ("Week", "Completion", "Backlog", "Attendance", "Cancellations", "Changes")
 
 APP_CSS = """
 :host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
@@ -70,13 +73,17 @@ class PracticeApp(pn.viewable.Viewer):
         self.completion = CompletionPanel(context=ctx, lazy=lazy)
         self.backlog = BacklogPanel(context=ctx, lazy=lazy)
         self.attendance = AttendancePanel(context=ctx, lazy=lazy)
+        self.cancellations = CancellationsPanel(context=ctx, lazy=lazy)
+        self.changes = ChangesPanel(context=ctx, lazy=lazy)
         self.record = RecordPanel(context=ctx, drawer=self.shell)
-        for panel in (self.week, self.completion, self.backlog):
+        for panel in (self.week, self.completion, self.backlog, self.cancellations,
+                      self.changes):
             panel.param.watch(self._on_request, "request")
         self.record.param.watch(lambda _: setattr(self.week, "selected", None), "closed")
         self.tabs = pn.Tabs(
             ("Week", self.week), ("Completion", self.completion), ("Backlog", self.backlog),
-            ("Attendance", self.attendance), dynamic=lazy, sizing_mode="stretch_width",
+            ("Attendance", self.attendance), ("Cancellations", self.cancellations),
+            ("Changes", self.changes), dynamic=lazy, sizing_mode="stretch_width",
             margin=(5, 0), stylesheets=[TABS_CSS], css_classes=["thera-tabs"])
         self.tabs.param.watch(self._on_tab, "active")
         self._reload = pn.widgets.Button(label="↻ Reload", color="light", width=90,
@@ -96,7 +103,8 @@ class PracticeApp(pn.viewable.Viewer):
 
     # -- tabs and records ----------------------------------------------------------------------
     def _on_tab(self, event: param.parameterized.Event) -> None:
-        panel = (self.week, self.completion, self.backlog, self.attendance)[event.new]
+        panel = (self.week, self.completion, self.backlog, self.attendance, self.cancellations,
+                 self.changes)[event.new]
         activate = getattr(panel, "activate", None)
         if activate is not None:
             activate()

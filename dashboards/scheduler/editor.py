@@ -26,6 +26,7 @@ from dashboards.scheduler.feedback import (
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
 from dashboards.scheduler.read_only import keep_readable
+from dashboards.scheduler.reason_picker import DANGER_CSS, ReasonPicker
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
@@ -133,7 +134,8 @@ class EventEditor(pn.viewable.Viewer):
         self.save_outcome = self.outcome.save
         self.cancel_event = w.Button(label="Cancel event…", color="danger",
                                      variant="outline", width=130)
-        self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130)
+        self.confirm_cancel = w.Button(label="Yes, cancel it", color="danger", width=130,
+                                       stylesheets=[DANGER_CSS])
         self.keep_event = w.Button(label="Keep it", color="light", width=90)
         self.cancel_scope = w.RadioButtonGroup(
             options={"This event": "this", "This and all following": "following"},
@@ -156,11 +158,13 @@ class EventEditor(pn.viewable.Viewer):
 
         self._head = pn.pane.HTML("", stylesheets=[EDITOR_CSS], sizing_mode="stretch_width",
                                   margin=(5, 5), css_classes=["thera-editor-header"])
+        self.cancel_reason = ReasonPicker("Why is it cancelled?")
         self._cancel_row = pn.Column(
             pn.pane.HTML('<div class="thera-notice warning">Take this event off the calendar? '
                          "Its reminders are cancelled too.</div>",
                          stylesheets=[FEEDBACK_CSS], sizing_mode="stretch_width"),
-            self.cancel_scope, pn.Row(self.confirm_cancel, self.keep_event, margin=0),
+            self.cancel_scope, self.cancel_reason,
+            pn.Row(self.confirm_cancel, self.keep_event, margin=0),
             visible=False, sizing_mode="stretch_width", margin=0)
         self._details_actions = pn.Row(self.save_details, self.next_details,
                                        pn.layout.HSpacer(), self.cancel_event,
@@ -486,6 +490,9 @@ class EventEditor(pn.viewable.Viewer):
     def _on_cancel_event(self, _: object) -> None:
         self.cancel_scope.visible = self.record is not None and self.record.series_id is not None
         self.cancel_scope.value = "this"
+        # A client event needs a reason; a meeting or an admin block may go without one.
+        self.cancel_reason.offer(self.practice)
+        self.cancel_reason.visible = self.record is not None and self.record.is_client_event
         self._cancel_row.visible = True
 
     def _on_confirm_cancel(self, _: object) -> None:
@@ -495,8 +502,16 @@ class EventEditor(pn.viewable.Viewer):
         self._clear_errors()
         try:
             ids = self.practice.cancel(self.actor, rec.id, rec.version,
-                                       scope=self.cancel_scope.value)
+                                       scope=self.cancel_scope.value,
+                                       reason=self.cancel_reason.reason)
         except PracticeError as exc:
+            field, message = split_refusal(exc)
+            if field in ("reason", "reason_text"):
+                # Keep the dialog open with the question answered wrongly marked.
+                self.cancel_reason.show_error(message[:1].upper() + message[1:] + ".")
+                self.banner.show("error", "Choose why the event is cancelled.",
+                                 title="Not cancelled.")
+                return
             self._cancel_row.visible = False
             self._refused(exc, self.details.errors, lambda: None)
             return

@@ -12,7 +12,9 @@ import param
 from dashboards.scheduler.details_form import FORM_CSS, section
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from dashboards.scheduler.read_only import READ_ONLY_CSS
+from dashboards.scheduler.reason_picker import ReasonPicker
 from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.cancellation import MAY_TAKE_REASON, reason_needed
 from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.signing import SIGNING_WARNING, sign_blocked_reason, sign_blockers
@@ -67,6 +69,34 @@ def _chip(label: str, colour: str) -> str:
             f"{escape(label)}</span>")
 
 
+class _OutcomeErrors(FieldErrors):
+    """The form's error lines; a refusal naming ``reason_<client>`` lands under that client's
+    reason picker."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__(fields)
+        self.pickers: dict[int, ReasonPicker] = {}
+
+    def show(self, field: str | None, message: str) -> bool:
+        if field and field.startswith("reason_"):
+            client = field.removeprefix("reason_").removesuffix("_text")
+            picker = self.pickers.get(int(client)) if client.isdigit() else None
+            if picker is not None:
+                picker.show_error(message[:1].upper() + message[1:])
+                return True
+        return super().show(field, message)
+
+    def clear(self) -> None:
+        super().clear()
+        for picker in self.pickers.values():
+            picker.clear_error()
+
+
+def _reason_label(name: str, mark: str | None) -> str:
+    required = mark is not None and reason_needed(Attendance(mark))
+    return f"Reason for {name}" + ("" if required else " (optional)")
+
+
 class OutcomeForm(pn.viewable.Viewer):
     """The outcome step and, once signed, its history; read-only after the 24-hour window."""
 
@@ -79,10 +109,11 @@ class OutcomeForm(pn.viewable.Viewer):
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        self.errors = FieldErrors(FIELDS)
+        self.errors = _OutcomeErrors(FIELDS)
         w = pn.widgets
         self._marks: dict[int, pn.widgets.Select] = {}
-        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.widgets.Select]] = {}
+        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.Column]] = {}
+        self._saved_marks: dict[int, str | None] = {}
         self._attendance = pn.Column(sizing_mode="stretch_width", margin=0)
         self.status = w.RadioButtonGroup(label="Status", options=STATUS_OPTIONS, value=None,
                                          color="primary", variant="outline",
@@ -166,6 +197,8 @@ class OutcomeForm(pn.viewable.Viewer):
         for widget in (*self._marks.values(), self.status, self.note, self.homework,
                        self.homework_flags):
             widget.disabled = not self.editable
+        for picker in self.errors.pickers.values():
+            picker.disabled = not self.editable
         self._form.visible = not self.locked
         self._comment_part.visible = self.can_comment
         self.sign.visible = self.can_sign
@@ -194,6 +227,28 @@ class OutcomeForm(pn.viewable.Viewer):
         if self.sign_reason.object != html:
             self.sign_reason.object = html
         self.sign_reason.visible = bool(blockers)
+
+    def _show_reason(self, client_id: int) -> None:
+        # Asked when a client's mark becomes a cancellation (or a no show): the mark saved
+        # before already carries its reason.
+        select, row = self._mark_views[client_id]
+        picker = self.errors.pickers.get(client_id)
+        mark = select.value
+        asks = (mark is not None and Attendance(mark) in MAY_TAKE_REASON
+                and mark != self._saved_marks.get(client_id))
+        if picker is None:
+            if not asks:
+                return
+            # Built when first needed: most sessions never ask, and a page holds less.
+            picker = ReasonPicker(_reason_label(select.label, mark),
+                                  more=f"Say more ({select.label})")
+            picker.offer(self.practice)
+            picker.disabled = not self.editable
+            self.errors.pickers[client_id] = picker
+            row.append(picker)
+        if asks:
+            picker.select.label = _reason_label(select.label, mark)
+        picker.visible = asks
 
     def _on_flags(self, event: param.parameterized.Event) -> None:
         # Sharing needs the homework enabled: ticking "share" enables it, unticking "enabled"
@@ -239,9 +294,16 @@ class OutcomeForm(pn.viewable.Viewer):
                                            sizing_mode="stretch_width", margin=(5, 10),
                                            stylesheets=[READ_ONLY_CSS])
                 select.param.watch(self._update_sign_state, "value")
-                self._mark_views[c.client_id] = (select, select)
+                select.param.watch(lambda e, cid=c.client_id: self._show_reason(cid), "value")
+                self._mark_views[c.client_id] = (select, pn.Column(
+                    select, margin=0, sizing_mode="stretch_width"))
             select, row = self._mark_views[c.client_id]
+            self._saved_marks[c.client_id] = c.attendance.value if c.attendance else None
+            picker = self.errors.pickers.get(c.client_id)
+            if picker is not None:
+                picker.offer(self.practice)
             select.value = c.attendance.value if c.attendance else None
+            self._show_reason(c.client_id)
             marks[c.client_id] = select
             rows.append(row)
         self._marks = marks
@@ -346,6 +408,10 @@ class OutcomeForm(pn.viewable.Viewer):
             marks = {cid: w.value for cid, w in self._marks.items() if w.value != old.get(cid)}
             if marks:
                 out["attendance"] = marks
+            reasons = {cid: p.reason for cid, p in self.errors.pickers.items()
+                       if cid in marks and p.visible and p.reason is not None}
+            if reasons:
+                out["reasons"] = reasons
         else:
             old_status = rec.status.value if rec.status else None
             if self.status.value != old_status:

@@ -292,7 +292,7 @@ def test_the_record_shows_every_stored_value_by_its_label() -> None:
     version = tp.practice.save_plan(tp.ann, event_id, version, "Plan")
     version = tp.practice.sign(tp.ann, event_id, version)
     tp.practice.save_outcome(tp.ann, event_id, version, attendance={ada: "late_cancellation"},
-                             homework_enabled=True)
+                             reasons={ada: "transport"}, homework_enabled=True)
     context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
     panel = RecordPanel(context=context)
     assert panel.show(event_id)

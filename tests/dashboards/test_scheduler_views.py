@@ -321,9 +321,46 @@ def test_a_weekly_series_is_created_and_following_sessions_move_and_cancel(
         assert frame["local_start"].dt.hour.tolist() == [13]
     click(ed.cancel_event)
     ed.cancel_scope.value = "following"
+    assert ed.cancel_reason.visible
+    click(ed.confirm_cancel)  # no reason yet: refused, the dialog stays open
+    assert "Not cancelled" in ed.banner.text and ed._cancel_row.visible
+    assert "choose why" in ed.cancel_reason.error.object.lower()
+    assert not tp.practice.week(tp.ann, date(2026, 6, 16)).empty
+    ed.cancel_reason.select.value = "other"
+    assert ed.cancel_reason.text.visible
+    ed.cancel_reason.text.value = "Clinic move"
     click(ed.confirm_cancel)
     assert "3 events cancelled" in ed.banner.text
     assert tp.practice.week(tp.ann, date(2026, 6, 16)).empty
+    reasons = tp.db.df("SELECT reason_code, reason_text FROM cancellations")
+    assert reasons.values.tolist() == [["other", "Clinic move"]] * 3
+
+
+def test_the_outcome_step_asks_why_a_client_cancelled(tp: Sample) -> None:
+    event_id = tp.create()
+    cara = tp.clients[0]
+    tp.clock.set(tp.clock.now + timedelta(hours=4))
+    ed = editor_for(tp)
+    ed.open(event_id)
+    assert cara not in ed.outcome.errors.pickers  # asked only when a mark needs it
+    ed.outcome._marks[cara].value = "no_show"
+    picker = ed.outcome.errors.pickers[cara]
+    assert picker.visible and picker.select.label.endswith("(optional)")
+    ed.outcome._marks[cara].value = "late_cancellation"
+    assert picker.visible and picker.select.label == "Reason for Cara Cole"
+    labels = list(picker.select.options)
+    assert "Client illness" in labels and "Other" in labels
+    click(ed.save_outcome)  # no reason: refused under the picker, nothing saved
+    assert "choose why" in picker.error.object.lower()
+    assert tp.practice.event(tp.ann, event_id).clients[0].attendance is None
+    picker.select.value = "forgot"
+    click(ed.save_outcome)
+    assert not picker.error.visible
+    assert tp.practice.event(tp.ann, event_id).clients[0].attendance.value == \
+        "late_cancellation"
+    assert tp.db.df("SELECT kind, reason_code FROM cancellations").values.tolist() == [
+        ["late_cancellation", "forgot"]]
+    assert not ed.outcome.errors.pickers[cara].visible  # saved: asked no more
 
 
 def test_a_third_party_is_added_for_a_client_and_gets_a_reminder(tp: Sample) -> None:

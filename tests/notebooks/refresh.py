@@ -20,7 +20,7 @@ from tests.notebooks.sample_practice import AS_OF, build_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ("attendance_report.ipynb", "unsigned_notes_backlog.ipynb",
-             "practice_dashboard.ipynb")
+             "practice_dashboard.ipynb", "cancellations.ipynb")
 UNSTORED = "# NBVAL_IGNORE_OUTPUT"
 
 

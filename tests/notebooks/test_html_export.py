@@ -57,6 +57,7 @@ def bokeh_canvases(page: Page, expected: int) -> int:
 @pytest.mark.parametrize(("name", "charts", "title"), [
     ("attendance", 2, "Attendance report"),
     ("backlog", 4, "Unsigned-note backlog"),
+    ("cancellations", 1, "Cancellations"),
 ])
 def test_html_report_draws_its_charts_offline(page: Page, sample_db: Path, tmp_path: Path,
                                               name: str, charts: int, title: str) -> None:

@@ -28,7 +28,7 @@ def cdn_names(nb: Any) -> list[tuple[int, str, list[str]]]:
 
 
 @pytest.mark.parametrize("name", ["attendance_report.ipynb", "unsigned_notes_backlog.ipynb",
-                                  "practice_dashboard.ipynb"])
+                                  "practice_dashboard.ipynb", "cancellations.ipynb"])
 def test_no_executed_output_names_a_cdn_host(name: str, sample_db: Path) -> None:
     """Run as in JupyterLab (interactive charts and widgets, inlined by the first cell)."""
     nb = export.execute_notebook(NOTEBOOKS / name, {"db_path": str(sample_db),

@@ -388,7 +388,8 @@ USE_CASES: dict[str, tuple[Op, set[str]]] = {
     "reschedule": (lambda w, a: w.tp.practice.reschedule(
         a, w.e1, w.version(w.e1), datetime(2026, 6, 1, 14), datetime(2026, 6, 1, 14, 50)),
         {OWNER}),
-    "cancel": (lambda w, a: w.tp.practice.cancel(a, w.e1, w.version(w.e1)), {OWNER}),
+    "cancel": (lambda w, a: w.tp.practice.cancel(a, w.e1, w.version(w.e1), reason="forgot"),
+               {OWNER}),
     "save the plan": (lambda w, a: w.tp.practice.save_plan(a, w.e1, w.version(w.e1), "plan"),
                       {OWNER}),
     "save the plan of a session Ben sits in on": (lambda w, a: w.tp.practice.save_plan(

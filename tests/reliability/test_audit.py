@@ -113,8 +113,9 @@ CHANGES: list[tuple[str, Change, Expect]] = [
         tp.ann, *e, datetime(2026, 6, 2, 10), datetime(2026, 6, 2, 11)), tp.ann))(
         _session(tp)), [("reschedule", "event", {"start": "2026-06-01T09:00:00+00:00"},
                          {"start": "2026-06-02T09:00:00+00:00"})]),
-    ("cancel", lambda tp: (lambda e: (lambda: tp.practice.cancel(tp.ann, *e), tp.ann))(
-        _session(tp)), [("cancel", "event", {"cancelled_at": None}, {"cancelled_at": ANY})]),
+    ("cancel", lambda tp: (lambda e: (lambda: tp.practice.cancel(tp.ann, *e, reason="forgot"),
+                                      tp.ann))(_session(tp)),
+     [("cancel", "event", {"cancelled_at": None}, {"cancelled_at": ANY, "reason": "forgot"})]),
     ("save the first plan", lambda tp: (lambda e: (lambda: tp.practice.save_plan(
         tp.ann, *e, "Exposure"), tp.ann))(_session(tp)),
      [("save_plan", "event", None, {"plan_text": "Exposure"})]),
@@ -206,7 +207,8 @@ def test_amendments_keep_the_previous_value_who_and_when(tp: TP) -> None:
     event_id, v = _signed(tp)
     tp.clock.advance(timedelta(hours=3))
     tp.practice.save_outcome(tp.ann, event_id, v, note="Amended",
-                             attendance={tp.clients[0]: "late_cancellation"})
+                             attendance={tp.clients[0]: "late_cancellation"},
+                             reasons={tp.clients[0]: "forgot"})
     rec = tp.practice.event(tp.manager, event_id)
     changes = {(a.field, a.previous_value, a.new_value, a.amended_by, a.amended_at)
                for a in rec.amendments}
@@ -315,7 +317,7 @@ def test_every_statement_a_whole_lifecycle_runs_only_inserts_into_or_reads_the_l
     p.add_comment(tp.ann, e, "Addendum")
     with pytest.raises(PracticeError):
         p.save_outcome(tp.ann, e, v, note="Locked")
-    p.cancel(tp.ann, ids[1], tp.version(ids[1]))
+    p.cancel(tp.ann, ids[1], tp.version(ids[1]), reason="forgot")
     p.week(tp.manager, date(2026, 6, 1))
     tp.db.snapshot(tmp_path / "snapshot.duckdb")
     touching = [s for s in seen if "audit_log" in s.lower()]
@@ -339,7 +341,7 @@ ATTEMPTS: dict[str, Callable[[TP, int, int], object]] = {
         tp.ann, e, v, tp.details(title="Changed")),
     "reschedule": lambda tp, e, v: tp.practice.reschedule(
         tp.ann, e, v, datetime(2026, 6, 1, 11), datetime(2026, 6, 1, 11, 50)),
-    "cancel": lambda tp, e, v: tp.practice.cancel(tp.ann, e, v),
+    "cancel": lambda tp, e, v: tp.practice.cancel(tp.ann, e, v, reason="forgot"),
     "save_plan": lambda tp, e, v: tp.practice.save_plan(tp.ann, e, v, "Changed plan"),
     "save_outcome": lambda tp, e, v: tp.practice.save_outcome(tp.ann, e, v, note="Changed"),
     "record_attendance": lambda tp, e, v: tp.practice.record_attendance(
@@ -354,7 +356,9 @@ OUTCOME_CHANGES: list[dict[str, Any]] = [
 ]
 # Reads, comments (allowed after the lock), and booking a new event (cannot name this one).
 OTHERS = {"now", "event", "week", "plan_prefill", "login", "add_comment", "open",
-          "create_event"}
+          "create_event",
+          # the reasons list: no event's record (test_cancellation_reasons covers them)
+          "cancellation_reasons", "add_cancellation_reason", "retire_cancellation_reason"}
 
 
 def _record_tables(db: Database, event_id: int) -> dict[str, list[tuple[Any, ...]]]:

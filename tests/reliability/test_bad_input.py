@@ -103,7 +103,7 @@ def _stale(tp: TP) -> tuple[int, int]:
 
 def _cancelled(tp: TP) -> tuple[int, int]:
     event_id, v = _session(tp)
-    return event_id, tp.practice.cancel(tp.ann, event_id, v) and v + 1
+    return event_id, tp.practice.cancel(tp.ann, event_id, v, reason="forgot") and v + 1
 
 
 def _marked(tp: TP) -> tuple[int, int]:
@@ -187,7 +187,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
          NotFoundError, "event"),
         ("unknown event (comment)", lambda tp: lambda: p(tp).add_comment(tp.ann, 999, "x"),
          NotFoundError, "event"),
-        ("unknown event (cancel)", lambda tp: lambda: p(tp).cancel(tp.ann, 999, 1),
+        ("unknown event (cancel)", lambda tp: lambda: p(tp).cancel(tp.ann, 999, 1, reason="forgot"),
          NotFoundError, "event"),
         ("unknown event (reschedule)", lambda tp: lambda: p(tp).reschedule(
             tp.ann, 999, 1, D(2026, 6, 2, 10), D(2026, 6, 2, 11)), NotFoundError, "event"),
@@ -247,7 +247,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("locked: reschedule", lambda tp: (lambda e: lambda: p(tp).reschedule(
             tp.ann, *e, D(2026, 6, 3, 10), D(2026, 6, 3, 11)))(_locked(tp)),
          LockedError, "start"),
-        ("locked: cancel", lambda tp: (lambda e: lambda: p(tp).cancel(tp.ann, *e))(
+        ("locked: cancel", lambda tp: (lambda e: lambda: p(tp).cancel(tp.ann, *e, reason="forgot"))(
             _locked(tp)), LockedError, "cancel"),
         ("locked: sign again", lambda tp: (lambda e: lambda: p(tp).sign(tp.ann, *e))(
             _locked(tp)), SigningError, "signature"),
@@ -275,7 +275,8 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("stale version (reschedule)", lambda tp: (lambda e: lambda: p(tp).reschedule(
             tp.ann, *e, D(2026, 6, 3, 10), D(2026, 6, 3, 11)))(_stale(tp)),
          ConflictError, "version"),
-        ("stale version (cancel)", lambda tp: (lambda e: lambda: p(tp).cancel(tp.ann, *e))(
+        ("stale version (cancel)", lambda tp: (
+            lambda e: lambda: p(tp).cancel(tp.ann, *e, reason="forgot"))(
             _stale(tp)), ConflictError, "version"),
         ("stale version (plan)", lambda tp: (lambda e: lambda: p(tp).save_plan(
             tp.ann, *e, "old copy"))(_stale(tp)), ConflictError, "version"),
@@ -777,6 +778,8 @@ WHEN = st.one_of(
 ATTENDANCE_VALUES = st.one_of(st.sampled_from(["attended", "cancelled", "late_cancellation",
                                                "no_show", "non_billable", "Attended", None]),
                               st.text(max_size=12))
+REASONS = st.one_of(st.sampled_from(["forgot", "transport", ("other", "snow"), None]),
+                    st.text(max_size=8))
 STATUS_VALUES = st.one_of(st.sampled_from(["completed", "in_progress", "on_hold", "done"]),
                           st.text(max_size=12))
 
@@ -929,7 +932,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
     def cancel(self, data: st.DataObject) -> None:
         actor, event_id = self.actor(data), self.event_id(data)
         version = self.version(data, event_id)
-        self.call(lambda: self.tp.practice.cancel(actor, event_id, version))
+        self.call(lambda: self.tp.practice.cancel(actor, event_id, version, reason="forgot"))
 
     @rule(data=st.data())
     def save_plan(self, data: st.DataObject) -> None:
@@ -951,6 +954,8 @@ class UseCaseFuzz(RuleBasedStateMachine):
             if rec.direct:
                 changes["attendance"] = {c: data.draw(st.sampled_from(
                     ["attended", "no_show", "cancelled"])) for c in rec.client_ids}
+                changes["reasons"] = {c: data.draw(REASONS) for c, a
+                                      in changes["attendance"].items() if a == "cancelled"}
             else:
                 changes["status"] = data.draw(st.sampled_from(["completed", "on_hold"]))
         elif data.draw(st.booleans()):

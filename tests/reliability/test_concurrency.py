@@ -82,7 +82,7 @@ SAVES: dict[str, Save] = {
                                  **_times(tp.practice.event(tp.ann, e)))),
     "reschedule": lambda tp, e, v, token: tp.practice.reschedule(
         tp.ann, e, v, *_moved(tp.practice.event(tp.ann, e)), allow_overlap=True),
-    "cancel": lambda tp, e, v, token: tp.practice.cancel(tp.ann, e, v),
+    "cancel": lambda tp, e, v, token: tp.practice.cancel(tp.ann, e, v, reason="forgot"),
     "sign": lambda tp, e, v, token: tp.practice.sign(tp.ann, e, v),
 }
 ACTIONS = {"plan": "save_plan", "note": "save_outcome", "attendance": "save_outcome",

@@ -234,8 +234,10 @@ def _perform(practice: Practice, clinicians: dict[str, Actor], service: int,
                                               previous_note="")}
     if op == "outcome":
         marks = {int(c): a for c, a in spec["attendance"].items()}
+        reasons = {c: "forgot" for c, a in marks.items() if a in ("cancelled",
+                                                                   "late_cancellation")}
         return {"version": practice.save_outcome(actor, eid, version, attendance=marks,
-                                                 note=spec["note"])}
+                                                 note=spec["note"], reasons=reasons)}
     if op == "sign":
         return {"version": practice.sign(actor, eid, version)}
     if op == "comment":
@@ -246,7 +248,7 @@ def _perform(practice: Practice, clinicians: dict[str, Actor], service: int,
                                            datetime.fromisoformat(spec["end"]),
                                            allow_overlap=True)}
     if op == "cancel":
-        return {"ids": practice.cancel(actor, eid, version)}
+        return {"ids": practice.cancel(actor, eid, version, reason="forgot")}
     raise AssertionError(op)  # pragma: no cover
 
 
@@ -386,7 +388,9 @@ def _check_audit_matches(state: State, audit: list[dict[str, Any]],
         for r in rows:  # each amendment was written with its change's audit row
             want = 0
             if r["action"] == "amend_outcome":
-                want = len(r["after"])
+                # A cancellation's reason is kept in its own append-only record, not as an
+                # amendment.
+                want = len([k for k in r["after"] if not k.startswith("reason_")])
             elif r["action"] == "save_plan" and signed_at and r["logged_at"] > signed_at:
                 want = sum(1 for k, v in r["after"].items() if (r["before"] or {}).get(k) != v)
             assert amended.get((event_id, r["logged_at"]), 0) == want, f"event {event_id}"

@@ -60,6 +60,7 @@ class Book:
         plan_at: float | None = None,
         sign_at: float | None = None,
         cancel: bool = False,
+        reason: str | tuple[str, str] = "client_illness",
     ) -> Booking:
         tp = self.tp
         actor: Actor = getattr(tp, who)
@@ -73,7 +74,7 @@ class Book:
                                direct=direct)
         event_id = tp.practice.create_event(actor, details, allow_overlap=True)[0]
         if cancel:
-            tp.practice.cancel(actor, event_id, tp.version(event_id))
+            tp.practice.cancel(actor, event_id, tp.version(event_id), reason=reason)
             return Booking(event_id, start, end)
         # Signed with no plan, or before it: what a database from before signing needed a plan
         # holds. The rules refuse it now, so it is written as such a database has it.
@@ -87,8 +88,10 @@ class Book:
         if attendance is not None:
             values = [attendance] * len(ids) if isinstance(attendance, str) else attendance
             tp.clock.set(max(marks_at, start))
-            tp.practice.record_attendance(actor, event_id, tp.version(event_id),
-                                          dict(zip(ids, values, strict=True)))
+            marks = dict(zip(ids, values, strict=True))
+            tp.practice.record_attendance(
+                actor, event_id, tp.version(event_id), marks,
+                {c: reason for c, m in marks.items() if m in ("cancelled", "late_cancellation")})
         if status is not None:
             tp.clock.set(max(marks_at, start))
             tp.practice.record_status(actor, event_id, tp.version(event_id), status)

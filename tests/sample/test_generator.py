@@ -656,3 +656,28 @@ def test_thera_demo_lists_every_login_with_who_it_is(tmp_path: Path) -> None:
     clients = [line for line in lines if line.strip().startswith("client")]
     assert len(clients) == 12
     assert all(", client of clinician" in line and line.endswith("/portal") for line in clients)
+
+
+def test_every_cancellation_has_a_reason_and_realistic_notice(mid: Database) -> None:
+    marks = mid.df(
+        "SELECT ec.attendance::VARCHAR AS a, c.kind, c.reason_code, c.reason_text,"
+        " c.notice_minutes / 60.0 AS hours, c.recorded_at, e.created_at, e.starts_at"
+        " FROM event_clients ec JOIN events e ON e.id = ec.event_id"
+        " LEFT JOIN cancellations c ON c.event_id = ec.event_id AND c.client_id = ec.client_id"
+        " WHERE ec.attendance IN ('cancelled', 'late_cancellation', 'no_show')")
+    needing = marks[marks["a"] != "no_show"]
+    assert len(needing) > 100 and needing["reason_code"].notna().all()
+    assert (needing["kind"] == needing["a"]).all()
+    no_show = marks[marks["a"] == "no_show"]
+    assert no_show["reason_code"].notna().mean() == pytest.approx(0.4, abs=0.1)
+    cancelled = needing[needing["a"] == "cancelled"]["hours"]
+    late = needing[needing["a"] == "late_cancellation"]["hours"]
+    assert (late < 24).all() and (cancelled >= 23).mean() > 0.9
+    assert (marks["recorded_at"].dropna() >= marks.loc[marks["recorded_at"].notna(),
+                                                       "created_at"]).all()
+    reasons = needing["reason_code"].value_counts(normalize=True)
+    assert reasons.index[0] == "client_illness" and len(reasons) >= 8
+    other = needing[needing["reason_code"] == "other"]
+    assert (other["reason_text"] != "").all()
+    known = set(mid.df("SELECT code FROM cancellation_reasons")["code"])
+    assert set(marks["reason_code"].dropna()) <= known

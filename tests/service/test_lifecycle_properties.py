@@ -61,7 +61,9 @@ class SessionLifecycle(RuleBasedStateMachine):
     def attendance(self, i, which, value):
         e = self.events[i % len(self.events)]
         self._try(lambda: self.tp.practice.record_attendance(
-            self.tp.ann, e, self.tp.version(e), {self.tp.clients[which]: value}))
+            self.tp.ann, e, self.tp.version(e), {self.tp.clients[which]: value},
+            {self.tp.clients[which]: "forgot"} if value in ("cancelled", "late_cancellation")
+            else None))
 
     @precondition(lambda self: self.events)
     @rule(i=st.integers(0, 50), value=STATUS)

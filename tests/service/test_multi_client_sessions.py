@@ -19,7 +19,8 @@ def test_couples_video_session_stays_a_direct_pink_session_with_its_link(tp):
 
     tp.clock.set(rec.end)
     v = p.record_attendance(ann, event_id, rec.version,
-                            {couple[0]: "attended", couple[1]: "late_cancellation"})
+                            {couple[0]: "attended", couple[1]: "late_cancellation"},
+                            {couple[1]: "transport"})
     facts = tp.db.df("SELECT client_id, attendance, billable FROM session_facts"
                      " WHERE event_id = ? ORDER BY client_id", [event_id])
     assert facts.values.tolist() == [[couple[0], "attended", True],

@@ -49,9 +49,11 @@ def portal_practice(tp):
     homework(tp, ids["unshared"], "Draft for next time", shared=False)
     homework(tp, ids["dans"], "Dan's reading list")
     homework(tp, ids["group"], "Practise the group exercise")
-    tp.practice.cancel(tp.ann, ids["withdrawn"], tp.version(ids["withdrawn"]))
+    tp.practice.cancel(tp.ann, ids["withdrawn"], tp.version(ids["withdrawn"]),
+                       reason="clinician_illness")
     tp.practice.record_attendance(tp.ann, ids["cancelled_by_client"],
-                                  tp.version(ids["cancelled_by_client"]), {cara: "cancelled"})
+                                  tp.version(ids["cancelled_by_client"]), {cara: "cancelled"},
+                                  {cara: "client_illness"})
     tp.extra.update(ids)
     return tp
 

@@ -291,7 +291,7 @@ def test_rescheduling_moves_the_reminder_and_cancelling_cancels_it(tp, mail):
                         end=datetime(2026, 6, 1, 14, 50), reminders=(remind(fay, 60),))
     tp.practice.reschedule(tp.ann, moved, tp.version(moved), datetime(2026, 6, 2, 15, 0),
                            datetime(2026, 6, 2, 15, 50))
-    tp.practice.cancel(tp.ann, dropped, tp.version(dropped))
+    tp.practice.cancel(tp.ann, dropped, tp.version(dropped), reason="forgot")
 
     at_old_time = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=60), mail.senders())
     assert at_old_time.sent == () and mail.inbox.messages == []
@@ -405,7 +405,8 @@ def test_queued_email_does_not_hold_up_browser_reminders(tp):
 def test_no_reminder_for_a_session_the_client_cancelled(tp, mail):
     fay = tp.extra["fay"]
     event_id = tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))
-    tp.practice.record_attendance(tp.ann, event_id, tp.version(event_id), {fay: "cancelled"})
+    tp.practice.record_attendance(tp.ann, event_id, tp.version(event_id), {fay: "cancelled"},
+                                  {fay: "client_illness"})
 
     result = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=60), mail.senders())
 

@@ -63,7 +63,8 @@ def test_cancel_all_following_cancels_their_reminders(tp):
     reminder = ReminderRequest("client", tp.clients[0], "email", 60)
     ids = tp.practice.create_event(tp.ann, tp.details(reminders=(reminder,)),
                                    repeat=Recurrence(1, count=3))
-    tp.practice.cancel(tp.ann, ids[1], tp.version(ids[1]), scope="following")
+    tp.practice.cancel(tp.ann, ids[1], tp.version(ids[1]), scope="following",
+                       reason="weather")
     states = tp.db.df("SELECT e.id, e.cancelled_at IS NOT NULL AS cancelled, r.state FROM events e"
                       " JOIN reminders r ON r.event_id = e.id ORDER BY e.id")
     assert states["cancelled"].tolist() == [False, True, True]

@@ -55,7 +55,8 @@ def test_amendment_at_23_59_59_is_kept_with_the_previous_value(tp):
     event_id, v, signed_at = _signed_session(tp)
     tp.clock.set(signed_at + timedelta(hours=23, minutes=59, seconds=59))
     tp.practice.save_outcome(
-        tp.ann, event_id, v, note="second", attendance={tp.clients[0]: "late_cancellation"}
+        tp.ann, event_id, v, note="second", attendance={tp.clients[0]: "late_cancellation"},
+        reasons={tp.clients[0]: "forgot"},
     )
     rec = tp.practice.event(tp.ann, event_id)
     assert rec.note == "second"
@@ -100,7 +101,8 @@ def test_group_session_records_attendance_per_client(tp):
         ann, event_id, tp.version(event_id), {tp.clients[0]: "attended", tp.clients[1]: "no_show"}
     )
     assert not p.event(ann, event_id).outcome_marked
-    v = p.record_attendance(ann, event_id, v, {tp.clients[2]: "cancelled"})
+    v = p.record_attendance(ann, event_id, v, {tp.clients[2]: "cancelled"},
+                            {tp.clients[2]: "client_illness"})
     marks = {c.client_id: c.attendance.value for c in p.event(ann, event_id).clients}
     assert marks == {
         tp.clients[0]: "attended",

@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from thera_analytics.clock import FixedClock
+from thera_analytics.practice import Practice
 from thera_analytics.sample.generator import generate_practice
+from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
 
 from ..conftest import _demo_hash as demo_hash
@@ -103,6 +105,10 @@ def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Database(path) as db:
         generate_practice(db, clinicians=3, weeks=4, seed=5, password_hash=demo_hash(),
                           now=datetime(2026, 11, 26, 3, 30, tzinfo=UTC))
+        # A change the Changes tab lists for the week shown.
+        manager = accounts.actor_for(db, "manager")
+        Practice(db, FixedClock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))).add_cancellation_reason(
+            manager, "Strike")
     return path
 
 

@@ -70,7 +70,8 @@ def setup(practice_db: Path) -> Setup:
                                         attendance={clients[0]: "attended"})
         version = practice.sign(alice, amended, version)
         practice.save_outcome(alice, amended, version,
-                              attendance={clients[0]: "late_cancellation"})
+                              attendance={clients[0]: "late_cancellation"},
+                              reasons={clients[0]: "transport"})
     return Setup(practice_db, overlapping, amended)
 
 

@@ -310,9 +310,10 @@ def test_a_group_session_records_attendance_per_client(page: Page, base: str) ->
     outcome.get_by_label("Chloe Martin").select_option(label="Attended")
     outcome.get_by_label("Dan Lee").select_option(label="No show")
     outcome.get_by_label("Eva Brown").select_option(label="Late cancellation")
+    outcome.get_by_label("Reason for Eva Brown").select_option(label="Transport")
     outcome.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Outcome saved")).to_be_visible()
-    expect(outcome.get_by_label("Dan Lee")).to_have_value("No show")
+    expect(outcome.get_by_label("Dan Lee", exact=True)).to_have_value("No show")
     wait_drawn(page, event_id, fill=palette.FILL[ColourFamily.BLUE],
                marks=["A", "N", "L"])
     page.screenshot(path=SHOTS / "scheduler_group_attendance.png")

@@ -131,6 +131,7 @@ def setup(practice_db: Path) -> Setup:
         version = practice.save_plan(alice, locked, 1, "Sleep diary review")
         version = practice.save_outcome(alice, locked, version,
                                         attendance={mine: "late_cancellation"},
+                                        reasons={mine: "client_illness"},
                                         note="Phoned at 09:30 to cancel.")
         practice.sign(alice, locked, version)
         clock.set(now)

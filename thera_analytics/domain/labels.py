@@ -36,6 +36,21 @@ FIELD_LABELS = {
     "step": "Step",
 }
 
+# What an audit row's action reads as in the Changes report.
+ACTION_LABELS = {
+    "create_event": "Booked",
+    "update_details": "Details changed",
+    "reschedule": "Moved",
+    "cancel": "Cancelled",
+    "save_plan": "Plan saved",
+    "save_outcome": "Outcome recorded",
+    "amend_outcome": "Amended",
+    "sign": "Signed",
+    "comment": "Comment added",
+    "add_reason": "Reason added",
+    "retire_reason": "Reason retired",
+}
+
 _ENUMS: dict[str, type[StrEnum]] = {
     "attendance": Attendance, "status": SessionStatus, "kind": EventKind, "role": Role,
     "channel": Channel, "recipient_kind": RecipientKind, "event_group": EventGroup,
@@ -53,6 +68,11 @@ EMPTY = "—"
 def field_label(field: str) -> str:
     """The name a person reads for a stored field (``homework_shared`` → "Homework shared")."""
     return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def action_label(action: str) -> str:
+    """What a person reads for an audit action (``reschedule`` → "Moved")."""
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
 
 
 def enum_label(value: StrEnum) -> str:

@@ -19,18 +19,21 @@ import pandas as pd
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports import attendance as att
 from thera_analytics.reports import backlog as bl
+from thera_analytics.reports import cancellations as cn
+from thera_analytics.reports import changes as ch
 from thera_analytics.reports import completion as cp
 from thera_analytics.reports.defaults import last_complete_month, last_complete_weeks
 from thera_analytics.reports.period import Period
 from thera_analytics.reports.readable import markdown_table
-from thera_analytics.reports.source import Source, instant, optional_id
+from thera_analytics.reports.source import Source, instant, optional_id, practice_zone
 
-REPORTS: tuple[str, ...] = ("attendance", "backlog", "completion")
+REPORTS: tuple[str, ...] = ("attendance", "backlog", "completion", "cancellations", "changes")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "markdown", "html")
 NOTEBOOKS: dict[str, str] = {
     "attendance": "attendance_report.ipynb",
     "backlog": "unsigned_notes_backlog.ipynb",
     "completion": "unsigned_notes_backlog.ipynb",  # its "Completion tracking" section
+    "cancellations": "cancellations.ipynb",
 }
 DEFAULT_WEEKS = 4
 OLDEST_ITEMS = 20
@@ -47,6 +50,7 @@ class ReportRequest:
     as_of: datetime
     clinician_id: int | None = None
     service_id: int | None = None
+    client_id: int | None = None  # the changes report only
 
     @property
     def start(self) -> date:
@@ -72,6 +76,7 @@ def write_report(
     as_of: datetime | str | None = None,
     clinician_id: int | None = None,
     service_id: int | None = None,
+    client_id: int | None = None,
     html: Callable[[Source, ReportRequest, Path], Path] | None = None,
 ) -> Path | None:
     """Write report ``name`` (attendance, backlog, completion) as ``fmt`` to ``out``.
@@ -91,7 +96,10 @@ def write_report(
       whole weeks before the week holding that session.
     - ``as_of``: the instant the backlog, signing and completion are measured at (aware
       ``datetime`` or ISO text; naive means UTC); default now.
-    - ``clinician_id``/``service_id``: only that clinician's / service's events.
+    - ``clinician_id``/``service_id``: only that clinician's / service's events;
+      ``client_id`` (changes only): only changes to that client's events. cancellations:
+      one row per cancelled place (reason, notice, rebooked), as it stood at ``as_of``;
+      changes: one row per audit entry, newest first (no HTML page).
     - ``html``: the renderer of an HTML page (``thera_app.html_report.render_html``).
 
     Returns the path written, or None for standard output. ``db`` is a ``Database`` (or
@@ -104,12 +112,16 @@ def write_report(
     if fmt not in FORMATS:
         raise ValidationError("format", f"unknown format {fmt!r} (choose from "
                                         f"{', '.join(FORMATS)})")
+    if name == "changes" and fmt == "html":
+        raise ValidationError("format", "the changes report is written as csv, parquet or"
+                                        " markdown")
     if out is None and fmt in ("parquet", "html"):
         raise ValidationError("out", f"a {fmt} report needs a file to write to")
     moment = instant(as_of)
     request = ReportRequest(name, report_period(db, name, start, end, moment), moment,
                             optional_id(clinician_id, "clinician_id"),
-                            optional_id(service_id, "service_id"))
+                            optional_id(service_id, "service_id"),
+                            optional_id(client_id, "client_id"))
     path = Path(out) if out is not None else None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +171,11 @@ def main_table(db: Source, request: ReportRequest) -> pd.DataFrame:
         return att.attendance_long(att.attendance_breakdowns(db, start, end, **who))
     if name == "backlog":
         return bl.backlog_items(db, as_of, **who)
+    if name == "cancellations":
+        return cn.cancellation_items(db, start, end, as_of=as_of, **who)
+    if name == "changes":
+        return ch.changes(db, start, end, clinician_id=who["clinician_id"],
+                          client_id=request.client_id)
     return cp.completion_by_week(db, start, end, as_of=as_of, **who)
 
 
@@ -197,6 +214,19 @@ def report_markdown(db: Source, request: ReportRequest) -> str:
                  markdown_table(bl.amendable_table(bl.amendable_notes(db, as_of, **who))),
                  "## Week by week",
                  markdown_table(bl.backlog_trend(db, start, end, as_of=as_of, **who))]
+    elif name == "cancellations":
+        items = cn.cancellation_items(db, start, end, as_of=as_of, **who)
+        parts = [f"# Cancellations, {Period(start, end).label}",
+                 f"{len(items):,} cancelled client places, as recorded by "
+                 f"{as_of.isoformat(timespec='minutes')}."]
+        for by, title in cn.TITLES.items():
+            parts += [f"## {title}", markdown_table(cn.breakdown_table(
+                cn.cancellations_by(items, by), by))]
+    elif name == "changes":
+        table = ch.changes(db, start, end, clinician_id=who["clinician_id"],
+                           client_id=request.client_id)
+        parts = [f"# Changes, {Period(start, end).label}",
+                 markdown_table(ch.change_table(table, practice_zone(db)))]
     else:
         weekly = cp.completion_by_week(db, start, end, as_of=as_of, **who)
         parts = [f"# Completion tracking, {Period(start, end).label}",

@@ -39,6 +39,7 @@ from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.local_time import practice_zone, week_start
 from thera_analytics.sample import names
+from thera_analytics.sample.cancellations import sample_cancellations
 from thera_analytics.service import audit
 from thera_analytics.service.accounts import hash_password
 from thera_analytics.store import derived
@@ -108,6 +109,7 @@ _SEQUENCES = (
     ("amendment_id_seq", "amendments"),
     ("comment_id_seq", "comments"),
     ("audit_id_seq", "audit_log"),
+    ("cancellation_id_seq", "cancellations"),
 )
 _TABLES = (
     "services",
@@ -124,6 +126,7 @@ _TABLES = (
     "outcomes",
     "amendments",
     "comments",
+    "cancellations",
 )
 
 
@@ -690,6 +693,11 @@ def _tables(
         _reminders(rng, spec, ev, rows, event_id, client_id, joins, third_party, base),
     )
     yield from _notes(rng, spec, ev, rows, out, event_id, user, has_user, base, share)
+    # Last, so the draws above (and every table before) stay as they were before reasons.
+    yield "cancellations", sample_cancellations(
+        rng, out.attendance, ATTENDANCE, ev.starts[rows.event], out.created[rows.event],
+        out.marked_at[rows.event], event_id[rows.event], client_id[rows.client],
+        _ints(user[rows.event], has_user[rows.event]), base["cancellations"], spec.now)
 
 
 def _events(

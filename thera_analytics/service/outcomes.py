@@ -10,10 +10,11 @@ from typing import Final, cast
 
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.attendance import Attendance, SessionStatus, check_outcome_fits
+from thera_analytics.domain.cancellation import CancellationReason, check_marks_reasons
 from thera_analytics.domain.details import clean_text
 from thera_analytics.domain.errors import PermissionDenied, SigningError, ValidationError
 from thera_analytics.domain.signing import check_can_change, check_can_sign
-from thera_analytics.service import audit, records
+from thera_analytics.service import audit, cancellations, records
 from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, check_change, load_for_change
 from thera_analytics.store.database import Database
@@ -40,9 +41,13 @@ def save_outcome(
     homework: str | None = None,
     homework_enabled: bool | None = None,
     homework_shared: bool | None = None,
+    reasons: Mapping[int, CancellationReason | str | tuple[str, str] | None] | None = None,
 ) -> int:
     """Save step 3: only what is given changes. ``status=None`` ("Not marked") clears the
     status, as ``None`` in ``attendance`` clears a client's mark.
+
+    A client newly marked Cancelled or Late cancellation needs a reason in ``reasons``
+    (``{client_id: code}`` or ``(code, text)``); No show may take one.
 
     Within 24 h of signing each change is kept as an amendment; after that the record is
     locked. Returns the new version."""
@@ -51,6 +56,8 @@ def save_outcome(
     clear_status = status is None
     new_status = (SessionStatus.parse(status)
                   if status is not None and status is not UNCHANGED else None)
+    why = {int(k): CancellationReason.parse(v, f"reason_{k}")
+           for k, v in (reasons or {}).items()}
     note = clean_text(note, "note") if note is not None else None
     homework = clean_text(homework, "homework") if homework is not None else None
     with db.transaction() as cur:
@@ -72,6 +79,15 @@ def save_outcome(
         before: dict[str, object] = {}
         after: dict[str, object] = {}
         old_marks = {c.client_id: c.attendance for c in rec.clients}
+        unknown = sorted(set(why) - set(rec.client_ids))
+        if unknown:
+            raise ValidationError(f"reason_{unknown[0]}", "that client is not in this session")
+        changed_marks = {c: m for c, m in marks.items() if old_marks[c] != m}
+        # Clients whose mark changes, or who are given a reason, as they will be marked.
+        given = {c for c, r in why.items() if r is not None}
+        touched = {c: changed_marks.get(c, old_marks[c]) for c in {*changed_marks, *given}}
+        if touched:
+            check_marks_reasons(touched, why, cancellations.load_reasons(cur), now)
         for client_id, mark in marks.items():
             if old_marks[client_id] == mark:
                 continue
@@ -103,8 +119,14 @@ def save_outcome(
             after[key] = changed
             if signed:
                 record_amendment(cur, actor, now, event_id, key, olds[key], changed)
-        if not before and not fields:
+        for client_id, reason in why.items():
+            if reason is not None:
+                after[f"reason_{client_id}"] = reason.code
+        if not before and not fields and not after:
             return version  # nothing changed: no new version, no audit row
+        cancellations.record_marks(
+            cur, actor, now, event_id, rec.start, old_marks,
+            touched, why)
         final_status = fields.get("status", rec.status)
         cur.execute(
             "INSERT INTO outcomes (event_id, status, note, homework, homework_enabled,"

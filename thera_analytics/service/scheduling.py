@@ -7,6 +7,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from thera_analytics.domain.actor import Actor
+from thera_analytics.domain.cancellation import (
+    CancellationKind,
+    CancellationReason,
+    check_reason,
+)
 from thera_analytics.domain.details import (
     EventDetails,
     RecipientKind,
@@ -17,7 +22,7 @@ from thera_analytics.domain.details import (
 from thera_analytics.domain.errors import LockedError, NotFoundError, PracticeError, ValidationError
 from thera_analytics.domain.local_time import LocalKeys, to_instant, to_local
 from thera_analytics.domain.recurrence import Recurrence, occurrences
-from thera_analytics.service import audit, records
+from thera_analytics.service import audit, cancellations, records
 from thera_analytics.service.guard import bump_version, check_owner, load_for_change
 from thera_analytics.service.records import ClientMark
 from thera_analytics.store.database import Cursor, Database
@@ -376,23 +381,32 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
 
 
 def cancel(db: Database, actor: Actor, event_id: int, version: int, now: datetime, *,
-           scope: Scope | str = Scope.THIS) -> list[int]:
+           scope: Scope | str = Scope.THIS,
+           reason: CancellationReason | str | tuple[str, str] | None = None) -> list[int]:
     """Take an event (or it and the rest of its series) off the calendar; cancel reminders.
 
     This withdraws a booking; a client's own cancellation is recorded as attendance instead.
+    A client event needs a ``reason`` from the practice's list (a code, or ``(code, text)``).
     """
+    why = CancellationReason.parse(reason)
     with db.transaction() as cur:
         rec = load_for_change(cur, actor, event_id, version, "cancel", whole=True)
+        check_reason(why, cancellations.load_reasons(cur), now,
+                     required=rec.is_client_event)
         targets = _targets(cur, rec, parse_scope(scope))
         for target in targets:
             _refuse_if_signed(target, "cancel")
         for target in targets:
+            if why is not None:
+                cancellations.record(cur, actor, now, target.id, None, CancellationKind.EVENT,
+                                     why, target.start)
             cur.execute("UPDATE events SET cancelled_at = ? WHERE id = ?", [now, target.id])
             bump_version(cur, target.id, target.version, actor, now, target.completion)
             cur.execute("UPDATE reminders SET state = 'cancelled' WHERE event_id = ?"
                         " AND state = 'pending'", [target.id])
             audit.record(cur, actor, now, "cancel", "event", target.id,
-                         {"cancelled_at": None}, {"cancelled_at": now})
+                         {"cancelled_at": None},
+                         {"cancelled_at": now, **({"reason": why.code} if why else {})})
         refresh_first_visits(cur, {c for t in targets for c in t.client_ids})
     return [t.id for t in targets]
 

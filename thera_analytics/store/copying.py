@@ -34,7 +34,10 @@ TABLES = (
     "practice", "clinicians", "clients", "services", "third_parties", "users", "series",
     "events", "event_clients", "event_team_members", "event_third_parties", "reminders",
     "plans", "outcomes", "amendments", "comments", "audit_log", "notifications",
+    "cancellation_reasons", "cancellations",
 )
+# Rows a migration seeds (the default reasons): the copy replaces them with the source's.
+SEEDED_TABLES = ("cancellation_reasons",)
 # Written from the domain's enums each time a database opens for writing: not copied.
 REFERENCE_TABLES = ("event_kinds", "attendance_values", "age_buckets")
 
@@ -214,6 +217,8 @@ def copy_practice(source: Database, target: str | Path, *,
             if strip_passwords and table == "users":
                 data = data.set_column(data.column_names.index("password_hash"),
                                        "password_hash", pa.array(["!"] * data.num_rows))
+            if table in SEEDED_TABLES:
+                writer.clear(table)
             writer.write(table, data)
             report.tables.append(TableCopy(table, data.num_rows, table_checksum(data),
                                            tuple(columns)))
@@ -228,6 +233,7 @@ class _Writer(ABC):
     """Where a copy goes: its migrated database (``db``) and how rows are written into it."""
 
     db: Database
+    cur: Any  # the target's cursor: DuckDB's, or an ADBC cursor on PostgreSQL
 
     def __enter__(self) -> _Writer:
         return self
@@ -241,6 +247,10 @@ class _Writer(ABC):
     @abstractmethod
     def write(self, table: str, data: pa.Table) -> None:
         """Add ``data``'s rows to ``table``."""
+
+    def clear(self, table: str) -> None:
+        """Remove the rows a migration seeded into ``table``."""
+        self.cur.execute(f'DELETE FROM "{table}"')
 
     @abstractmethod
     def sequences(self, values: dict[str, int]) -> None:
@@ -307,7 +317,7 @@ class _PostgresWriter(_Writer):
         import adbc_driver_postgresql.dbapi as adbc
 
         self.db = Database(url)  # the schema, migrated
-        busy = [t for t in TABLES if t in practice_tables(self.db)
+        busy = [t for t in TABLES if t not in SEEDED_TABLES and t in practice_tables(self.db)
                 and self.db.cursor().execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
         if busy:
             self.db.close()
