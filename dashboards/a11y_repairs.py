@@ -4,8 +4,9 @@ What the widgets get wrong, found with axe-core: the date picker draws a second,
 with no name (its label belongs to the hidden one); Choices.js marks each chosen item
 ``aria-selected`` without the role that allows it, names an active option it has not drawn, and
 gives its search box ``aria-label="null"``; a hidden tab stays focusable under ``aria-hidden``;
-a served page has no ``main`` landmark; and Tabulator draws a read-only report as a grid that
-owns its scroller and paginator, with every cell a tab stop and headers sorted by mouse only.
+a served page has no ``main`` landmark; a date popup stays open when focus leaves it; and
+Tabulator draws a read-only report as a grid that owns its scroller and paginator, with every
+cell a tab stop and headers sorted by mouse only.
 This invisible component repairs them on the page it is on, after every change the server sends
 and whenever focus moves, and exposes ``window.theraRepair`` so a test can run it before a check.
 """
@@ -17,7 +18,8 @@ import panel as pn
 _ESM = """
 function repair(root) {
   for (const el of root.querySelectorAll("*")) {
-    if (el.shadowRoot) repair(el.shadowRoot);
+    if (el.shadowRoot) { watchFocus(el.shadowRoot); repair(el.shadowRoot); }
+    if (el._flatpickr) pickers.add(el);
     // A hidden tab's panel is aria-hidden yet its controls stay focusable: make it inert while
     // hidden (and only then).
     const column = el.classList && el.classList.contains("bk-panel-models-layout-Column");
@@ -107,6 +109,34 @@ function repairTable(table) {
   set(table.querySelector(".tabulator-headers"), "role", empty ? "none" : "row");
 }
 
+// A date popup (flatpickr) stays open when focus moves on by keyboard, covering the week:
+// close every open popup that neither holds the focus nor belongs to the focused input. Focus
+// moving inside one shadow root is not told to the document, so each shadow root is listened to.
+const pickers = new Set();
+
+function closeLeftPopups(event) {
+  if (event.theraSeen) return;
+  event.theraSeen = true;
+  let focused = document.activeElement;
+  while (focused && focused.shadowRoot && focused.shadowRoot.activeElement) {
+    focused = focused.shadowRoot.activeElement;
+  }
+  for (const input of pickers) {
+    const picker = input._flatpickr;
+    if (!input.isConnected || !picker) { pickers.delete(input); continue; }
+    if (!picker.isOpen || !focused) continue;
+    const inside = focused === input || focused === picker.altInput
+      || (picker.calendarContainer && picker.calendarContainer.contains(focused));
+    if (!inside) picker.close();
+  }
+}
+
+function watchFocus(root) {
+  if (root.theraFocus) return;
+  root.theraFocus = true;
+  root.addEventListener("focusin", closeLeftPopups, true);
+}
+
 export function render({ view }) {
   const el = document.createElement("span");
   el.style.display = "none";
@@ -120,6 +150,7 @@ export function render({ view }) {
   window.theraRepair = () => repair(document);
   for (const doc of window.Bokeh?.documents ?? []) doc.on_change(soon);
   document.addEventListener("focusin", soon, true);
+  watchFocus(document);
   window.addEventListener("resize", soon);
   soon();
   return el;
