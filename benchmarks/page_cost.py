@@ -16,6 +16,7 @@ import argparse
 import http.cookiejar
 import os
 import statistics
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -26,14 +27,14 @@ from pathlib import Path
 
 import holoviews as hv
 import panel as pn
-from dashboards.server import Route
 
-from dashboards import server as thera_server
 from thera_analytics.clock import Clock, FixedClock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.sample.generator import generate_practice
 from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
+from thera_app import server as thera_server
+from thera_app.server import Route
 
 NOW = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)  # a Thursday afternoon in Sydney
 
@@ -45,7 +46,7 @@ def create_app(db: Database, actor: Actor, clock: Clock) -> pn.viewable.Viewable
     return pn.Column("# Bare page", pn.pane.HoloViews(hv.Curve([1, 3, 2])))
 
 
-FLOOR = Route("/bare", "Bare page", "benchmarks.page_cost", frozenset({Role.CLINICIAN}))
+FLOOR = Route("/bare", "Bare page", sys.modules[__name__], frozenset({Role.CLINICIAN}))
 
 
 def signed_in_opener(base: str, user: str, password: str) -> urllib.request.OpenerDirector:

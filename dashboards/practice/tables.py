@@ -31,6 +31,16 @@ TABLE_CSS = """
 .thera-section-note { font: 0.85rem system-ui, sans-serif; color: #57606a; margin: 2px 0 0; }
 """
 
+# Inside each table (its own shadow root): the paginator's buttons at least 24 px square
+# (WCAG 2.2 target size; Tabulator draws them 19 px), a visible focus on the sortable headers
+# the page's repairs make focusable, and on the scroller when it takes focus.
+TABULATOR_CSS = """
+.tabulator .tabulator-footer .tabulator-page { min-width: 28px; min-height: 28px;
+  margin: 0 3px; padding: 2px 8px; }
+.tabulator .tabulator-col:focus-visible, .tabulator .tabulator-tableholder:focus-visible,
+.tabulator .tabulator-page:focus-visible { outline: 2px solid #0969da; outline-offset: -2px; }
+"""
+
 # A share as its number, then a bar beside it: the number never sits on the bar's edge (a
 # centred legend over a progress bar is cut in two where the fill ends). The cell's value stays
 # the number, so the column sorts and downloads as numbers.
@@ -40,7 +50,8 @@ PERCENT = HTMLTemplateFormatter(template=(
     '<div class="thera-bar-cell" style="display:flex;align-items:center;gap:6px">'
     '<span class="thera-bar-value" style="min-width:3.2em;text-align:right;'
     f'font-variant-numeric:tabular-nums;color:{palette.TEXT}"><%= value %></span>'
-    '<span style="flex:1;min-width:40px;height:10px;background:#eaeef2;border-radius:2px">'
+    '<span aria-hidden="true" style="flex:1;min-width:40px;height:10px;background:#eaeef2;'
+    'border-radius:2px">'
     '<span class="thera-bar" style="display:block;height:10px;border-radius:2px;'
     f'background:{palette.EDGE[palette.ColourFamily.BLUE]};'
     'width:<%= Math.max(0, Math.min(100, value)) %>%"></span></span></div><% } %>'))
@@ -63,6 +74,7 @@ def report_table(frame: pd.DataFrame, *, percent: tuple[str, ...] = (), page_siz
         disabled=True, show_index=False, sizing_mode="stretch_width", formatters=formatters,
         layout="fit_data_stretch", selectable=False, header_align="left",
         css_classes=["thera-table", f"thera-table-{slug(name)}"] if name else ["thera-table"],
+        stylesheets=[TABULATOR_CSS],
     )
     if page_size:
         options.update(pagination="local", page_size=page_size)
@@ -93,7 +105,7 @@ def section(title: str, *body: object, note: str = "",
             download: pn.widgets.FileDownload | list[pn.widgets.FileDownload] | None = None,
             ) -> pn.Column:
     """A titled block: heading and note (escaped), download buttons, then the content."""
-    head = f'<h3 class="thera-section-title">{escape(title)}</h3>'
+    head = f'<h2 class="thera-section-title">{escape(title)}</h2>'
     if note:
         head += f'<p class="thera-section-note">{escape(note)}</p>'
     header: list[object] = [pn.pane.HTML(head, stylesheets=[TABLE_CSS], margin=(8, 5, 4, 5),

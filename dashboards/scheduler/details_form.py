@@ -1,85 +1,49 @@
-"""Step 1, Details: kind, service, clients, direct or indirect, people, reminders, time, repeat."""
+"""Step 1, Details: kind, service, clients, direct or indirect, people, reminders, time, repeat.
+
+The form is this module; its parts with a life of their own are beside it: the reminders
+(``reminder_rows``), the card that adds a third party (``third_party_card``) and the repeat and
+series part (``repeat_form``).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from html import escape
 
-import pandas as pd
 import panel as pn
 import param
 
 from dashboards.scheduler.client_search import ClientSearch
-from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors, split_refusal
-from dashboards.scheduler.read_only import keep_readable
-from dashboards.scheduler.reminder_states import NO_MAIL_SERVER, STATES_CSS, reminder_states_html
+from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
+from dashboards.scheduler.form_parts import (  # noqa: F401 - FORM_CSS re-exported for the steps
+    FORM_CSS,
+    field_row,
+    option_labels,
+    section,
+    time_options,
+)
+from dashboards.scheduler.reminder_rows import Recipient, ReminderRows
+from dashboards.scheduler.repeat_form import RepeatForm
+from dashboards.scheduler.third_party_card import ThirdPartyCard
 from thera_analytics.domain.actor import Actor
-from thera_analytics.domain.details import Channel, EventDetails, RecipientKind, ReminderRequest
-from thera_analytics.domain.errors import PracticeError, ValidationError
+from thera_analytics.domain.details import EventDetails, RecipientKind, ReminderRequest
+from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import CLIENT_KINDS, NON_CLIENT_KINDS, EventKind
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.practice import Practice
-from thera_analytics.service import catalog, reminders
-from thera_analytics.service.notifications import email_configured
+from thera_analytics.service import catalog
 from thera_analytics.service.records import EventRecord
 
 FIELDS = ("kind", "title", "service", "clients", "direct", "start", "end", "video_link",
           "team_members", "third_parties", "reminders", "repeat", "count", "until", "clinician")
-THIRD_PARTY_FIELDS = ("client", "name", "relationship", "email")
 
 KIND_GROUPS = {
     "Client events": {k.label: k.value for k in CLIENT_KINDS},
     "Non-client events": {k.label: k.value for k in NON_CLIENT_KINDS},
 }
 DIRECT_OPTIONS = {"Direct (client present)": True, "Indirect (without the client)": False}
-REPEAT_OPTIONS = {"Does not repeat": 0, "Weekly": 1, "Fortnightly": 2}
-ENDS_OPTIONS = {"After a number of sessions": "count", "On a date": "until"}
-SCOPE_OPTIONS = {"This session only": "this", "This and all following": "following"}
-CHANNEL_OPTIONS = {"No reminder": "", "Email": Channel.EMAIL.value,
-                   "Browser": Channel.BROWSER.value}
-# Third parties have no portal: a browser reminder would reach nobody.
-THIRD_PARTY_CHANNEL_OPTIONS = {"No reminder": "", "Email": Channel.EMAIL.value}
-LEAD_OPTIONS = {"15 minutes before": 15, "1 hour before": 60, "2 hours before": 120,
-                "1 day before": 1440, "2 days before": 2880}
 DEFAULT_MINUTES = 50
-
-FORM_CSS = """
-.thera-section { font: 600 12px system-ui, sans-serif; color: #57606a; text-transform: uppercase;
-                 letter-spacing: .04em; margin-top: 6px; }
-.thera-recipient { font: 13px system-ui, sans-serif; color: #1f2328; padding-top: 8px;
-                   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.thera-hint { font: 12.5px system-ui, sans-serif; color: #57606a; }
-"""
-
-
-def time_options(extra: list[str] | None = None) -> list[str]:
-    """Wall-clock times in quarter hours, plus any odd times an existing event uses."""
-    base = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 15, 30, 45)]
-    return sorted(set(base) | set(extra or []))
-
-
-def section(text: str) -> pn.pane.HTML:
-    return pn.pane.HTML(f'<div class="thera-section">{escape(text)}</div>',
-                        stylesheets=[FORM_CSS], margin=(8, 10, 0, 10))
-
-
-def option_labels(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
-                  markup: bool = False) -> dict[str, int]:
-    """Option labels for people; duplicate names get their id so each label is unique.
-
-    ``markup``: the widget renders labels as HTML (Bokeh's MultiChoice leaves Choices.js's
-    ``allowHTML`` on), so names are escaped and show as typed, never as markup.
-    """
-    labels = [str(n) if extra is None else f"{n} ({x})"
-              for n, x in zip(names, extra if extra is not None else names, strict=True)]
-    if markup:
-        labels = [escape(lab) for lab in labels]
-    seen: dict[str, int] = {}
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-    return {(lab if seen[lab] == 1 else f"{lab} #{i}"): int(i)
-            for lab, i in zip(labels, ids, strict=True)}
 
 
 class DetailsForm(pn.viewable.Viewer):
@@ -95,7 +59,6 @@ class DetailsForm(pn.viewable.Viewer):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         self.errors = FieldErrors(FIELDS)
-        self.tp_errors = FieldErrors(THIRD_PARTY_FIELDS)
         w = pn.widgets
         self.kind = w.Select(label="Kind", groups=KIND_GROUPS, sizing_mode="stretch_width")
         self.title = w.TextInput(label="Title", placeholder="e.g. Supervision, reports",
@@ -116,37 +79,14 @@ class DetailsForm(pn.viewable.Viewer):
                                   sizing_mode="stretch_width")
         self.third_parties = w.MultiChoice(label="Third-party participants", options={},
                                            sizing_mode="stretch_width")
-        self.repeat = w.Select(label="Repeat", options=REPEAT_OPTIONS, value=0, width=150)
-        self.ends = w.RadioButtonGroup(label="Ends", options=ENDS_OPTIONS, value="count",
-                                       color="default", margin=(26, 10, 5, 10))
-        self.count = w.IntInput(label="Sessions", value=6, start=1, end=260, width=90)
-        self.until = w.DatePicker(label="Until", width=140)
-        self.scope = w.RadioButtonGroup(label="Apply a time change to", options=SCOPE_OPTIONS,
-                                        value="this", color="default")
-        # Adding a third party for one of the clients.
-        self.tp_toggle = w.Toggle(label="+ Add a third party", color="light",
-                                  width=170)
-        self.tp_client = w.Select(label="For client", options={}, sizing_mode="stretch_width")
-        self.tp_name = w.TextInput(label="Name", placeholder="e.g. Dr Priya Raman",
-                                   sizing_mode="stretch_width")
-        self.tp_relationship = w.TextInput(label="Relationship", placeholder="GP, parent, teacher…",
-                                           sizing_mode="stretch_width")
-        self.tp_email = w.TextInput(label="Email (optional)", sizing_mode="stretch_width")
-        self.tp_add = w.Button(label="Add third party", color="primary")
-        self._reminder_rows: dict[tuple[str, int],
-                                  tuple[pn.widgets.Select, pn.widgets.Select]] = {}
-        self._reminder_views: dict[tuple[str, int], pn.Row] = {}
-        self._reminders = pn.Column(sizing_mode="stretch_width", margin=0)
-        self._no_recipients = pn.pane.HTML(
-            '<div class="thera-hint">Choose clients or third parties to remind them.</div>',
-            stylesheets=[FORM_CSS], margin=(0, 10))
-        self._reminder_states = pn.pane.HTML("", stylesheets=[STATES_CSS], visible=False,
-                                             sizing_mode="stretch_width", margin=(0, 10),
-                                             css_classes=["thera-reminder-states-pane"])
-        self._mail_note = pn.pane.HTML(f'<div class="thera-hint">{escape(NO_MAIL_SERVER)}</div>',
-                                       stylesheets=[FORM_CSS], margin=(0, 10),
-                                       visible=not email_configured(),
-                                       css_classes=["thera-no-mail-server"])
+        self.reminder_rows = ReminderRows(self.errors["reminders"], practice=self.practice)
+        self.third_party = ThirdPartyCard(practice=self.practice, actor=self.actor)
+        self.series = RepeatForm(self.errors)
+        # The parts' widgets by the names the editor and tests use.
+        self.repeat, self.ends = self.series.repeat, self.series.ends
+        self.count, self.until, self.scope = self.series.count, self.series.until, \
+            self.series.scope
+        self.tp_toggle, self.tp_errors = self.third_party.toggle, self.third_party.errors
         self._third_party_names: dict[int, str] = {}
         self._client_names: dict[int, str] = {}
         self._options_for: int | None = -1
@@ -157,15 +97,11 @@ class DetailsForm(pn.viewable.Viewer):
         self.third_parties.param.watch(self._on_people, "value")
         self.service.param.watch(self._on_service, "value")
         self.start.param.watch(self._on_start, "value")
-        self.repeat.param.watch(self._on_repeat, "value")
-        self.ends.param.watch(self._on_repeat, "value")
-        self.tp_toggle.param.watch(self._on_tp_toggle, "value")
-        self.tp_add.on_click(self._add_third_party)
+        self.third_party.param.watch(self._on_third_party_added, "added")
         self._layout = self._build_layout()
         self._load_options(force=True)
         self._on_kind()
-        self._on_repeat()
-        self._on_tp_toggle()
+        self._on_mode()
 
     # -- layout --------------------------------------------------------------------------------
     def _build_layout(self) -> pn.Column:
@@ -174,34 +110,24 @@ class DetailsForm(pn.viewable.Viewer):
             self.service, e["service"], self.client_search, self.clients, e["clients"],
             self.direct, e["direct"],
             sizing_mode="stretch_width", margin=0)
-        self._tp_card = pn.Column(
-            self.tp_client, self.tp_errors["client"], self.tp_name, self.tp_errors["name"],
-            self.tp_relationship, self.tp_errors["relationship"], self.tp_email,
-            self.tp_errors["email"], self.tp_add, sizing_mode="stretch_width",
-            styles={"border": "1px solid #d0d7de", "border-radius": "6px"}, margin=(0, 10))
         self._people_part = pn.Column(
-            self.third_parties, e["third_parties"], pn.Row(self.tp_toggle, margin=0),
-            self._tp_card, section("Reminders"), self._no_recipients, self._reminders,
-            e["reminders"], self._reminder_states, self._mail_note,
-            sizing_mode="stretch_width", margin=0)
-        self._repeat_part = pn.Column(
-            section("Repeat"),
-            pn.Row(self.repeat, self.ends, margin=0),
-            pn.Row(self.count, self.until, margin=0),
-            e["repeat"], e["count"], e["until"], sizing_mode="stretch_width", margin=0)
-        self._scope_part = pn.Column(section("Series"), self.scope, sizing_mode="stretch_width",
-                                     margin=0)
+            self.third_parties, e["third_parties"], self.third_party, section("Reminders"),
+            self.reminder_rows, sizing_mode="stretch_width", margin=0)
         return pn.Column(
             self.kind, e["kind"], self.title, e["title"], self._client_part,
             section("When"),
-            pn.Row(self.day, self.start, self.end, margin=0), e["start"], e["end"],
+            field_row(self.day, self.start, self.end), e["start"], e["end"],
             self.video_link, e["video_link"], self.team, e["team_members"], e["clinician"],
-            self._people_part, self._repeat_part, self._scope_part,
+            self._people_part, self.series,
             sizing_mode="stretch_width", margin=0, stylesheets=[FEEDBACK_CSS],
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout
+
+    @property
+    def _scope_part(self) -> pn.Column:
+        return self.series.scope_part
 
     # -- options -------------------------------------------------------------------------------
     def _load_options(self, *, force: bool = True) -> None:
@@ -237,7 +163,8 @@ class DetailsForm(pn.viewable.Viewer):
         keep = list(self.third_parties.value or []) if keep is None else keep
         self.third_parties.options = options
         self.third_parties.value = [t for t in keep if t in options.values()]
-        self.tp_client.options = {self._client_names.get(c, f"Client {c}"): c for c in chosen}
+        self.third_party.for_clients(
+            {c: self._client_names.get(c, f"Client {c}") for c in chosen})
 
     # -- reactions -----------------------------------------------------------------------------
     def _selected_kind(self) -> EventKind:
@@ -261,7 +188,13 @@ class DetailsForm(pn.viewable.Viewer):
     def _on_people(self, event: param.parameterized.Event) -> None:
         if event.obj is self.clients:
             self._refresh_third_parties()
-        self._rebuild_reminders()
+        self.reminder_rows.show(self._recipients())
+
+    def _on_third_party_added(self, event: param.parameterized.Event) -> None:
+        if event.new is None:
+            return
+        self._refresh_third_parties(keep=[*(self.third_parties.value or []), event.new])
+        self.reminder_rows.show(self._recipients())
 
     def _on_service(self, event: param.parameterized.Event) -> None:
         minutes = self._service_minutes.get(event.new) if event.new is not None else None
@@ -281,37 +214,25 @@ class DetailsForm(pn.viewable.Viewer):
             if new_end.date() == date.today():
                 self._set_end(new_end)
 
-    def _on_repeat(self, *_: object) -> None:
-        repeating = bool(self.repeat.value)
-        self.ends.visible = repeating
-        self.count.visible = repeating and self.ends.value == "count"
-        self.until.visible = repeating and self.ends.value == "until"
-
-    def _on_tp_toggle(self, *_: object) -> None:
-        self._tp_card.visible = bool(self.tp_toggle.value)
-
-    @param.depends("is_new", "in_series", watch=True, on_init=True)
+    @param.depends("is_new", "in_series", watch=True)
     def _on_mode(self) -> None:
-        if hasattr(self, "_repeat_part"):
-            self._repeat_part.visible = self.is_new
-            self._scope_part.visible = (not self.is_new) and self.in_series
+        self.series.param.update(is_new=self.is_new, in_series=self.in_series)
 
     @param.depends("editable", watch=True)
     def _on_editable(self) -> None:
         for widget in (*self._inputs(), self.tp_toggle):
             widget.disabled = not self.editable
+        self.reminder_rows.editable = self.editable
         if not self.editable:
-            self.tp_toggle.value = False
+            self.third_party.close()
 
     def _inputs(self) -> list[pn.widgets.Widget]:
-        rows = [w for pair in self._reminder_rows.values() for w in pair]
         return [self.kind, self.title, self.service, self.client_search.input, self.clients,
-                self.direct, self.day,
-                self.start, self.end, self.video_link, self.team, self.third_parties,
-                self.repeat, self.ends, self.count, self.until, self.scope, *rows]
+                self.direct, self.day, self.start, self.end, self.video_link, self.team,
+                self.third_parties, *self.series.widgets(), *self.reminder_rows.widgets()]
 
     # -- reminders -----------------------------------------------------------------------------
-    def _recipients(self) -> list[tuple[str, int, str]]:
+    def _recipients(self) -> list[Recipient]:
         people = [(RecipientKind.CLIENT.value, c, self._client_names.get(c, f"Client {c}"))
                   for c in self.clients.value or []]
         people += [(RecipientKind.THIRD_PARTY.value, t,
@@ -319,58 +240,9 @@ class DetailsForm(pn.viewable.Viewer):
                    for t in self.third_parties.value or []]
         return people
 
-    def _reminder_pair(self, key: tuple[str, int], name: str = "") -> tuple[
-            pn.widgets.Select, pn.widgets.Select]:
-        pair = self._reminder_rows.get(key)
-        if pair is None:
-            # The recipient's name labels their reminder (shown as text, never as HTML).
-            options = (CHANNEL_OPTIONS if key[0] == RecipientKind.CLIENT.value
-                       else THIRD_PARTY_CHANNEL_OPTIONS)
-            pair = (pn.widgets.Select(label=f"Remind {name}", options=options,
-                                      value="", sizing_mode="stretch_width", margin=(5, 10),
-                                      disabled=not self.editable),
-                    pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
-                                      width=150, margin=(5, 10), disabled=not self.editable))
-            keep_readable(pair)
-            self._reminder_rows[key] = pair
-        return pair
-
-    def _rebuild_reminders(self) -> None:
-        rows = []
-        for kind, pid, name in self._recipients():
-            key = (kind, pid)
-            row = self._reminder_views.get(key)
-            if row is None:
-                row = pn.Row(*self._reminder_pair(key, name), sizing_mode="stretch_width",
-                             margin=0, css_classes=["thera-reminder-row"])
-                self._reminder_views[key] = row
-            rows.append(row)
-        if rows != list(self._reminders.objects):
-            self._reminders.objects = rows
-        self._no_recipients.visible = not rows
-
-    def _show_reminder_states(self, rec: EventRecord | None) -> None:
-        """Each reminder of the saved event and what became of it (sent at, failed why...)."""
-        html = "" if rec is None or not rec.is_client_event else reminder_states_html(
-            reminders.queue(self.practice.db, event_id=rec.id), self.practice.db.zone)
-        if self._reminder_states.object != html:
-            self._reminder_states.object = html
-        self._reminder_states.visible = bool(html)
-
-    def _reset_reminders(self) -> None:
-        for channel, lead in self._reminder_rows.values():
-            channel.value = ""
-            lead.options = LEAD_OPTIONS
-            lead.value = 1440
-
     def reminders(self) -> tuple[ReminderRequest, ...]:
-        out = []
-        for kind, pid, _ in self._recipients():
-            channel, lead = self._reminder_rows[(kind, pid)]
-            if channel.value:
-                out.append(ReminderRequest(RecipientKind(kind), pid, Channel(channel.value),
-                                           int(lead.value)))
-        return tuple(out)
+        """The reminders chosen for the event's clients and third parties."""
+        return self.reminder_rows.requests(self._recipients())
 
     # -- filling -------------------------------------------------------------------------------
     def _set_end(self, end: datetime) -> None:
@@ -402,16 +274,12 @@ class DetailsForm(pn.viewable.Viewer):
         self._set_end(start + timedelta(minutes=DEFAULT_MINUTES))
         self.video_link.value = ""
         self.team.value = []
-        self._reset_reminders()
+        self.reminder_rows.reset()
         self._refresh_third_parties(keep=[])
-        self._rebuild_reminders()
-        self._show_reminder_states(None)
-        self.repeat.value = 0
-        self.ends.value = "count"
-        self.count.value = 6
-        self.until.value = start.date() + timedelta(weeks=12)
-        self.scope.value = "this"
-        self.tp_toggle.value = False
+        self.reminder_rows.show(self._recipients())
+        self.reminder_rows.show_states(None)
+        self.series.reset(until=start.date() + timedelta(weeks=12))
+        self.third_party.close()
 
     def load(self, rec: EventRecord) -> None:
         """Show a saved event."""
@@ -444,21 +312,16 @@ class DetailsForm(pn.viewable.Viewer):
         self.end.value = f"{end:%H:%M}"
         self.video_link.value = rec.video_link or ""
         self.team.value = list(rec.team_member_ids)
-        self._reset_reminders()
+        self.reminder_rows.reset()
         self._refresh_third_parties(keep=list(rec.third_party_ids))
+        names = {(k, i): n for k, i, n in self._recipients()}
         for r in rec.reminders:
             key = (r.recipient_kind.value, r.recipient_id)
-            names = {(k, i): n for k, i, n in self._recipients()}
-            channel, lead = self._reminder_pair(key, names.get(key, ""))
-            if r.lead_minutes not in LEAD_OPTIONS.values():
-                lead.options = {**LEAD_OPTIONS, f"{r.lead_minutes} minutes before": r.lead_minutes}
-            if r.channel.value in channel.options.values():
-                channel.value = r.channel.value
-                lead.value = r.lead_minutes
-        self._rebuild_reminders()
-        self._show_reminder_states(rec)
+            self.reminder_rows.set(key, names.get(key, ""), r.channel.value, r.lead_minutes)
+        self.reminder_rows.show(self._recipients())
+        self.reminder_rows.show_states(rec)
         self.scope.value = "this"
-        self.tp_toggle.value = False
+        self.third_party.close()
 
     # -- reading -------------------------------------------------------------------------------
     def times(self) -> tuple[datetime, datetime]:
@@ -491,31 +354,5 @@ class DetailsForm(pn.viewable.Viewer):
         )
 
     def recurrence(self) -> Recurrence | None:
-        if not self.is_new or not self.repeat.value:
-            return None
-        if self.ends.value == "count":
-            return Recurrence(int(self.repeat.value), count=int(self.count.value or 0))
-        if self.until.value is None:
-            raise ValidationError("until", "choose the date of the last session")
-        return Recurrence(int(self.repeat.value), until=self.until.value)
-
-    # -- third parties -------------------------------------------------------------------------
-    def _add_third_party(self, _: object) -> None:
-        self.tp_errors.clear()
-        if self.tp_client.value is None:
-            self.tp_errors.show("client", "choose the client this person is connected to")
-            return
-        try:
-            new_id = catalog.add_third_party(
-                self.practice.db, int(self.tp_client.value), self.tp_name.value or "",
-                self.tp_relationship.value or "", self.practice.now(),
-                email=(self.tp_email.value or "").strip() or None, actor=self.actor)
-        except PracticeError as exc:
-            field, message = split_refusal(exc)
-            if not self.tp_errors.show(field, message):
-                self.tp_errors.show("name", message)
-            return
-        self._refresh_third_parties(keep=[*(self.third_parties.value or []), new_id])
-        self._rebuild_reminders()
-        self.tp_name.value = self.tp_relationship.value = self.tp_email.value = ""
-        self.tp_toggle.value = False
+        """How a new event repeats (None: once)."""
+        return self.series.recurrence()

@@ -23,6 +23,7 @@ from dashboards.scheduler.feedback import (
     notice_html,
     split_refusal,
 )
+from dashboards.scheduler.form_parts import field_row
 from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
 from dashboards.scheduler.read_only import keep_readable
@@ -166,9 +167,9 @@ class EventEditor(pn.viewable.Viewer):
             self.cancel_scope, self.cancel_reason,
             pn.Row(self.confirm_cancel, self.keep_event, margin=0),
             visible=False, sizing_mode="stretch_width", margin=0)
-        self._details_actions = pn.Row(self.save_details, self.next_details,
-                                       pn.layout.HSpacer(), self.cancel_event,
-                                       sizing_mode="stretch_width")
+        # Wraps on a phone: three buttons side by side are wider than 390 px.
+        self._details_actions = field_row(self.save_details, self.next_details,
+                                          self.cancel_event, margin=(5, 0))
         self._plan_actions = pn.Row(self.save_plan, self.next_plan)
         self._outcome_actions = self.outcome.actions
         self._tab_details = pn.Column(
@@ -189,7 +190,7 @@ class EventEditor(pn.viewable.Viewer):
         self.steps = w.RadioButtonGroup(options={TAB_NAMES[s]: s.value for s in STEPS},
                                         value=Step.DETAILS.value, color="primary",
                                         variant="outline", sizing_mode="stretch_width",
-                                        css_classes=["thera-steps"])
+                                        min_width=240, css_classes=["thera-steps"])
         self.steps.param.watch(self._on_step, "value")
         self.book = w.Button(label="Book an event…", color="primary", width=160,
                              visible=self.actor.is_clinician,
@@ -206,10 +207,10 @@ class EventEditor(pn.viewable.Viewer):
         # The sign icon sits on the step bar, at the top of the editor, as the help article
         # has it, with the reason it cannot be used yet just below it on every step; the
         # outcome form keeps the button (and what enables it).
-        self.outcome.sign.param.update(margin=(5, 10, 5, 0), align="center",
+        self.outcome.sign.param.update(margin=(5, 10), align="center",
                                        description="Sign the note (opens the Outcome step)")
-        self._step_bar = pn.Row(self.steps, self.outcome.sign, sizing_mode="stretch_width",
-                                margin=0, css_classes=["thera-step-bar"])
+        self._step_bar = field_row(self.steps, self.outcome.sign, align_items="center",
+                                   css_classes=["thera-step-bar"])
         self._body = pn.Column(
             pn.Row(self._head, self.close_button, sizing_mode="stretch_width", margin=0),
             self._step_bar, self.outcome.sign_reason, self._step_note, self._tab_details,

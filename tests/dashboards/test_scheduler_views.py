@@ -368,16 +368,18 @@ def test_a_third_party_is_added_for_a_client_and_gets_a_reminder(tp: Sample) -> 
     ed.new(datetime(2026, 6, 1, 15, 0))
     fill_session(ed, tp, clients=[tp.clients[1]])
     form = ed.details
-    form.tp_toggle.value = True
-    form.tp_client.value = tp.clients[1]
-    form.tp_name.value = "Ms Teacher"
-    form.tp_relationship.value = ""
-    click(form.tp_add)
-    assert "relationship" in form.tp_errors.shown()
-    form.tp_relationship.value = "Teacher"
-    click(form.tp_add)
+    card = form.third_party
+    card.toggle.value = True
+    card.client.value = tp.clients[1]
+    card.person_name.value = "Ms Teacher"
+    card.relationship.value = ""
+    click(card.add)
+    assert "relationship" in card.errors.shown()
+    card.relationship.value = "Teacher"
+    click(card.add)
     assert len(form.third_parties.value) == 1
-    channel, lead = form._reminder_rows[("third_party", form.third_parties.value[0])]
+    assert not card.toggle.value and card.person_name.value == ""
+    channel, lead = form.reminder_rows.rows[("third_party", form.third_parties.value[0])]
     channel.value = "email"
     lead.value = 60
     click(ed.save_details)

@@ -175,6 +175,8 @@ def test_a_session_is_opened_planned_marked_and_signed_with_the_keyboard_alone(
     open_week(page, base)
     page.locator("body").focus()
     tab_to(page, r"Client session, direct, Chloe Martin, Monday 9 November, 10:00")
+    # The "go to the week of" date popup Tab went through closed when focus left it.
+    expect(page.locator(".flatpickr-calendar.open")).to_have_count(0)
     # Arrow keys move between events in visual order: down to noon, and back up.
     page.keyboard.press("ArrowDown")
     assert "12:00 to 12:50" in focused(page)
@@ -221,8 +223,12 @@ def test_on_a_phone_the_week_is_an_agenda_without_sideways_scrolling_and_each_st
     page.set_viewport_size({"width": 390, "height": 844})
     open_week(page, base)
     expect(page.locator(f"{WEEK} .fc-list")).to_be_visible()
-    wide = "() => document.documentElement.scrollWidth"
-    assert page.evaluate(wide) <= 390
+
+    def no_sideways_scroll(where: str) -> None:
+        wide = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+        assert wide[0] <= wide[1] == 390, f"{where}: {wide[0]} px wide in a 390 px screen"
+
+    no_sideways_scroll("agenda")
     page.screenshot(path=SHOTS / "phone_agenda.png", full_page=True)
 
     page.locator(f'{WEEK} .fc-list [data-event-id="{week.morning}"]').click()
@@ -231,20 +237,25 @@ def test_on_a_phone_the_week_is_an_agenda_without_sideways_scrolling_and_each_st
     editor(page).get_by_role("button", name=re.compile("1 · Details")).click()
     details = editor(page).locator(".thera-step-details")
     expect(details).to_be_visible()
+    no_sideways_scroll("details step")
     details.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="aved")).to_be_visible()
+    no_sideways_scroll("details step, saved")
     page.screenshot(path=SHOTS / "phone_details.png", full_page=True)
     editor(page).get_by_role("button", name=re.compile("2 · Plan")).click()
     editor(page).get_by_label("Plan", exact=True).fill("Walk to the shops together")
     editor(page).locator(".thera-step-plan").get_by_role("button", name="Save",
                                                          exact=True).click()
     expect(page.get_by_role("button", name="2 · Plan ✓")).to_be_visible()
+    no_sideways_scroll("plan step, saved")
     page.screenshot(path=SHOTS / "phone_plan.png", full_page=True)
     editor(page).get_by_role("button", name=re.compile("3 · Outcome")).click()
     outcome = editor(page).locator(".thera-step-outcome")
+    no_sideways_scroll("outcome step")
     outcome.get_by_label("Chloe Martin").select_option(label="Attended")
     outcome.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Outcome saved")).to_be_visible()
+    no_sideways_scroll("outcome step, saved")
     page.screenshot(path=SHOTS / "phone_outcome.png", full_page=True)
 
 
