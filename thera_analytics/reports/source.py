@@ -278,7 +278,9 @@ def as_of_sql(text: str, as_of: datetime) -> str:
     moment = instant(as_of)
     # An aware UTC datetime's ISO text holds digits, '-', ':', '.', 'T' and '+' only.
     literal = f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
-    tables = query("history_as_of", PACKAGE).replace("{as_of}", literal)
+    clients = "history_first_visits" if "first_visit" in text else "history_clients"
+    tables = (query("history_as_of", PACKAGE).replace("{client_rows}", query(clients, PACKAGE))
+              .replace("{as_of}", literal))
     body = text[_LEADING_COMMENTS.match(text).end():]  # type: ignore[union-attr]
     if body[:4].upper() == "WITH" and body[4:5].isspace():
         return f"WITH {tables},\n{body[5:]}"

@@ -3,41 +3,33 @@
 -- event_clients, plans, outcomes), holding the versions valid then. reports.source puts them in
 -- front of a report query, whose FROM events ... then reads the past instead of the present.
 -- {as_of} is the instant, written in by reports.source as a TIMESTAMPTZ literal.
-thera_versions AS (
-    SELECT *
+-- NOT MATERIALIZED: each is inlined where it is used, so a report's own filters (its period,
+-- a clinician) reach the history scan instead of a copy of every version being made first.
+events AS NOT MATERIALIZED (
+    SELECT h.event_id AS id, h.version, h.kind, h.clinician_id, h.service_id, h.direct,
+           h.series_id, h.starts_at, h.ends_at, h.duration_minutes, h.local_start, h.local_date,
+           h.week_start, h.month_key, h.weekday, h.cancelled_at, h.dot_details, h.dot_plan,
+           h.dot_outcome, h.completed_at
     FROM event_history h
-    WHERE h.valid_from <= {as_of}
-      AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
 ),
-events AS (
-    SELECT v.event_id AS id, v.version, v.kind, v.clinician_id, v.service_id, v.direct,
-           v.series_id, v.starts_at, v.ends_at, v.duration_minutes, v.local_start, v.local_date,
-           v.week_start, v.month_key, v.weekday, v.cancelled_at, v.dot_details, v.dot_plan,
-           v.dot_outcome, v.completed_at
-    FROM thera_versions v
+plans AS NOT MATERIALIZED (
+    SELECT h.event_id, h.plan_saved_at AS saved_at
+    FROM event_history h
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+      AND h.plan_saved_at IS NOT NULL
 ),
-plans AS (
-    SELECT v.event_id, v.plan_saved_at AS saved_at
-    FROM thera_versions v
-    WHERE v.plan_saved_at IS NOT NULL
+outcomes AS NOT MATERIALIZED (
+    SELECT h.event_id, h.status, h.signed_at, h.signed_by
+    FROM event_history h
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+      AND (h.status IS NOT NULL OR h.signed_at IS NOT NULL)
 ),
-outcomes AS (
-    SELECT v.event_id, v.status, v.signed_at, v.signed_by
-    FROM thera_versions v
-    WHERE v.status IS NOT NULL OR v.signed_at IS NOT NULL
-),
--- Each client's first visit then: the row of their first live client event (earliest start,
--- then lowest id), as event_clients.first_visit is kept.
-thera_client_versions AS (
-    SELECT c.event_id, c.client_id, c.attendance, v.starts_at,
-           (k.event_group = 'client' AND v.cancelled_at IS NULL) AS live
+-- The clients of the versions valid then.
+thera_client_versions AS NOT MATERIALIZED (
+    SELECT c.event_id, c.client_id, c.attendance, h.starts_at, h.kind, h.cancelled_at
     FROM event_client_history c
-    JOIN thera_versions v ON v.event_id = c.event_id AND v.version = c.version
-    JOIN event_kinds k ON k.kind = v.kind
+    JOIN event_history h ON h.event_id = c.event_id AND h.version = c.version
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
 ),
-event_clients AS (
-    SELECT c.event_id, c.client_id, c.attendance,
-           (c.live AND ROW_NUMBER() OVER (PARTITION BY c.client_id, c.live
-                                          ORDER BY c.starts_at, c.event_id) = 1) AS first_visit
-    FROM thera_client_versions c
-)
+{client_rows}
