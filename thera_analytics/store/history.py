@@ -31,8 +31,9 @@ def record(cur: Cursor, event_id: int, now: datetime) -> None:
     """Write the event's state as its rows now hold it as a new version valid from ``now``,
     closing the version before it at the same instant."""
     cur.execute(query("history_close"), [now, event_id])
+    cur.execute(query("history_close_clients"), [now, event_id])
     cur.execute(query("history_open"), [now, event_id])
-    cur.execute(query("history_open_clients"), [event_id])
+    cur.execute(query("history_open_clients"), [now, event_id])
 
 
 def record_all(cur: Cursor, event_ids: Iterable[int], now: datetime) -> None:
@@ -131,8 +132,9 @@ def _replay(cur: Cursor, event_id: int, trail: list[tuple[Any, ...]], zone: Zone
             s.cancelled_at, s.plan_saved_at, s.status.value if s.status else None, s.signed_at,
             s.signed_by, bool(done and done.dots.details), bool(done and done.dots.plan),
             bool(done and done.dots.outcome), done.completed_at if done else None, user_id])
-        client_rows += [[event_id, version, c, a.value if a else None]
-                        for c, a in s.clients.items()]
+        live = s.kind.is_client_event and s.cancelled_at is None
+        client_rows += [[event_id, version, c, a.value if a else None, valid_from, valid_to,
+                         s.start, live] for c, a in s.clients.items()]
     if rows[-1][25] != current[2]:
         return False  # the stored completion instant disagrees: keep the rows' word
     cur.executemany(
@@ -143,7 +145,9 @@ def _replay(cur: Cursor, event_id: int, trail: list[tuple[Any, ...]], zone: Zone
         " completed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     if client_rows:
-        cur.executemany("INSERT INTO event_client_history VALUES (?, ?, ?, ?)", client_rows)
+        cur.executemany("INSERT INTO event_client_history (event_id, version, client_id,"
+                        " attendance, valid_from, valid_to, starts_at, live)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", client_rows)
     return True
 
 

@@ -25,11 +25,10 @@ outcomes AS NOT MATERIALIZED (
     WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
       AND (h.status IS NOT NULL OR h.signed_at IS NOT NULL)
 ),
--- The clients of the versions valid then.
+-- The clients of the versions valid then (each client row carries its version's validity).
 thera_client_versions AS NOT MATERIALIZED (
-    SELECT c.event_id, c.client_id, c.attendance, h.starts_at, h.kind, h.cancelled_at
+    SELECT c.event_id, c.client_id, c.attendance, c.starts_at, c.live
     FROM event_client_history c
-    JOIN event_history h ON h.event_id = c.event_id AND h.version = c.version
-    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+    WHERE c.valid_from <= {as_of} AND (c.valid_to IS NULL OR c.valid_to > {as_of})
 ),
 {client_rows}

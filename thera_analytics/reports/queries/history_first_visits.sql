@@ -5,8 +5,7 @@
 thera_first_visits AS NOT MATERIALIZED (
     SELECT c.client_id, arg_min(c.event_id, (c.starts_at, c.event_id)) AS event_id
     FROM thera_client_versions c
-    JOIN event_kinds k ON k.kind = c.kind
-    WHERE k.event_group = 'client' AND c.cancelled_at IS NULL
+    WHERE c.live
     GROUP BY c.client_id
 ),
 event_clients AS NOT MATERIALIZED (

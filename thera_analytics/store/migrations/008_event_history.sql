@@ -38,10 +38,16 @@ CREATE TABLE event_history (
 );
 
 -- The clients of each version and their attendance then (one row per client per version).
+-- Each row repeats its version's validity, start and liveness, so the reports that read every
+-- client's rows as of an instant (attendance, first visits) need not join every version.
 CREATE TABLE event_client_history (
     event_id    BIGINT NOT NULL,
     version     INTEGER NOT NULL,
     client_id   INTEGER NOT NULL,
     attendance  attendance,
+    valid_from  TIMESTAMPTZ NOT NULL,
+    valid_to    TIMESTAMPTZ,
+    starts_at   TIMESTAMPTZ NOT NULL,
+    live        BOOLEAN NOT NULL,
     PRIMARY KEY (event_id, version, client_id)
 );
