@@ -105,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", type=Path, help="shorthand for --format html --out FILE")
     p.add_argument("--from", dest="start", type=date_arg, help="first day of the period")
     p.add_argument("--to", dest="end", type=date_arg, help="last day of the period")
-    p.add_argument("--as-of", type=instant_arg, help="instant the backlog is measured at")
+    p.add_argument("--as-of", type=instant_arg,
+                   help="the instant the report is taken at (ISO; default now): the practice "
+                        "as it stood then, from the event history")
     p.add_argument("--clinician", type=int, help="only this clinician id")
     p.add_argument("--service", type=int, help="only this service id")
     p.add_argument("--client", type=int, help="changes: only this client id's events")

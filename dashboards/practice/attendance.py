@@ -57,10 +57,13 @@ class AttendancePanel(ReportPanel):
 
     def load(self) -> None:
         db, period = self.context.db, self.picker.period
-        self.breakdowns = reports.attendance_breakdowns(db, period.start, period.end)
-        self.billing = reports.billing_summary(db, period.start, period.end)
+        as_of = self.context.as_of  # the page's instant: a past one reads the history
+        self.breakdowns = reports.attendance_breakdowns(db, period.start, period.end,
+                                                        as_of=as_of)
+        self.billing = reports.billing_summary(db, period.start, period.end, as_of=as_of)
         freq = "month" if period.days > MONTHLY_AFTER_DAYS else "week"
-        self.trend = reports.attendance_trend(db, period.start, period.end, freq=freq)
+        self.trend = reports.attendance_trend(db, period.start, period.end, freq=freq,
+                                              as_of=as_of)
         stamp = f"{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"
         for button, name in ((self._clinician_dl, "attendance-by-clinician"),
                              (self._service_dl, "attendance-by-service"),

@@ -465,3 +465,21 @@ def test_share_columns_show_the_number_beside_its_bar_not_on_it() -> None:
     # The number in its own span, then the bar as a sibling: never text drawn over the fill.
     assert template.index("thera-bar-value") < template.index("thera-bar\"")
     assert "<%= value %></span>" in template and "isNaN(value)" in template
+
+
+def test_attendance_panel_at_a_past_instant_shows_the_marks_of_then() -> None:
+    tp = make_practice()
+    e = tp.create()  # Monday 1 June 2026
+    tp.clock.set(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    v = tp.practice.record_attendance(tp.ann, e, tp.version(e), {tp.clients[0]: "attended"})
+    tp.clock.set(datetime(2026, 6, 2, 12, tzinfo=UTC))
+    tp.practice.record_attendance(tp.ann, e, v, {tp.clients[0]: "no_show"})
+    then = datetime(2026, 6, 1, 18, tzinfo=UTC)
+    ctx = PracticeContext(db=tp.db, actor=READER, clock=FixedClock(then), as_of=then,
+                          week=date(2026, 6, 1))
+    panel = AttendancePanel(context=ctx)
+    assert panel.picker.period.contains(date(2026, 6, 1))
+    panel.load()
+    total = panel.breakdowns["total"]
+    assert (int(total["attended"].iloc[0]), int(total["no_show"].iloc[0])) == (1, 0)
+    tp.db.close()

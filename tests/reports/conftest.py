@@ -22,7 +22,7 @@ from thera_analytics.domain.local_time import to_instant
 from thera_analytics.practice import Practice
 from thera_analytics.reports.source import open_for_reading, take_snapshot
 from thera_analytics.service import catalog
-from thera_analytics.store import derived
+from thera_analytics.store import derived, history
 from thera_analytics.store.database import Database
 
 
@@ -112,6 +112,9 @@ class Book:
             cur.execute("UPDATE outcomes SET signed_at = ?, signed_by = ? WHERE event_id = ?",
                         [tp.clock(), actor.user_id, event_id])
             derived.rederive_completion(cur)
+            # ... and a version of it in the event history, as the use cases write one.
+            cur.execute("UPDATE events SET version = version + 1 WHERE id = ?", [event_id])
+            history.record(cur, event_id, tp.clock())
 
     def other(self, day: date, hour: int, kind: EventKind, *, who: str = "ann",
               minutes: int = 60) -> Booking:

@@ -44,6 +44,7 @@ from thera_analytics.reports.defaults import (
     last_complete_weeks,
     latest_session_day,
 )
+from thera_analytics.reports.facts import session_facts, session_facts_as_of
 from thera_analytics.reports.location import locate_database
 from thera_analytics.reports.period import Period
 from thera_analytics.reports.source import DatabaseLocked, instant, open_for_reading
@@ -80,6 +81,8 @@ __all__ = [
     "missing_counts",
     "open_for_reading",
     "rate_table",
+    "session_facts",
+    "session_facts_as_of",
     "signing_delay_distribution",
     "signing_table",
     "signing_times",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +20,13 @@ from thera_analytics.domain.attendance import Attendance
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventGroup, EventKind
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import Source, escape_markdown, filter_params, run
+from thera_analytics.reports.source import (
+    Source,
+    escape_markdown,
+    filter_params,
+    given,
+    run,
+)
 
 Dimension = Literal["clinician", "service", "kind", "month", "week", "weekday", "visit", "total"]
 
@@ -62,20 +68,25 @@ _NOT_BILLABLE = np.array([not a.billable for a in Attendance] + [False])
 def attendance_breakdowns(
     db: Source, start: date | str, end: date | str, *,
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every breakdown of attendance in the period at once (one query), keyed by dimension."""
     period = Period.coerce(start, end)
     rows = run(db, "attendance", [
         period.start, period.end, *filter_params(clinician_id, service_id),
-    ])
+    ], as_of=given(as_of))
     return _breakdowns(rows)
 
 
 def attendance_by(
     db: Source, by: Dimension | str, start: date | str, end: date | str, *,
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> pd.DataFrame:
     """Attendance counts, rates and billing per group of one breakdown, one row per group.
+
+    Every attendance report takes ``as_of``: given, it reads the sessions and marks as they
+    stood at that instant (the event history); without it, as they are now.
 
     ``by`` is clinician, service, kind, month, week, weekday, visit (first or repeat) or total.
     """
@@ -84,19 +95,20 @@ def attendance_by(
             "by", f"unknown breakdown {by!r} (choose from {', '.join(DIMENSIONS)})"
         )
     return attendance_breakdowns(db, start, end, clinician_id=clinician_id,
-                                 service_id=service_id)[by]
+                                 service_id=service_id, as_of=as_of)[by]
 
 
 def attendance_trend(
     db: Source, start: date | str, end: date | str, *, freq: Literal["week", "month"] = "week",
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> pd.DataFrame:
     """Attendance per week (Monday) or month of the period, with empty ones as zeros."""
     if freq not in ("week", "month"):
         raise ValidationError("freq", f"{freq!r}: choose week or month")
     period = Period.coerce(start, end)
     table = attendance_by(db, freq, period.start, period.end, clinician_id=clinician_id,
-                          service_id=service_id)
+                          service_id=service_id, as_of=as_of)
     if freq == "week":
         key = "week_start"
         wanted = pd.DataFrame({key: pd.to_datetime(period.week_starts())})
@@ -119,10 +131,11 @@ def attendance_trend(
 def billing_summary(
     db: Source, start: date | str, end: date | str, *,
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> pd.DataFrame:
     """Billable against not-billable client sessions and minutes (and those not marked)."""
     total = attendance_by(db, "total", start, end, clinician_id=clinician_id,
-                          service_id=service_id)
+                          service_id=service_id, as_of=as_of)
     row = total.iloc[0] if len(total) else pd.Series(0, index=[*COUNT_COLUMNS, *BILLING_COLUMNS])
     table = pd.DataFrame({
         "billing": ["Billable", "Not billable", "Not marked"],
@@ -139,6 +152,7 @@ def billing_summary(
 def clinician_time(
     db: Source, start: date | str, end: date | str, *,
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> pd.DataFrame:
     """Direct and indirect client time per clinician, with other work and leave, in minutes.
 
@@ -148,7 +162,7 @@ def clinician_time(
     period = Period.coerce(start, end)
     rows = run(db, "clinician_time", [
         period.start, period.end, *filter_params(clinician_id, service_id),
-    ])
+    ], as_of=given(as_of))
     cols = ["direct_sessions", "direct_minutes", "indirect_sessions", "indirect_minutes",
             "other_events", "other_minutes", "leave_minutes"]
     if rows.empty:
@@ -298,15 +312,16 @@ class AttendanceSummary:
 def attendance_summary(
     db: Source, start: date | str, end: date | str, *,
     clinician_id: int | None = None, service_id: int | None = None,
+    as_of: datetime | str | None = None,
 ) -> AttendanceSummary:
     """Headline figures: rates against the previous period, highest no-show clinician and
     weekday, billing."""
     period = Period.coerce(start, end)
     previous = period.previous()
     now = attendance_breakdowns(db, period.start, period.end, clinician_id=clinician_id,
-                                service_id=service_id)
+                                service_id=service_id, as_of=as_of)
     before = attendance_by(db, "total", previous.start, previous.end,
-                           clinician_id=clinician_id, service_id=service_id)
+                           clinician_id=clinician_id, service_id=service_id, as_of=as_of)
     total = now["total"]
 
     def rates(table: pd.DataFrame) -> dict[str, float]:

@@ -24,6 +24,7 @@ from thera_analytics.reports.source import (
     Source,
     escape_markdown,
     filter_params,
+    given,
     instant,
     local_text,
     practice_zone,
@@ -73,7 +74,8 @@ def backlog_items(
     if limit is not None and int(limit) < 0:
         raise ValidationError("limit", "give how many of the oldest to keep (0 or more)")
     params = _as_of_params(as_of, start, end, clinician_id, service_id)
-    return run(db, "backlog_items", [*params, None if limit is None else int(limit)])
+    return run(db, "backlog_items", [*params, None if limit is None else int(limit)],
+               as_of=given(as_of))
 
 
 def backlog_by_clinician(
@@ -82,7 +84,8 @@ def backlog_by_clinician(
     clinician_id: int | None = None, service_id: int | None = None,
 ) -> pd.DataFrame:
     """Backlog counts per clinician and age bucket (<24 h ... >14 d), with total and oldest."""
-    rows = run(db, "backlog_counts", _as_of_params(as_of, start, end, clinician_id, service_id))
+    rows = run(db, "backlog_counts", _as_of_params(as_of, start, end, clinician_id, service_id),
+               as_of=given(as_of))
     columns = ["clinician_id", "clinician", *BUCKET_LABELS, "total", "oldest_hours"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -121,7 +124,7 @@ def backlog_trend(
     rows = run(db, "backlog_weekly", [
         weeks[0], weeks[-1], moment, moment, moment,
         *filter_params(clinician_id, service_id),
-    ])
+    ], as_of=given(as_of))
     columns = ["week_start", "as_of", *BUCKET_LABELS, "backlog", "change"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -212,7 +215,7 @@ def amendable_notes(
     moment = instant(as_of)
     notes = run(db, "amendable_notes", [
         moment - AMENDMENT_WINDOW, moment, *filter_params(clinician_id, service_id),
-    ])
+    ], as_of=given(as_of))
     notes["locks_at"] = notes["signed_at"] + AMENDMENT_WINDOW
     notes["hours_left"] = (notes["locks_at"] - pd.Timestamp(moment)).dt.total_seconds() / 3600
     return notes
@@ -409,7 +412,7 @@ def _delays(db: Source, start: date | str, end: date | str, as_of: datetime | st
     rows = run(db, "signing_delay", [
         moment, _CAP_HOURS, moment, period.start, period.end,
         *filter_params(clinician_id, service_id),
-    ])
+    ], as_of=given(as_of))
     rows["delay_hour"] = rows["delay_hour"].astype("Float64").astype(float)
     return rows
 

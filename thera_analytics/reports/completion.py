@@ -14,7 +14,7 @@ import pandas as pd
 
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import Source, filter_params, instant, run
+from thera_analytics.reports.source import Source, filter_params, given, instant, run
 
 COUNTS: tuple[str, ...] = ("client_events", "ended", "details", "plan", "outcome", "complete")
 SHARES: tuple[str, ...] = ("details_share", "plan_share", "outcome_share", "complete_share")
@@ -38,7 +38,7 @@ def completion_by_week(
     rows = run(db, "completion", [
         period.start, period.end, *filter_params(clinician_id, service_id),
         moment, moment, moment,
-    ])
+    ], as_of=given(as_of))
     keys = ["clinician_id", "clinician", "week_start"] if by == "clinician" else ["week_start"]
     if rows.empty:
         return pd.DataFrame(columns=[*keys, *COUNTS, "incomplete", *SHARES])

@@ -94,8 +94,10 @@ def write_report(
       default (``reports.defaults``): attendance, the calendar month before the one holding
       the practice's latest session by ``as_of`` (or today); backlog and completion, the four
       whole weeks before the week holding that session.
-    - ``as_of``: the instant the backlog, signing and completion are measured at (aware
-      ``datetime`` or ISO text; naive means UTC); default now.
+    - ``as_of``: the instant the report is taken at (aware ``datetime`` or ISO text; naive
+      means UTC); default now. Every report reads the practice as it stood then (the event
+      history, and the append-only cancellation record), so a report as of a past instant
+      gives the figures it gave at that instant.
     - ``clinician_id``/``service_id``: only that clinician's / service's events;
       ``client_id`` (changes only): only changes to that client's events. cancellations:
       one row per cancelled place (reason, notice, rebooked), as it stood at ``as_of``;
@@ -168,7 +170,8 @@ def main_table(db: Source, request: ReportRequest) -> pd.DataFrame:
     """The one table a csv or parquet report holds."""
     name, start, end, as_of, who = _unpack(request)
     if name == "attendance":
-        return att.attendance_long(att.attendance_breakdowns(db, start, end, **who))
+        return att.attendance_long(att.attendance_breakdowns(db, start, end, as_of=as_of,
+                                                             **who))
     if name == "backlog":
         return bl.backlog_items(db, as_of, **who)
     if name == "cancellations":
@@ -184,17 +187,17 @@ def report_markdown(db: Source, request: ReportRequest) -> str:
     name, start, end, as_of, who = _unpack(request)
     parts: list[str]
     if name == "attendance":
-        summary = att.attendance_summary(db, start, end, **who)
-        b = att.attendance_breakdowns(db, start, end, **who)
+        summary = att.attendance_summary(db, start, end, as_of=as_of, **who)
+        b = att.attendance_breakdowns(db, start, end, as_of=as_of, **who)
         parts = [f"# Attendance report, {summary.period.label}", summary.markdown()]
         for dim, title in (("clinician", "By clinician"), ("service", "By service"),
                            ("kind", "By kind of session"), ("month", "By month"),
                            ("weekday", "By weekday"), ("visit", "First and repeat visits")):
             parts += [f"## {title}", markdown_table(att.rate_table(b[dim], dim))]
         parts += ["## Billable and not billable",
-                  markdown_table(att.billing_summary(db, start, end, **who)),
+                  markdown_table(att.billing_summary(db, start, end, as_of=as_of, **who)),
                   "## Direct and indirect time (minutes)",
-                  markdown_table(att.clinician_time(db, start, end, **who).drop(
+                  markdown_table(att.clinician_time(db, start, end, as_of=as_of, **who).drop(
                       columns=["clinician_id"]))]
     elif name == "backlog":
         summary_b = bl.backlog_summary(db, start, end, as_of=as_of, **who)

@@ -241,9 +241,17 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
-def run(db: Source, name: str, params: Sequence[Any]) -> pd.DataFrame:
-    """Run the packaged query ``queries/<name>.sql``; ENUM columns come back as text."""
-    frame = db.df(sql_text(name), list(params))
+def run(db: Source, name: str, params: Sequence[Any],
+        as_of: datetime | None = None) -> pd.DataFrame:
+    """Run the packaged query ``queries/<name>.sql``; ENUM columns come back as text.
+
+    With ``as_of``, the query reads the practice as it stood at that instant: the versions of
+    the event history valid then (``as_of_sql``), unless nothing has changed since, when the
+    tables are that state already."""
+    text = sql_text(name)
+    if as_of is not None and reads_history(db, as_of):
+        text = as_of_sql(text, as_of)
+    frame = db.df(text, list(params))
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
@@ -261,6 +269,35 @@ def sql_text(name: str) -> str:
 
 
 _FRAGMENTS = ("backlog_as_of", "backlog_open")
+_LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n|\s+)*")
+
+
+def as_of_sql(text: str, as_of: datetime) -> str:
+    """A report query made to read the event history as it stood at ``as_of``: the
+    ``history_as_of`` table expressions, named like the tables it reads, put in front of it."""
+    moment = instant(as_of)
+    # An aware UTC datetime's ISO text holds digits, '-', ':', '.', 'T' and '+' only.
+    literal = f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
+    clients = "history_first_visits" if "first_visit" in text else "history_clients"
+    tables = (query("history_as_of", PACKAGE).replace("{client_rows}", query(clients, PACKAGE))
+              .replace("{as_of}", literal))
+    body = text[_LEADING_COMMENTS.match(text).end():]  # type: ignore[union-attr]
+    if body[:4].upper() == "WITH" and body[4:5].isspace():
+        return f"WITH {tables},\n{body[5:]}"
+    return f"WITH {tables}\n{body}"
+
+
+def reads_history(db: Source, as_of: datetime) -> bool:
+    """Whether a report as of ``as_of`` must read the event history: the database holds one
+    and some version began after that instant (else the tables hold that state already)."""
+    found = db.df("SELECT count(*) AS n FROM information_schema.tables"
+                  " WHERE table_name = 'event_history' AND table_schema = current_schema()")
+    if not int(found.iloc[0, 0]):
+        return False  # an analyst snapshot from before migration 008
+    later = db.df("SELECT count(*) AS n FROM (SELECT 1 FROM event_history"
+                  " WHERE valid_from > CAST(? AS TIMESTAMPTZ) LIMIT 1) AS x",
+                  [instant(as_of)])
+    return bool(int(later.iloc[0, 0]))
 
 
 def instant(value: datetime | str | None, field: str = "as_of") -> datetime:
@@ -279,6 +316,12 @@ def instant(value: datetime | str | None, field: str = "as_of") -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def given(as_of: datetime | str | None) -> datetime | None:
+    """The instant a caller asked a report to be as of, or None for the present (which reads
+    the tables as they are)."""
+    return None if as_of is None else instant(as_of)
 
 
 def optional_id(value: int | str | None, field: str) -> int | None:

@@ -42,7 +42,7 @@ from thera_analytics.sample import names
 from thera_analytics.sample.cancellations import sample_cancellations
 from thera_analytics.service import audit
 from thera_analytics.service.accounts import hash_password
-from thera_analytics.store import derived
+from thera_analytics.store import derived, history
 from thera_analytics.store.bulk import bulk_insert, next_free_id, restart_sequence
 from thera_analytics.store.database import Cursor, Database
 
@@ -227,6 +227,7 @@ def generate_practice(
             del frame  # one frame in memory at a time
         bar.set_description("dots and first visits")
         derived.backfill(cur)
+        history.fill_from_rows(cur)  # one version per event, valid from its creation
         bar.update()
         summary = SampleSummary(
             clinicians=spec.clinicians,

@@ -17,6 +17,7 @@ from thera_analytics.domain.signing import check_can_change, check_can_sign
 from thera_analytics.service import audit, cancellations, records
 from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, check_change, load_for_change
+from thera_analytics.store import history
 from thera_analytics.store.database import Database
 
 
@@ -143,6 +144,7 @@ def save_outcome(
         saved = replace(rec, status=cast(SessionStatus | None, final_status), clients=tuple(
             replace(c, attendance=marks.get(c.client_id, c.attendance)) for c in rec.clients))
         new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
+        history.record(cur, event_id, now)
         audit.record(cur, actor, now, "amend_outcome" if signed else "save_outcome", "event",
                      event_id, before, after)
     return new_version
@@ -169,6 +171,7 @@ def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime)
         )
         signed = replace(rec, signed_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, signed.completion)
+        history.record(cur, event_id, now)
         audit.record(cur, actor, now, "sign", "event", event_id, {"signed_at": None},
                      {"signed_at": now})
     return new_version

@@ -13,6 +13,7 @@ from thera_analytics.service import audit
 from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, load_for_change
 from thera_analytics.service.records import EventRecord
+from thera_analytics.store import history
 from thera_analytics.store.database import Cursor, Database
 from thera_analytics.store.sql import query
 
@@ -74,6 +75,7 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
         )
         saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
+        history.record(cur, event_id, now)
         audit.record(cur, actor, now, "save_plan", "event", event_id,
                      old if rec.plan_saved_at else None, new)
     return new_version

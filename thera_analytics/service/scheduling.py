@@ -25,6 +25,7 @@ from thera_analytics.domain.recurrence import Recurrence, occurrences
 from thera_analytics.service import audit, cancellations, records
 from thera_analytics.service.guard import bump_version, check_owner, load_for_change
 from thera_analytics.service.records import ClientMark
+from thera_analytics.store import history
 from thera_analytics.store.database import Cursor, Database
 from thera_analytics.store.derived import refresh_first_visits
 
@@ -235,6 +236,7 @@ def create_event(db: Database, actor: Actor, details: EventDetails, now: datetim
         for i, d in enumerate(drafts):
             event_id = _insert_event(cur, db, d, actor, now, series_id,
                                      i if series_id is not None else None)
+            history.record(cur, event_id, now)
             audit.record(cur, actor, now, "create_event", "event", event_id, None, _summary(d))
             ids.append(event_id)
         refresh_first_visits(cur, first.client_ids)
@@ -312,6 +314,7 @@ def update_details(db: Database, actor: Actor, event_id: int, version: int,
              new.direct, new.video_link, event_id],
         )
         _write_people(cur, event_id, new, now)
+        history.record(cur, event_id, now)
         if set(rec.client_ids) != set(new.client_ids) or new.start != rec.start:
             refresh_first_visits(cur, {*rec.client_ids, *new.client_ids})
         audit.record(cur, actor, now, "update_details", "event", event_id,
@@ -373,6 +376,7 @@ def reschedule(db: Database, actor: Actor, event_id: int, version: int, start: d
                  keys.week_start, keys.month_key, keys.weekday, target.id],
             )
             bump_version(cur, target.id, target.version, actor, now, target.completion)
+            history.record(cur, target.id, now)
             sync_reminders(cur, target.id, s, target.reminders, now)
             audit.record(cur, actor, now, "reschedule", "event", target.id,
                          {"start": target.start, "end": target.end}, {"start": s, "end": e})
@@ -402,6 +406,7 @@ def cancel(db: Database, actor: Actor, event_id: int, version: int, now: datetim
                                      why, target.start)
             cur.execute("UPDATE events SET cancelled_at = ? WHERE id = ?", [now, target.id])
             bump_version(cur, target.id, target.version, actor, now, target.completion)
+            history.record(cur, target.id, now)
             cur.execute("UPDATE reminders SET state = 'cancelled' WHERE event_id = ?"
                         " AND state = 'pending'", [target.id])
             audit.record(cur, actor, now, "cancel", "event", target.id,

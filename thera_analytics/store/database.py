@@ -20,13 +20,13 @@ import pandas as pd
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.domain.local_time import practice_zone
-from thera_analytics.store import derived, reference
+from thera_analytics.store import derived, history, reference
 from thera_analytics.store.sql import migrations, query
 
 Cursor = duckdb.DuckDBPyConnection
 
 # Work a schema migration needs done on the rows that exist, in its transaction.
-_DATA_STEPS = {5: derived.backfill, 6: derived.rederive_completion}
+_DATA_STEPS = {5: derived.backfill, 6: derived.rederive_completion, 8: history.rebuild}
 
 
 # Other engines a ``Database(target)`` may open: (does this target name it?, its class).

@@ -1,0 +1,183 @@
+"""What the event history costs (issue 17, item 5): saves, as-of reports, size.
+
+- a save with its history version against the same save without it (target: within 1.3x),
+  interleaved, each on a different real unsigned past session of the generated practice;
+- each report as of a past instant (read from the history) against the same report now (read
+  from the tables), interleaved (target: within 2x);
+- the history's rows and blocks on disk beside the events' own.
+
+```bash
+.venv/bin/python -m benchmarks.history_cost                     # 200 clinicians x 260 weeks
+.venv/bin/python -m benchmarks.history_cost --clinicians 50 --weeks 104
+.venv/bin/python -m benchmarks.history_cost --quick             # 3 x 8 weeks, seconds
+```
+
+Writes ``<out-dir>/history_cost-<clinicians>x<weeks>.json`` and ``.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from thera_analytics import reports
+from thera_analytics.clock import FixedClock
+from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.practice import Practice
+from thera_analytics.sample import generate_practice
+from thera_analytics.store import Database, history
+
+NOW = datetime(2026, 6, 12, 6, 0, tzinfo=UTC)
+PAST = NOW - timedelta(days=3)  # before the benchmark's saves and later bookings
+MONTH = ("2026-05-01", "2026-05-31")
+BLOCK_BYTES = 262_144  # DuckDB's block size
+
+
+def _median_ms(values: list[float]) -> float:
+    return round(1000 * statistics.median(values), 3)
+
+
+def saves(db: Database, count: int, rng: random.Random) -> dict[str, Any]:
+    """``count`` plan saves with their history version and ``count`` without, interleaved."""
+    clock = FixedClock(NOW)
+    practice = Practice(db, clock)
+    candidates = db.df(
+        "SELECT e.id, e.version, u.id AS user_id, u.display_name, e.clinician_id"
+        " FROM events e JOIN event_kinds k ON k.kind = e.kind"
+        " JOIN users u ON u.clinician_id = e.clinician_id AND u.role = 'clinician' AND u.active"
+        " LEFT JOIN outcomes o ON o.event_id = e.id"
+        " WHERE k.event_group = 'client' AND e.cancelled_at IS NULL AND e.ends_at < ?"
+        "   AND o.signed_at IS NULL ORDER BY e.id", [NOW]).drop_duplicates("id")
+    picked = candidates.iloc[sorted(rng.sample(range(len(candidates)),
+                                               min(2 * count, len(candidates))))]
+    real_record = history.record
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    for i, row in enumerate(picked.itertuples(index=False)):
+        kind = "with" if i % 2 == 0 else "without"
+        actor = Actor(int(row.user_id), Role.CLINICIAN, str(row.display_name),
+                      int(row.clinician_id))
+        clock.advance(timedelta(seconds=1))
+        if kind == "without":
+            history.record = lambda *args: None  # type: ignore[assignment]
+        try:
+            started = time.perf_counter()
+            practice.save_plan(actor, int(row.id), int(row.version), f"Benchmark plan {i}",
+                               previous_homework="", previous_note="")
+            times[kind].append(time.perf_counter() - started)
+        finally:
+            history.record = real_record  # type: ignore[assignment]
+    with_ms, without_ms = _median_ms(times["with"]), _median_ms(times["without"])
+    return {"saves_each": len(times["with"]), "with_history_ms": with_ms,
+            "without_history_ms": without_ms, "ratio": round(with_ms / without_ms, 3),
+            "target": 1.3}
+
+
+def report_calls(db: Database) -> dict[str, Callable[[datetime | None], Any]]:
+    first, last = MONTH
+    return {
+        "attendance_breakdowns (May)": lambda at: reports.attendance_breakdowns(
+            db, first, last, as_of=at),
+        "backlog_by_clinician": lambda at: reports.backlog_by_clinician(db, at or NOW),
+        "backlog_items (May)": lambda at: reports.backlog_items(db, at or NOW, start=first,
+                                                                end=last),
+        "completion_by_week (May)": lambda at: reports.completion_by_week(
+            db, first, last, as_of=at or NOW),
+        "session_facts (May)": lambda at: reports.session_facts(db, first, last, as_of=at),
+    }
+
+
+def as_of_reports(db: Database, rounds: int) -> dict[str, Any]:
+    """Each report as of ``PAST`` (history) against the same report now (tables)."""
+    assert reports.source.reads_history(db, PAST), "nothing changed after PAST"
+    assert not reports.source.reads_history(db, datetime.now(UTC))
+    out = {}
+    for name, call in report_calls(db).items():
+        call(None), call(PAST)  # warm-up
+        now_t: list[float] = []
+        past_t: list[float] = []
+        for _ in range(rounds):
+            for at, bucket in ((None, now_t), (PAST, past_t)):
+                started = time.perf_counter()
+                call(at)
+                bucket.append(time.perf_counter() - started)
+        now_ms, past_ms = _median_ms(now_t), _median_ms(past_t)
+        out[name] = {"now_ms": now_ms, "as_of_ms": past_ms,
+                     "ratio": round(past_ms / now_ms, 3), "target": 2.0}
+    return out
+
+
+def size(db: Database) -> dict[str, Any]:
+    """Rows and DuckDB blocks of the history tables beside the events' own."""
+    out = {}
+    for table in ("events", "event_clients", "event_history", "event_client_history"):
+        rows = db.cursor().execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        blocks = db.cursor().execute(
+            f"SELECT count(DISTINCT block_id) FROM pragma_storage_info('{table}')"
+            " WHERE block_id >= 0").fetchone()
+        assert rows is not None and blocks is not None
+        out[table] = {"rows": int(rows[0]),
+                      "mb": round(int(blocks[0]) * BLOCK_BYTES / 1e6, 1)}
+    return out
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    s = doc["saves"]
+    lines = [f"# Event history cost, {doc['clinicians']} clinicians x {doc['weeks']} weeks",
+             "", f"Generated in {doc['generate_seconds']} s (history included).", "",
+             "| what | without history | with history | ratio | target |",
+             "|---|---:|---:|---:|---:|",
+             f"| save a plan (median of {s['saves_each']}) | {s['without_history_ms']} ms |"
+             f" {s['with_history_ms']} ms | {s['ratio']}x | {s['target']}x |", "",
+             "| report | now (tables) | as of a past instant (history) | ratio | target |",
+             "|---|---:|---:|---:|---:|"]
+    for name, r in doc["as_of_reports"].items():
+        lines.append(f"| {name} | {r['now_ms']} ms | {r['as_of_ms']} ms | {r['ratio']}x |"
+                     f" {r['target']}x |")
+    lines += ["", "| table | rows | MB (DuckDB blocks) |", "|---|---:|---:|"]
+    for table, t in doc["size"].items():
+        lines.append(f"| {table} | {t['rows']:,} | {t['mb']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 clinicians x 8 weeks")
+    parser.add_argument("--clinicians", type=int, default=200)
+    parser.add_argument("--weeks", type=int, default=260)
+    parser.add_argument("--saves", type=int, default=100, help="saves of each kind")
+    parser.add_argument("--rounds", type=int, default=9, help="runs of each report")
+    parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.clinicians, args.weeks, args.saves, args.rounds = 3, 8, 10, 3
+    with tempfile.TemporaryDirectory(prefix="history-cost-") as folder:
+        db = Database(Path(folder) / "practice.duckdb")
+        started = time.perf_counter()
+        generate_practice(db, clinicians=args.clinicians, weeks=args.weeks, seed=1, now=NOW,
+                          progress=False)
+        generated = round(time.perf_counter() - started, 1)
+        db.cursor().execute("CHECKPOINT")
+        doc = {"clinicians": args.clinicians, "weeks": args.weeks,
+               "generate_seconds": generated,
+               "saves": saves(db, args.saves, random.Random(1))}
+        db.cursor().execute("CHECKPOINT")
+        doc["as_of_reports"] = as_of_reports(db, args.rounds)
+        doc["size"] = size(db)
+        db.close()
+    name = f"history_cost-{args.clinicians}x{args.weeks}"
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    (args.out_dir / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (args.out_dir / f"{name}.md").write_text(markdown(doc))
+    print(markdown(doc))
+
+
+if __name__ == "__main__":
+    main()

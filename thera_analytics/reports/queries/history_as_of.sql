@@ -1,0 +1,34 @@
+-- The practice's events as they stood at an instant, read from the event history (migration
+-- 008): common table expressions named like the tables the report queries read (events,
+-- event_clients, plans, outcomes), holding the versions valid then. reports.source puts them in
+-- front of a report query, whose FROM events ... then reads the past instead of the present.
+-- {as_of} is the instant, written in by reports.source as a TIMESTAMPTZ literal.
+-- NOT MATERIALIZED: each is inlined where it is used, so a report's own filters (its period,
+-- a clinician) reach the history scan instead of a copy of every version being made first.
+events AS NOT MATERIALIZED (
+    SELECT h.event_id AS id, h.version, h.kind, h.clinician_id, h.service_id, h.direct,
+           h.series_id, h.starts_at, h.ends_at, h.duration_minutes, h.local_start, h.local_date,
+           h.week_start, h.month_key, h.weekday, h.cancelled_at, h.dot_details, h.dot_plan,
+           h.dot_outcome, h.completed_at
+    FROM event_history h
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+),
+plans AS NOT MATERIALIZED (
+    SELECT h.event_id, h.plan_saved_at AS saved_at
+    FROM event_history h
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+      AND h.plan_saved_at IS NOT NULL
+),
+outcomes AS NOT MATERIALIZED (
+    SELECT h.event_id, h.status, h.signed_at, h.signed_by
+    FROM event_history h
+    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+      AND (h.status IS NOT NULL OR h.signed_at IS NOT NULL)
+),
+-- The clients of the versions valid then (each client row carries its version's validity).
+thera_client_versions AS NOT MATERIALIZED (
+    SELECT c.event_id, c.client_id, c.attendance, c.starts_at, c.live
+    FROM event_client_history c
+    WHERE c.valid_from <= {as_of} AND (c.valid_to IS NULL OR c.valid_to > {as_of})
+),
+{client_rows}

@@ -1,0 +1,219 @@
+"""The event history: every version of every event, with the instants it was valid.
+
+Each use case that changes an event calls ``record`` in its transaction once the event's rows
+hold the new state: the current version is closed at ``now`` and the new one opened at ``now``,
+copied from the rows (event, plan, outcome, clients). Reports "as of" a past instant read these
+versions instead of the rows (``reports.source``). Rows loaded in bulk get one version each
+(``fill_from_rows``); migration 008 rebuilds the history of existing events (``rebuild``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from thera_analytics.domain.attendance import Attendance, SessionStatus
+from thera_analytics.domain.dots import completion_of
+from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.local_time import LocalKeys, practice_zone
+from thera_analytics.store.sql import query
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def record(cur: Cursor, event_id: int, now: datetime) -> None:
+    """Write the event's state as its rows now hold it as a new version valid from ``now``,
+    closing the version before it at the same instant."""
+    cur.execute(query("history_close"), [now, event_id])
+    cur.execute(query("history_close_clients"), [now, event_id])
+    cur.execute(query("history_open"), [now, event_id])
+    cur.execute(query("history_open_clients"), [now, event_id])
+
+
+def record_all(cur: Cursor, event_ids: Iterable[int], now: datetime) -> None:
+    """``record`` for each of these events (a series changed at once)."""
+    for event_id in event_ids:
+        record(cur, int(event_id), now)
+
+
+def fill_from_rows(cur: Cursor) -> None:
+    """One version, valid from its creation, for every event without any (bulk loads)."""
+    cur.execute(query("history_from_rows"))
+    cur.execute(query("history_from_rows_clients"))
+
+
+# -- rebuilding from the audit log (migration 008) -------------------------------------------
+# The actions the scheduling, planning and outcome use cases audit, each one version.
+_REPLAYED = {"create_event", "update_details", "reschedule", "cancel", "save_plan",
+             "save_outcome", "amend_outcome", "sign"}
+
+
+@dataclass(frozen=True)
+class _State:
+    kind: EventKind
+    clinician_id: int
+    start: datetime
+    end: datetime
+    service_id: int | None
+    direct: bool | None
+    series_id: int | None
+    clients: dict[int, Attendance | None] = field(default_factory=dict)
+    cancelled_at: datetime | None = None
+    plan_saved_at: datetime | None = None
+    status: SessionStatus | None = None
+    signed_at: datetime | None = None
+    signed_by: int | None = None
+
+
+def rebuild(cur: Cursor) -> tuple[int, int]:
+    """Fill the history of the events that exist: replayed from the audit log for each event
+    whose audit rows account for every version and end in its current rows, else one version
+    from its rows. Returns (events replayed, events from their rows)."""
+    zone_row = cur.execute("SELECT time_zone FROM practice WHERE id = 1").fetchone()
+    replayed = 0
+    if zone_row is not None:
+        zone = practice_zone(zone_row[0])
+        trails: dict[int, list[tuple[Any, ...]]] = {}
+        for row in cur.execute(
+            "SELECT entity_id, logged_at, user_id, action, before, after FROM audit_log"
+            " WHERE entity = 'event' ORDER BY entity_id, id"
+        ).fetchall():
+            trails.setdefault(int(row[0]), []).append(row[1:])
+        for event_id, trail in trails.items():
+            if _replay(cur, event_id, trail, zone):
+                replayed += 1
+    before = cur.execute("SELECT count(DISTINCT event_id) FROM event_history").fetchone()
+    fill_from_rows(cur)
+    after = cur.execute("SELECT count(DISTINCT event_id) FROM event_history").fetchone()
+    assert before is not None and after is not None
+    return replayed, int(after[0]) - int(before[0])
+
+
+def _replay(cur: Cursor, event_id: int, trail: list[tuple[Any, ...]], zone: ZoneInfo) -> bool:
+    current = cur.execute(
+        "SELECT e.version, e.series_id, e.completed_at FROM events e WHERE e.id = ?",
+        [event_id]).fetchone()
+    if current is None or len(trail) != int(current[0]) or trail[0][2] != "create_event":
+        return False
+    if any(action not in _REPLAYED for _, _, action, _, _ in trail):
+        return False
+    versions: list[tuple[datetime, int | None, _State]] = []
+    state: _State | None = None
+    try:
+        for logged_at, user_id, action, before, after in trail:
+            state = _apply(state, action, _json(before), _json(after), logged_at, user_id,
+                           current[1])
+            versions.append((logged_at, user_id, state))
+    except (KeyError, TypeError, ValueError):
+        return False  # a row this replay does not understand: the event keeps its rows
+    assert state is not None
+    if _state_of_rows(cur, event_id, current[1]) != state:
+        return False
+    rows = []
+    client_rows = []
+    for version, (valid_from, user_id, s) in enumerate(versions, start=1):
+        valid_to = versions[version][0] if version < len(versions) else None
+        keys = LocalKeys.of(s.start, zone)
+        done = (completion_of(
+            details_valid=s.service_id is not None and bool(s.clients),
+            plan_saved_at=s.plan_saved_at, direct=bool(s.direct),
+            attendance=list(s.clients.values()), status=s.status, signed_at=s.signed_at)
+            if s.kind.is_client_event else None)
+        rows.append([
+            event_id, version, valid_from, valid_to, s.kind.value, s.clinician_id, s.service_id,
+            s.direct, s.series_id, s.start, s.end, int((s.end - s.start).total_seconds() // 60),
+            keys.local_start, keys.local_date, keys.week_start, keys.month_key, keys.weekday,
+            s.cancelled_at, s.plan_saved_at, s.status.value if s.status else None, s.signed_at,
+            s.signed_by, bool(done and done.dots.details), bool(done and done.dots.plan),
+            bool(done and done.dots.outcome), done.completed_at if done else None, user_id])
+        live = s.kind.is_client_event and s.cancelled_at is None
+        client_rows += [[event_id, version, c, a.value if a else None, valid_from, valid_to,
+                         s.start, live] for c, a in s.clients.items()]
+    if rows[-1][25] != current[2]:
+        return False  # the stored completion instant disagrees: keep the rows' word
+    cur.executemany(
+        "INSERT INTO event_history (event_id, version, valid_from, valid_to, kind,"
+        " clinician_id, service_id, direct, series_id, starts_at, ends_at, duration_minutes,"
+        " local_start, local_date, week_start, month_key, weekday, cancelled_at,"
+        " plan_saved_at, status, signed_at, signed_by, dot_details, dot_plan, dot_outcome,"
+        " completed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if client_rows:
+        cur.executemany("INSERT INTO event_client_history (event_id, version, client_id,"
+                        " attendance, valid_from, valid_to, starts_at, live)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", client_rows)
+    return True
+
+
+def _apply(state: _State | None, action: str, before: Any, after: Any, at: datetime,
+           user_id: int | None, series_id: int | None) -> _State:
+    if action == "create_event":
+        return _State(
+            kind=EventKind(after["kind"]), clinician_id=int(after["clinician_id"]),
+            start=_instant(after["start"]), end=_instant(after["end"]),
+            service_id=after["service_id"], direct=after["direct"], series_id=series_id,
+            clients=dict.fromkeys((int(c) for c in after["client_ids"]), None))
+    if state is None:
+        raise ValueError("the trail does not start with the event's creation")
+    if action == "update_details":
+        kept = {int(c): state.clients.get(int(c)) for c in after["client_ids"]}
+        return replace(state, kind=EventKind(after["kind"]), start=_instant(after["start"]),
+                       end=_instant(after["end"]), service_id=after["service_id"],
+                       direct=after["direct"], clients=kept)
+    if action == "reschedule":
+        return replace(state, start=_instant(after["start"]), end=_instant(after["end"]))
+    if action == "cancel":
+        return replace(state, cancelled_at=_instant(after["cancelled_at"]))
+    if action == "save_plan":
+        return replace(state, plan_saved_at=at)
+    if action == "sign":
+        return replace(state, signed_at=_instant(after["signed_at"]), signed_by=user_id)
+    clients = dict(state.clients)
+    status = state.status
+    for key, value in after.items():
+        if key.startswith("attendance["):
+            clients[int(key[len("attendance["):-1])] = Attendance(value) if value else None
+        elif key == "status":
+            status = SessionStatus(value) if value else None
+    return replace(state, clients=clients, status=status)
+
+
+def _state_of_rows(cur: Cursor, event_id: int, series_id: int | None) -> _State:
+    row = cur.execute(
+        "SELECT e.kind, e.clinician_id, e.starts_at, e.ends_at, e.service_id, e.direct,"
+        " e.cancelled_at, p.saved_at, o.status, o.signed_at, o.signed_by FROM events e"
+        " LEFT JOIN plans p ON p.event_id = e.id LEFT JOIN outcomes o ON o.event_id = e.id"
+        " WHERE e.id = ?", [event_id]).fetchone()
+    assert row is not None
+    clients = {int(c): Attendance(a) if a else None for c, a in cur.execute(
+        "SELECT client_id, attendance FROM event_clients WHERE event_id = ?",
+        [event_id]).fetchall()}
+    return _State(
+        kind=EventKind(row[0]), clinician_id=int(row[1]), start=_instant(row[2]),
+        end=_instant(row[3]), service_id=row[4], direct=row[5], series_id=series_id,
+        clients=clients, cancelled_at=_maybe(row[6]), plan_saved_at=_maybe(row[7]),
+        status=SessionStatus(row[8]) if row[8] else None, signed_at=_maybe(row[9]),
+        signed_by=row[10])
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
+
+
+def _instant(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError(f"not an instant: {value!r}")
+    return moment
+
+
+def _maybe(value: Any) -> datetime | None:
+    return None if value is None else _instant(value)
