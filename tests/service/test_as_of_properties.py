@@ -89,8 +89,10 @@ class Driver:
         if action in ("plan", "amend"):
             p.save_plan(tp.ann, e, v, f"plan {b}")
         elif action == "mark":
-            p.record_attendance(tp.ann, e, v, {c.client_id: ATTENDANCE[(b + i) % 5]
-                                               for i, c in enumerate(record.clients)})
+            marks = {c.client_id: ATTENDANCE[(b + i) % 5] for i, c in enumerate(record.clients)}
+            p.record_attendance(tp.ann, e, v, marks,
+                                {c: "forgot" for c, m in marks.items()
+                                 if m in ("cancelled", "late_cancellation")})
         elif action == "status":
             p.record_status(tp.ann, e, v, STATUS[b % 3])
         elif action == "sign":
@@ -104,7 +106,7 @@ class Driver:
             p.update_details(tp.ann, e, v, replace(base, client_ids=(tp.clients[b % 3],)),
                              allow_overlap=True)
         elif action == "cancel":
-            p.cancel(tp.ann, e, v)
+            p.cancel(tp.ann, e, v, reason="client_illness")
 
 
 def _practice(engine: str, request: pytest.FixtureRequest) -> tuple[TP, str | None]:

@@ -66,7 +66,7 @@ def test_series_changes_and_cancellations_write_a_version_of_each_event(tp):
     p.reschedule(tp.ann, ids[1], tp.version(ids[1]), datetime(2026, 6, 8, 12, 0),
                  datetime(2026, 6, 8, 12, 50), scope="following")
     tp.clock.advance(timedelta(hours=1))
-    p.cancel(tp.ann, ids[1], tp.version(ids[1]), scope="following")
+    p.cancel(tp.ann, ids[1], tp.version(ids[1]), scope="following", reason="weather")
     assert [len(versions(tp, i)) for i in ids] == [1, 3, 3]
     for event_id in ids:
         assert history_matches_rows(tp, event_id)
@@ -121,7 +121,7 @@ def test_a_plan_amended_in_the_evening_does_not_make_the_morning_backlog_miss_a_
 def test_an_unsigned_session_cancelled_on_4_june_is_in_the_backlog_as_of_3_june(tp, tmp_path):
     e = tp.create()  # Monday 1 June, not planned, marked or signed
     tp.clock.set(utc(4, 9))
-    tp.practice.cancel(tp.ann, e, tp.version(e))
+    tp.practice.cancel(tp.ann, e, tp.version(e), reason="client_illness")
     with reading(tp, tmp_path) as db:
         items = reports.backlog_items(db, utc(3, 12))
         assert items["event_id"].tolist() == [e]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from tests.factories import make_practice
 from tests.service.history_support import history_matches_rows, versions
 from thera_analytics import reports
+from thera_analytics.service import cancellations
 from thera_analytics.store import Database, history
 from thera_analytics.store import database as database_module
 from thera_analytics.store.sql import migrations
@@ -23,6 +24,7 @@ def test_an_older_practice_gets_its_history_from_the_audit_log(tmp_path, monkeyp
     with monkeypatch.context() as m:  # the code and schema as they were before migration 008
         m.setattr(database_module, "migrations", lambda: migrations()[:7])
         m.setattr(history, "record", lambda *args: None)
+        m.setattr(cancellations, "load_reasons", lambda cur: {})  # no reasons list before 009
         tp = make_practice(path)
         assert tp.db.schema_version() == 7
         p = tp.practice
