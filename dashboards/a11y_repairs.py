@@ -11,9 +11,9 @@ and whenever focus moves, and exposes ``window.theraRepair`` so a test can run i
 
 from __future__ import annotations
 
-import panel as pn
+from dashboards.shared.page_script import PageScript, page_script
 
-_ESM = """
+_INSTALL = """
 function repair(root) {
   for (const el of root.querySelectorAll("*")) {
     if (el.shadowRoot) repair(el.shadowRoot);
@@ -47,10 +47,7 @@ function repair(root) {
   }
 }
 
-export function render({ view }) {
-  const el = document.createElement("span");
-  el.style.display = "none";
-  if (window.theraRepair) return el;
+function install(view) {
   let pending = false;
   const soon = () => {
     if (pending) return;
@@ -61,18 +58,11 @@ export function render({ view }) {
   for (const doc of window.Bokeh?.documents ?? []) doc.on_change(soon);
   document.addEventListener("focusin", soon, true);
   soon();
-  return el;
 }
 """
 
 
-class AccessibilityRepairs(pn.custom.JSComponent):
+class AccessibilityRepairs(PageScript):
     """An invisible component that repairs the page's widgets for assistive technology."""
 
-    _esm = _ESM
-
-    def __init__(self, **params: object) -> None:
-        params.setdefault("width", 0)
-        params.setdefault("height", 0)
-        params.setdefault("margin", 0)
-        super().__init__(**params)
+    _esm = page_script("__theraAccessibilityRepairs", _INSTALL)

@@ -18,6 +18,28 @@ def test_no_import_runs_up_a_layer():
     assert import_graph.upward() == []
 
 
+def test_no_app_imports_another_and_shared_parts_import_no_app():
+    # The manager's app no longer borrows the clinician's parts: both use dashboards/shared.
+    assert import_graph.across_apps() == []
+
+
+def test_the_graph_sees_an_import_across_apps(tmp_path):
+    for package in ("dashboards", "dashboards/scheduler", "dashboards/practice",
+                    "dashboards/shared"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "dashboards" / "scheduler" / "calendar.py").write_text("X = 1\n")
+    (tmp_path / "dashboards" / "shared" / "legend.py").write_text("Y = 2\n")
+    (tmp_path / "dashboards" / "practice" / "week.py").write_text(
+        "from dashboards.scheduler.calendar import X\nfrom dashboards.shared.legend import Y\n")
+    (tmp_path / "dashboards" / "shared" / "labels.py").write_text(
+        "def f():\n    from dashboards.scheduler import calendar\n")
+    assert import_graph.across_apps(tmp_path) == [
+        ("dashboards.practice.week", "dashboards.scheduler.calendar"),
+        ("dashboards.shared.labels", "dashboards.scheduler.calendar"),
+    ]
+
+
 def test_no_modules_import_each_other():
     assert import_graph.cycles() == []
 

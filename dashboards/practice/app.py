@@ -14,6 +14,7 @@ from html import escape
 import panel as pn
 import param
 
+from dashboards.panel_internals import LayoutBatching
 from dashboards.practice.attendance import AttendancePanel
 from dashboards.practice.backlog import BacklogPanel
 from dashboards.practice.completion import CompletionPanel
@@ -23,9 +24,8 @@ from dashboards.practice.period import WeekPicker
 from dashboards.practice.practice_week import PracticeWeek
 from dashboards.practice.record import RecordPanel
 from dashboards.practice.tables import load_tabulator
-from dashboards.scheduler.calendar import OpenEvent
-from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.session_query import in_session, query_date, query_int
+from dashboards.shared.messages import OpenEvent
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from html import escape
 
-import pandas as pd
 import panel as pn
 import param
 
@@ -13,6 +12,7 @@ from dashboards.scheduler.client_search import ClientSearch
 from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors, split_refusal
 from dashboards.scheduler.read_only import keep_readable
 from dashboards.scheduler.reminder_states import NO_MAIL_SERVER, STATES_CSS, reminder_states_html
+from dashboards.shared.labels import option_labels
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import Channel, EventDetails, RecipientKind, ReminderRequest
 from thera_analytics.domain.errors import PracticeError, ValidationError
@@ -64,22 +64,7 @@ def section(text: str) -> pn.pane.HTML:
                         stylesheets=[FORM_CSS], margin=(8, 10, 0, 10))
 
 
-def option_labels(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
-                  markup: bool = False) -> dict[str, int]:
-    """Option labels for people; duplicate names get their id so each label is unique.
 
-    ``markup``: the widget renders labels as HTML (Bokeh's MultiChoice leaves Choices.js's
-    ``allowHTML`` on), so names are escaped and show as typed, never as markup.
-    """
-    labels = [str(n) if extra is None else f"{n} ({x})"
-              for n, x in zip(names, extra if extra is not None else names, strict=True)]
-    if markup:
-        labels = [escape(lab) for lab in labels]
-    seen: dict[str, int] = {}
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-    return {(lab if seen[lab] == 1 else f"{lab} #{i}"): int(i)
-            for lab, i in zip(labels, ids, strict=True)}
 
 
 class DetailsForm(pn.viewable.Viewer):

@@ -22,7 +22,7 @@ from dashboards.practice.lanes import KIND_CODE, lane_px_for, lane_view
 from dashboards.practice.period import PeriodPicker, preset_period
 from dashboards.practice.practice_week import PracticeWeek, codes_html
 from dashboards.practice.record import RecordPanel, record_html
-from dashboards.scheduler.calendar import OpenEvent
+from dashboards.shared.messages import OpenEvent
 from tests.conftest import _demo_hash
 from tests.factories import make_practice
 from thera_analytics import reports

@@ -9,11 +9,12 @@ import panel as pn
 import pytest
 
 from dashboards.scheduler.app import SchedulerApp, create_app
-from dashboards.scheduler.blocks import week_view
-from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
+from dashboards.scheduler.calendar import WeekCalendar
 from dashboards.scheduler.editor import EventEditor
 from dashboards.scheduler.feedback import split_refusal
-from dashboards.scheduler.legend import legend_html
+from dashboards.shared.legend import legend_html
+from dashboards.shared.messages import NewEvent, OpenEvent
+from dashboards.shared.week_geometry import week_view
 from tests.factories import TestPractice as Sample
 from tests.factories import make_practice
 from thera_analytics.domain import palette
