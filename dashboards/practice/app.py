@@ -8,7 +8,6 @@ drawn. Clicking an event (on the week or in a list) shows its record, read-only,
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from html import escape
 
 import panel as pn
@@ -129,7 +128,7 @@ class PracticeApp(pn.viewable.Viewer):
             text = "Analyst snapshot: none yet"
         else:
             local = to_local(taken, self.context.zone)
-            minutes = max((datetime.now(UTC) - taken).total_seconds() / 60, 0)
+            minutes = max((self.context.clock() - taken).total_seconds() / 60, 0)
             age = "just now" if minutes < 1 else f"{minutes:.0f} min ago"
             text = f"Analyst snapshot: <b>{escape(f'{local:%H:%M}')}</b> ({escape(age)})"
         self._snapshot_status.object = f'<div class="thera-status">{text}</div>'

@@ -404,7 +404,12 @@ def test_the_refresh_button_writes_the_analyst_snapshot(sample_file: Path) -> No
             pool.submit(asyncio.run, app._on_snapshot(None)).result(timeout=60)
         assert target.exists() and "Analyst snapshot: <b>" in app._snapshot_status.object
         assert "written in" in app._snapshot_status.object
-        assert analyst_snapshot.last_snapshot_time(db) is not None
+        taken = analyst_snapshot.last_snapshot_time(db)
+        assert taken is not None
+        # Its age is read on the app's clock, not the wall clock.
+        app.context.clock = FixedClock(taken + timedelta(minutes=7))
+        app._show_snapshot()
+        assert "(7 min ago)" in app._snapshot_status.object
     with reports.open_for_reading(target) as copy:
         assert copy.is_snapshot and copy.source_name == "practice.duckdb"
         assert copy.df("SELECT count(*) AS n FROM events")["n"].iloc[0] > 0

@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.factories import make_practice
+from thera_analytics.clock import Clock, FixedClock, system_clock
 from thera_analytics.domain.details import Channel, ReminderRequest
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
@@ -75,8 +76,9 @@ class MailServer:
                                   "from_address": "reminders@harbour.example", "timeout": 5.0}
         return SmtpSettings(**{**values, **changes})
 
-    def senders(self, **changes: Any) -> dict[Channel, EmailSender]:
-        return {Channel.EMAIL: EmailSender(self.settings(**changes))}
+    def senders(self, clock: Clock = system_clock, **changes: Any
+                ) -> dict[Channel, EmailSender]:
+        return {Channel.EMAIL: EmailSender(self.settings(**changes), clock)}
 
 
 def start_server(port: int, inbox: Inbox, **kwargs: Any) -> Controller:
@@ -143,6 +145,15 @@ def test_due_email_reminder_reaches_the_client_with_the_sessions_local_time(tp, 
     assert f"Join the video session: {LINK}" in body
     assert NOTE not in message.as_string()
     assert states(tp.db) == {result.sent[0]: "sent"}
+
+
+def test_an_email_is_dated_by_the_practices_clock(tp, mail):
+    fay = tp.extra["fay"]
+    tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))
+    due = SESSION_UTC - timedelta(minutes=60)
+    dispatch_due(tp.db, due, mail.senders(clock=FixedClock(due)))
+    [(_, message)] = mail.inbox.messages
+    assert message["Date"].datetime == due
 
 
 def test_the_time_in_a_reminder_follows_the_clock_change(tp, mail):
