@@ -72,3 +72,23 @@ def test_importing_every_core_module_loads_no_ui_library():
 def test_the_core_loads_no_ui_library_even_inside_a_function():
     # Not Panel, HoloViews, Bokeh, a notebook runner or the apps, at import or when called.
     assert import_graph.core_ui_imports() == []
+
+
+_dup_spec = importlib.util.spec_from_file_location(
+    "calendar_duplicates", ROOT / "scripts" / "calendar_duplicates.py")
+assert _dup_spec and _dup_spec.loader
+calendar_duplicates = importlib.util.module_from_spec(_dup_spec)
+_dup_spec.loader.exec_module(calendar_duplicates)
+
+
+def test_the_two_calendars_share_no_run_of_six_copied_lines():
+    assert calendar_duplicates.shared_runs() == []
+
+
+def test_the_duplicate_check_sees_a_copied_run(tmp_path):
+    body = "".join(f"    value_{i} = compute({i})  # a comment is ignored\n" for i in range(7))
+    for side in calendar_duplicates.SIDES:
+        (tmp_path / side).mkdir(parents=True)
+        (tmp_path / side / "part.py").write_text("def f():\n\n" + body)
+    assert calendar_duplicates.shared_runs(tmp_path) == [
+        ("dashboards/scheduler/part.py", 1, "dashboards/practice/part.py", 1, 8)]

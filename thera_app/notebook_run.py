@@ -10,6 +10,7 @@ than to the terminal of whoever asked for a report.
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import subprocess
@@ -22,10 +23,22 @@ INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it adds
 
 
 def declared_parameters(notebook: Path) -> set[str]:
-    """The names the notebook's ``parameters`` cell assigns."""
-    import papermill
+    """The names the notebook's ``parameters`` cell assigns (read with Python's own parser:
+    ``papermill.inspect_notebook`` skips lines whose comment holds a semicolon)."""
+    import nbformat
 
-    return set(papermill.inspect_notebook(str(notebook)))
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next((c for c in nb.cells
+                 if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        raise PracticeError("html: the notebook has no cell tagged 'parameters'")
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(cell.source)):
+        if isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
 
 
 def execute_notebook(notebook: Path, values: dict[str, Any], *, timeout: int = 600,
@@ -39,8 +52,6 @@ def execute_notebook(notebook: Path, values: dict[str, Any], *, timeout: int = 6
     from jupyter_client.manager import KernelManager
     from nbclient.exceptions import DeadKernelError
 
-    if "parameters" not in _tags(notebook):
-        raise PracticeError("html: the notebook has no cell tagged 'parameters'")
     declared = declared_parameters(notebook)
     parameters = {k: v for k, v in values.items() if k in declared}
     kernel = KernelManager(kernel_name="python3")
@@ -57,13 +68,6 @@ def execute_notebook(notebook: Path, values: dict[str, Any], *, timeout: int = 6
             raise PracticeError(f"html: the notebook's kernel died ({exc}) {detail}") from None
         finally:
             kernel.shutdown_kernel(now=True)
-
-
-def _tags(notebook: Path) -> set[str]:
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    return {tag for cell in nb.cells for tag in cell.get("metadata", {}).get("tags", [])}
 
 
 # papermill logs each cell it runs at INFO; a report prints only what it wrote.

@@ -139,6 +139,7 @@ def serve(
     home: Mapping[Role, str] = HOME,
     reminders: bool = True,
     processes: int = 1,
+    announce: Callable[[int], None] | None = None,
 ) -> Any:
     """Open the practice database in this process and serve the apps behind the login.
 
@@ -147,8 +148,10 @@ def serve(
     starting a new one if one dies, and runs the reminder and snapshot loops for all of them.
     Every process must sign cookies with the same secret: this one makes it before forking.
 
-    Returns the Bokeh/Panel server (``server.port`` is the port bound). With ``threaded=True``
-    the server runs on its own thread and this returns once it listens; stop it with ``stop``.
+    ``announce`` is called with the port bound once the server listens (``port=0``: the system
+    chooses). Returns the Bokeh/Panel server (``server.port`` is the port bound). With
+    ``threaded=True`` the server runs on its own thread and this returns once it listens; stop
+    it with ``stop``.
     Without it and with ``start=True`` this blocks until the server stops. With ``reminders``
     a background loop sends due reminders every minute while the server runs.
     """
@@ -188,6 +191,8 @@ def serve(
         else:
             server = pn.serve(apps, **kwargs)
         log.info("serving %s at http://%s:%s/", db_path, address, server.port)
+        if announce is not None:
+            announce(server.port)  # the port bound, also when port 0 let the system choose
         if start and not threaded:
             server.start()
             server.io_loop.start()  # blocks until the loop stops

@@ -16,6 +16,7 @@ from tests.reports.conftest import Book, scenario
 from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.reports import export
 from thera_analytics.reports.period import Period
+from thera_analytics.reports.readable import markdown_table
 from thera_app import notebook_run, report_page
 
 AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
@@ -93,7 +94,7 @@ def test_markdown_holds_the_summary_and_tables(practice: factories.TestPractice,
 
 def test_markdown_cells_are_escaped() -> None:
     table = pd.DataFrame({"name": ["<b>A|B</b>"], "share": [0.12345], "n": [3]})
-    assert export.markdown_table(table).splitlines() == [
+    assert markdown_table(table).splitlines() == [
         "| name | Share % | n |", "|---|---:|---:|", "| &lt;b>A\\|B&lt;/b> | 12.3 | 3 |"]
 
 
@@ -103,7 +104,7 @@ def test_markdown_tables_read_as_text() -> None:
     table = pd.DataFrame({"clinician_id": [7], "clinician": ["Ann Archer"], "<24 h": [1200],
                           "oldest_hours": [2633.25], "direct_minutes": [39000],
                           "week_start": [pd.Timestamp("2026-08-17")], "No show %": [8.0]})
-    assert export.markdown_table(table).splitlines() == [
+    assert markdown_table(table).splitlines() == [
         "| Clinician | <24 h | Oldest (hours) | Direct minutes | Week starting | No show % |",
         "|---|---:|---:|---:|---|---:|",
         "| Ann Archer | 1,200 | 2,633.2 | 39,000 | 2026-08-17 | 8.0 |"]
