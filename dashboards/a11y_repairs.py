@@ -13,9 +13,9 @@ and whenever focus moves, and exposes ``window.theraRepair`` so a test can run i
 
 from __future__ import annotations
 
-import panel as pn
+from dashboards.shared.page_script import PageScript, page_script
 
-_ESM = """
+_INSTALL = """
 function repair(root) {
   for (const el of root.querySelectorAll("*")) {
     if (el.shadowRoot) { watchFocus(el.shadowRoot); repair(el.shadowRoot); }
@@ -137,10 +137,7 @@ function watchFocus(root) {
   root.addEventListener("focusin", closeLeftPopups, true);
 }
 
-export function render({ view }) {
-  const el = document.createElement("span");
-  el.style.display = "none";
-  if (window.theraRepair) return el;
+function install(view) {
   let pending = false;
   const soon = () => {
     if (pending) return;
@@ -153,18 +150,11 @@ export function render({ view }) {
   watchFocus(document);
   window.addEventListener("resize", soon);
   soon();
-  return el;
 }
 """
 
 
-class AccessibilityRepairs(pn.custom.JSComponent):
+class AccessibilityRepairs(PageScript):
     """An invisible component that repairs the page's widgets for assistive technology."""
 
-    _esm = _ESM
-
-    def __init__(self, **params: object) -> None:
-        params.setdefault("width", 0)
-        params.setdefault("height", 0)
-        params.setdefault("margin", 0)
-        super().__init__(**params)
+    _esm = page_script("__theraAccessibilityRepairs", _INSTALL)

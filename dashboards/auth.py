@@ -24,6 +24,7 @@ from panel.util import base64url_encode
 from tornado.ioloop import IOLoop
 from tornado.web import RequestHandler
 
+from dashboards import panel_internals
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import NotFoundError
@@ -211,7 +212,7 @@ class PracticeLoginHandler(BasicLoginHandler):
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.write(_templates.get_template("login.html").render(
-            login_endpoint=self._login_endpoint,
+            login_endpoint=panel_internals.handler_login_endpoint(self),
             practice_name=self._practice_name(),
             next_url=next_url or "",
             error=error,
@@ -277,7 +278,7 @@ class PracticeLogoutHandler(LogoutHandler):
         for name in ("user", "id_token", "access_token", "refresh_token", "oauth_expiry",
                      "is_guest", "next_url"):
             self.clear_cookie(name, path=config.cookie_path)
-        self.redirect(f".{self._login_endpoint}?signed_out=1")
+        self.redirect(f".{panel_internals.handler_login_endpoint(self)}?signed_out=1")
 
 
 class HomeHandler(RequestHandler):
@@ -302,13 +303,11 @@ class PracticeAuthProvider(BasicAuthProvider):
 
     @property
     def login_handler(self) -> type[PracticeLoginHandler]:
-        PracticeLoginHandler._login_endpoint = self._login_endpoint
-        return PracticeLoginHandler
+        return panel_internals.handler_for(PracticeLoginHandler, self)
 
     @property
     def logout_handler(self) -> type[PracticeLogoutHandler]:
-        PracticeLogoutHandler._login_endpoint = self._login_endpoint
-        return PracticeLogoutHandler
+        return panel_internals.handler_for(PracticeLogoutHandler, self)
 
     @property
     def endpoints(self) -> list[tuple[str, type[RequestHandler]]]:

@@ -13,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboards.scheduler.week_feed import done_text
+from dashboards.shared.labels import done_text
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 
 MAX_ROWS = 600  # a whole large practice's week is thousands: filter to see the rest

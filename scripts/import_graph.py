@@ -12,8 +12,13 @@ top to bottom::
     thera_analytics.store      the database
     thera_analytics.domain     pure rules
 
+Inside ``dashboards`` the three apps (the clinician's scheduler, the manager's practice view, the
+client's portal) stand side by side: none imports another, and the parts they share
+(``dashboards/shared`` and the modules directly in ``dashboards``) import none of them.
+
 It prints the arrows between layers with how many imports each carries, then every arrow that
-runs upward and every import cycle between modules; it exits 1 if there is any. ``--dot`` prints
+runs upward, every import between apps (or from a shared part into an app) and every import
+cycle between modules; it exits 1 if there is any. ``--dot`` prints
 the layer graph in Graphviz's dot language instead.
 """
 
@@ -154,6 +159,26 @@ def cycles(root: Path = ROOT) -> list[list[str]]:
     return sorted(groups)
 
 
+# The served apps: each may import the shared parts of ``dashboards``, never another app.
+APPS = ("dashboards.scheduler", "dashboards.practice", "dashboards.portal")
+
+
+def app_of(module: str) -> str | None:
+    return next((a for a in APPS if module == a or module.startswith(a + ".")), None)
+
+
+def across_apps(root: Path = ROOT) -> list[tuple[str, str]]:
+    """Imports from one app into another, or from a shared part of ``dashboards`` into an app."""
+    bad = []
+    for source, target in edges(root):
+        if not source.startswith("dashboards"):
+            continue
+        target_app = app_of(target)
+        if target_app is not None and app_of(source) != target_app:
+            bad.append((source, target))
+    return sorted(bad)
+
+
 def core_ui_imports(root: Path = ROOT) -> list[tuple[str, str]]:
     """(core module, library) for every import of a UI library by the core package."""
     bad = []
@@ -185,13 +210,17 @@ def main(argv: list[str] | None = None) -> int:
     for source, target in upward():
         print(f"UPWARD: {source} imports {target}")
         problems += 1
+    for source, target in across_apps():
+        print(f"ACROSS APPS: {source} imports {target}")
+        problems += 1
     for group in cycles():
         print("CYCLE: " + " <-> ".join(group))
         problems += 1
     for source, target in core_ui_imports():
         print(f"CORE LOADS UI: {source} imports {target}")
         problems += 1
-    print("no upward arrows, no cycles, no UI in the core" if not problems
+    print("no upward arrows, no imports across apps, no cycles, no UI in the core"
+          if not problems
           else f"{problems} problem(s)")
     return 1 if problems else 0
 

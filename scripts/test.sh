@@ -9,7 +9,7 @@ bash scripts/setup.sh --browser --postgres --nginx
 export PYTHONDONTWRITEBYTECODE=1
 echo "== ruff"
 .venv/bin/ruff check .
-echo "== mypy (core)"
+echo "== mypy (core and thera_app)"
 .venv/bin/mypy
 echo "== pytest"
 .venv/bin/pytest "$@"

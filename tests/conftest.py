@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from thera_analytics.clock import Clock
 from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
 
@@ -79,6 +82,37 @@ def practice_db(tmp_path: Path) -> Path:
                 client_id=client_id, password_hash=_demo_hash(),
             )
     return path
+
+
+# -- a practice served in this process -------------------------------------------------------------
+@pytest.fixture
+def serve_file(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """Serve a practice database file on 127.0.0.1 in this process; returns the server.
+
+    ``server = serve_file(path, clock, reminders=False)``; ``server.port`` is the port it bound
+    (the system chooses one). Every server is stopped, its file released and Panel's state
+    reset after the test.
+    """
+    import panel as pn
+
+    from thera_app import server as thera_server
+
+    monkeypatch.setenv(thera_server.COOKIE_SECRET_ENV, "tests-only-not-a-real-secret")
+    servers: list[Any] = []
+
+    def _serve(db_path: Path, clock: Clock | None = None, *, reminders: bool = True) -> Any:
+        server = thera_server.serve(db_path, port=0, address="127.0.0.1", threaded=True,
+                                    clock=clock, reminders=reminders)
+        servers.append(server)
+        return server
+
+    try:
+        yield _serve
+    finally:
+        for server in servers:
+            thera_server.stop(server)
+        pn.state.kill_all_servers()
+        pn.state.reset()
 
 
 # -- the two engines -----------------------------------------------------------------------------

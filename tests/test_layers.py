@@ -18,6 +18,28 @@ def test_no_import_runs_up_a_layer():
     assert import_graph.upward() == []
 
 
+def test_no_app_imports_another_and_shared_parts_import_no_app():
+    # The manager's app no longer borrows the clinician's parts: both use dashboards/shared.
+    assert import_graph.across_apps() == []
+
+
+def test_the_graph_sees_an_import_across_apps(tmp_path):
+    for package in ("dashboards", "dashboards/scheduler", "dashboards/practice",
+                    "dashboards/shared"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "dashboards" / "scheduler" / "calendar.py").write_text("X = 1\n")
+    (tmp_path / "dashboards" / "shared" / "legend.py").write_text("Y = 2\n")
+    (tmp_path / "dashboards" / "practice" / "week.py").write_text(
+        "from dashboards.scheduler.calendar import X\nfrom dashboards.shared.legend import Y\n")
+    (tmp_path / "dashboards" / "shared" / "labels.py").write_text(
+        "def f():\n    from dashboards.scheduler import calendar\n")
+    assert import_graph.across_apps(tmp_path) == [
+        ("dashboards.practice.week", "dashboards.scheduler.calendar"),
+        ("dashboards.shared.labels", "dashboards.scheduler.calendar"),
+    ]
+
+
 def test_no_modules_import_each_other():
     assert import_graph.cycles() == []
 
@@ -50,3 +72,23 @@ def test_importing_every_core_module_loads_no_ui_library():
 def test_the_core_loads_no_ui_library_even_inside_a_function():
     # Not Panel, HoloViews, Bokeh, a notebook runner or the apps, at import or when called.
     assert import_graph.core_ui_imports() == []
+
+
+_dup_spec = importlib.util.spec_from_file_location(
+    "calendar_duplicates", ROOT / "scripts" / "calendar_duplicates.py")
+assert _dup_spec and _dup_spec.loader
+calendar_duplicates = importlib.util.module_from_spec(_dup_spec)
+_dup_spec.loader.exec_module(calendar_duplicates)
+
+
+def test_the_two_calendars_share_no_run_of_six_copied_lines():
+    assert calendar_duplicates.shared_runs() == []
+
+
+def test_the_duplicate_check_sees_a_copied_run(tmp_path):
+    body = "".join(f"    value_{i} = compute({i})  # a comment is ignored\n" for i in range(7))
+    for side in calendar_duplicates.SIDES:
+        (tmp_path / side).mkdir(parents=True)
+        (tmp_path / side / "part.py").write_text("def f():\n\n" + body)
+    assert calendar_duplicates.shared_runs(tmp_path) == [
+        ("dashboards/scheduler/part.py", 1, "dashboards/practice/part.py", 1, 8)]

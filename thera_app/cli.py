@@ -26,14 +26,19 @@ DEMO_CLINICIANS = 8
 DEMO_WEEKS = 26
 
 
-def _port(text: str) -> int:
+def _port(text: str, lowest: int = 1) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (1 to 65535)")
+    if not lowest <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port ({lowest} to 65535)")
     return value
+
+
+def _serve_port(text: str) -> int:
+    """A port for the server; 0 lets the system choose one (the server says which)."""
+    return _port(text, lowest=0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve /scheduler, /practice and /portal")
     p.add_argument("--db", type=db_arg, required=True,
                    help="the practice: a DuckDB file or a postgresql:// URL")
-    p.add_argument("--port", type=_port, default=5006)
+    p.add_argument("--port", type=_serve_port, default=5006,
+                   help="default 5006; 0: a free port the system chooses")
     p.add_argument("--address", default="127.0.0.1")
     p.add_argument("--processes", type=positive_int(64), default=1,
                    help="server processes sharing the port (PostgreSQL practices; default 1)")
@@ -87,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, default=None, help=(
         "practice database (default: $THERA_DB, else data/demo.duckdb, generated if absent); "
         "a relative path is looked for here, then in the repository"))
-    p.add_argument("--port", type=_port, default=8888)
+    p.add_argument("--port", type=_serve_port, default=8888,
+                   help="default 8888; 0: a free port the system chooses")
     p.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
     p.add_argument("--notebooks", type=Path, default=None,
                    help="folder JupyterLab opens (default: the project's notebooks/)")
@@ -229,10 +236,15 @@ def _serve(db_path: Path | str, port: int, address: str, processes: int = 1,
 
     # What the server has to say at start (no mail server, no cookie secret) as plain lines.
     logging.basicConfig(level=logging.WARNING, format="thera serve: %(message)s")
-    print(f"Serving on http://{address}:{port}/scheduler  (/practice, /portal); Ctrl-C stops",
-          flush=True)
+
+    def announce(bound: int) -> None:
+        print(f"Serving on http://{address}:{bound}/scheduler  (/practice, /portal); "
+              "Ctrl-C stops", flush=True)
+
+    if processes > 1:  # each forked process would say it: say it once, before
+        announce(port)
     serve(db_path, port=port, address=address, show=False, processes=processes,
-          websocket_origin=origins)
+          websocket_origin=origins, announce=None if processes > 1 else announce)
     return 0
 
 
@@ -243,8 +255,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
     command, env = lab_command(db, port=args.port, open_browser=not args.no_browser,
                                folder=args.notebooks,
                                extra=[a for a in args.jupyter_args if a != "--"])
-    print(f"JupyterLab on http://127.0.0.1:{args.port}/lab with THERA_DB={db}; Ctrl-C stops",
-          file=sys.stderr)
+    where = (f"http://127.0.0.1:{args.port}/lab" if args.port
+             else "a port the system chooses (JupyterLab prints its address)")
+    print(f"JupyterLab on {where} with THERA_DB={db}; Ctrl-C stops", file=sys.stderr)
     sys.stderr.flush()
     os.execve(command[0], command, env)  # JupyterLab takes over this process (and Ctrl-C)
     return 0  # pragma: no cover

@@ -62,7 +62,7 @@ def start_reminder_loop(db: Database, clock: Clock, interval_seconds: float = DE
     """
     if senders is None:
         try:
-            senders = senders_from_env()
+            senders = senders_from_env(clock=clock)
         except PracticeError as exc:
             log.error("email reminders are off: %s", exc)
             senders = {}

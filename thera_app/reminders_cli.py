@@ -86,7 +86,8 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
         raise PracticeError("interval: --interval goes with --loop")
     if args.now is not None and args.loop:
         raise PracticeError("now: --now is for a single pass, not --loop")
-    senders = senders_from_env()
+    # A single pass at --now dates its emails then too.
+    senders = senders_from_env(clock=(lambda: args.now) if args.now else system_clock)
     if not senders:
         print("THERA_SMTP_HOST is not set: email reminders stay queued; browser reminders are "
               "delivered to the portal", file=sys.stderr)

@@ -11,9 +11,7 @@ import argparse
 import logging
 import os
 import secrets
-import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ import panel as pn
 import dashboards.portal.app
 import dashboards.practice.app
 import dashboards.scheduler.app
-from dashboards import auth
+from dashboards import auth, panel_internals
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied, PracticeError
@@ -113,18 +111,13 @@ def cookie_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _free_port(address: str) -> int:
-    host = "127.0.0.1" if address in ("", "0.0.0.0") else address
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def _websocket_origins(address: str, port: int, extra: Iterable[str]) -> list[str]:
+    """The hosts a page may open the websocket from; with port 0 (chosen when bound) any port
+    of these hosts (Bokeh matches a host without a port on every port)."""
     hosts = ["localhost", "127.0.0.1"]
     if address not in ("", "0.0.0.0", *hosts):
         hosts.append(address)
-    return [f"{h}:{port}" for h in hosts] + list(extra)
+    return [f"{h}:{port}" if port else h for h in hosts] + list(extra)
 
 
 # server object id -> (Panel server id, database), so ``stop`` can release the file.
@@ -146,6 +139,7 @@ def serve(
     home: Mapping[Role, str] = HOME,
     reminders: bool = True,
     processes: int = 1,
+    announce: Callable[[int], None] | None = None,
 ) -> Any:
     """Open the practice database in this process and serve the apps behind the login.
 
@@ -154,8 +148,10 @@ def serve(
     starting a new one if one dies, and runs the reminder and snapshot loops for all of them.
     Every process must sign cookies with the same secret: this one makes it before forking.
 
-    Returns the Bokeh/Panel server (``server.port`` is the port bound). With ``threaded=True``
-    the server runs on its own thread and this returns once it listens; stop it with ``stop``.
+    ``announce`` is called with the port bound once the server listens (``port=0``: the system
+    chooses). Returns the Bokeh/Panel server (``server.port`` is the port bound). With
+    ``threaded=True`` the server runs on its own thread and this returns once it listens; stop
+    it with ``stop``.
     Without it and with ``start=True`` this blocks until the server stops. With ``reminders``
     a background loop sends due reminders every minute while the server runs.
     """
@@ -171,51 +167,43 @@ def serve(
         db.zone  # noqa: B018  -- fails clearly when the file has no practice yet
         clock = clock or system_clock
         auth.configure(db, clock=clock, access={r.path: r.roles for r in routes}, home=home)
-        pn.config.oauth_expiry = auth.SESSION_DAYS
+        panel_internals.set_session_days(auth.SESSION_DAYS)
         pn.config.authorize_callback = auth.authorize
         apps = build_apps(db, clock, routes)
         if reminders:
             start_reminder_loop(db, clock)
         start_snapshot_loop(db)  # analysts read this copy while we hold the file
-        port = port or _free_port(address)
         server_id = uuid.uuid4().hex
         kwargs: dict[str, Any] = dict(
-            port=port, address=address, show=show, threaded=threaded,
-            start=start or threaded, title={r.path: f"{r.title} · {TITLE}" for r in routes},
+            port=port, address=address, show=show, threaded=threaded, start=threaded,
+            title={r.path: f"{r.title} · {TITLE}" for r in routes},
             auth_provider=auth.PracticeAuthProvider(), cookie_secret=cookie_secret(),
             websocket_origin=_websocket_origins(address, port, websocket_origin),
             server_id=server_id, verbose=False,
         )
         if processes > 1:
             kwargs["num_procs"] = processes
-        log.info("serving %s at http://%s:%s/", db_path, address, port)
+        # Port 0: the server binds a port the system chooses and reports it (no port is
+        # picked first and bound again later, which another process could take between).
         if threaded:
             pn.serve(apps, **kwargs)
-            server = _wait_for_server(server_id)
-        elif start:
-            server = pn.serve(apps, **kwargs)  # blocks until the loop stops
-            _release(db)
-            return server
+            server = panel_internals.wait_for_server(server_id)
         else:
             server = pn.serve(apps, **kwargs)
+        log.info("serving %s at http://%s:%s/", db_path, address, server.port)
+        if announce is not None:
+            announce(server.port)  # the port bound, also when port 0 let the system choose
+        if start and not threaded:
+            server.start()
+            server.io_loop.start()  # blocks until the loop stops
+            _release(db)
+            return server
     except BaseException:
         _release(db)
         raise
     with _served_lock:
         _served[id(server)] = (server_id, db)
     return server
-
-
-def _wait_for_server(server_id: str, timeout: float = 20.0) -> Any:
-    thread = pn.state._threads.get(server_id)
-    deadline = time.monotonic() + timeout
-    while server_id not in pn.state._servers:
-        if thread is not None and not thread.is_alive():
-            raise RuntimeError("the server thread stopped before it started listening")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the server did not start within {timeout:.0f} s")
-        time.sleep(0.02)
-    return pn.state._servers[server_id][0]
 
 
 def stop(server: Any, timeout: float = 10.0) -> None:
@@ -225,16 +213,7 @@ def stop(server: Any, timeout: float = 10.0) -> None:
     if entry is None:
         return
     server_id, db = entry
-    thread = pn.state._threads.pop(server_id, None)
-    if thread is not None:
-        thread.stop()
-        thread.join(timeout)
-    else:
-        try:
-            server.stop()
-        except AssertionError:  # already stopped
-            pass
-    pn.state._servers.pop(server_id, None)
+    panel_internals.stop_server(server_id, server, timeout)
     _release(db)
 
 

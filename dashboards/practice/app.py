@@ -9,12 +9,12 @@ drawn. Clicking an event (on the week or in a list) shows its record, read-only,
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from html import escape
 
 import panel as pn
 import param
 
+from dashboards.panel_internals import LayoutBatching
 from dashboards.practice.attendance import AttendancePanel
 from dashboards.practice.backlog import BacklogPanel
 from dashboards.practice.cancellations import CancellationsPanel
@@ -26,9 +26,8 @@ from dashboards.practice.period import WeekPicker
 from dashboards.practice.practice_week import PracticeWeek
 from dashboards.practice.record import RecordPanel
 from dashboards.practice.tables import load_tabulator
-from dashboards.scheduler.calendar import OpenEvent
-from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.session_query import in_session, query_date, query_int
+from dashboards.shared.messages import OpenEvent
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
@@ -137,7 +136,7 @@ class PracticeApp(pn.viewable.Viewer):
             text = "Analyst snapshot: none yet"
         else:
             local = to_local(taken, self.context.zone)
-            minutes = max((datetime.now(UTC) - taken).total_seconds() / 60, 0)
+            minutes = max((self.context.clock() - taken).total_seconds() / 60, 0)
             age = "just now" if minutes < 1 else f"{minutes:.0f} min ago"
             text = f"Analyst snapshot: <b>{escape(f'{local:%H:%M}')}</b> ({escape(age)})"
         self._snapshot_status.object = f'<div class="thera-status">{text}</div>'

@@ -14,7 +14,7 @@ import param
 from dashboards import charts
 from dashboards.practice.panel_base import Figure, ReportPanel, figures_html, figures_pane, pct
 from dashboards.practice.tables import csv_download, report_table, section
-from dashboards.scheduler.calendar import OpenEvent
+from dashboards.shared.messages import OpenEvent
 from thera_analytics import reports
 from thera_analytics.domain import palette
 from thera_analytics.domain.backlog import BUCKET_LABELS

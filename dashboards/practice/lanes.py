@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from dashboards.scheduler.blocks import (
+from dashboards.shared.week_geometry import (
     CHAR_PX,
     DEFAULT_FIRST_HOUR,
     DEFAULT_LAST_HOUR,

@@ -25,6 +25,7 @@ import param
 from bokeh.core.property.vectorization import field
 from bokeh.models import ColumnDataSource, Plot
 
+from dashboards.panel_internals import glyph_renderer
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.lanes import (
     FRAME_WIDTH,
@@ -33,9 +34,9 @@ from dashboards.practice.lanes import (
     lane_view,
     week_summary,
 )
-from dashboards.scheduler.calendar import OpenEvent
-from dashboards.scheduler.details_form import option_labels
-from dashboards.scheduler.legend import LEGEND_CSS, legend_html
+from dashboards.shared.labels import option_labels
+from dashboards.shared.legend import LEGEND_CSS, legend_html
+from dashboards.shared.messages import OpenEvent
 from dashboards.week_table import TABLE_CSS, week_table_html
 from dashboards.width_probe import WidthProbe
 from thera_analytics.domain import palette
@@ -409,7 +410,7 @@ def _colour_columns(plot: object, element: object, *, fill: str, line: str | Non
     element is given one placeholder colour and its glyphs are pointed at the columns here.
     (The columns are in the data because the hover tooltip reads the element's values.)
     """
-    renderer = plot.handles.get("glyph_renderer")  # type: ignore[attr-defined]
+    renderer = glyph_renderer(plot)
     if renderer is None:
         return
     for glyph in (renderer.glyph, renderer.selection_glyph, renderer.nonselection_glyph,

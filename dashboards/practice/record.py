@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import panel as pn
 import param
 
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.tables import scheduler_link_prefix
+from dashboards.shared import record_head
 from thera_analytics.domain import palette
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.labels import field_label, value_label
@@ -197,26 +199,14 @@ def record_html(rec: EventRecord, context: PracticeContext,
     return "".join(parts)
 
 
-def head_html(rec: EventRecord, zone: object) -> str:
+def head_html(rec: EventRecord, zone: ZoneInfo) -> str:
     """Kind, who, when and whose, and the three dots, on the kind's colours."""
-    family = rec.kind.colour_family
-    kind = rec.kind.label + ("" if rec.direct is None else
-                             (" · direct" if rec.direct else " · indirect"))
-    who = (", ".join(c.name for c in rec.clients) if rec.is_client_event else rec.title or "")
-    start, end = to_local(rec.start, zone), to_local(rec.end, zone)  # type: ignore[arg-type]
-    when = f"{start:%a %-d %b %Y, %H:%M}–{end:%H:%M} · {rec.clinician_name}"
-    dots = ""
-    if rec.dots is not None:
-        items = zip(("Details", "Plan", "Outcome & signed"), rec.dots.as_tuple(), strict=True)
-        dots = '<div class="dots">' + "".join(
-            f'<span class="dot" data-done="{str(ok).lower()}"><i style="background:'
-            f'{palette.DOT_GREEN if ok else palette.DOT_GREY}"></i>{escape(label)}'
-            f"{' ✓' if ok else ''}</span>" for label, ok in items) + "</div>"
     cancelled = ' <span class="none">(cancelled)</span>' if rec.cancelled_at else ""
-    return (f'<div class="head" data-event="{rec.id}" style="--fill:{palette.FILL[family]};'
-            f'--edge:{palette.EDGE[family]}"><div class="kind">{escape(kind)}{cancelled}</div>'
-            f'<div class="who">{escape(who)}</div><div class="when">{escape(when)}</div>'
-            f"{dots}</div>")
+    return record_head.head_html(
+        rec.kind.colour_family, escape(record_head.kind_text(rec)) + cancelled,
+        record_head.who_text(rec), record_head.when_text(rec, zone),
+        record_head.dots_html(rec.dots), css_class="head",
+        attributes=f' data-event="{rec.id}"')
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:

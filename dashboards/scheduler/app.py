@@ -7,19 +7,14 @@ from datetime import date, datetime, time, timedelta
 import panel as pn
 import param
 
-from dashboards.scheduler.calendar import (
-    CloseEditor,
-    MoveEvent,
-    NewEvent,
-    OpenEvent,
-    WeekCalendar,
-)
+from dashboards.panel_internals import LayoutBatching
+from dashboards.scheduler.calendar import WeekCalendar
 from dashboards.scheduler.calendar_download import CalendarDownload
 from dashboards.scheduler.editor import EDITOR_CSS, EventEditor
 from dashboards.scheduler.feedback import split_refusal
-from dashboards.scheduler.layout_batching import LayoutBatching
 from dashboards.scheduler.move_prompt import MovePrompt
 from dashboards.session_query import in_session, query_date, query_int
+from dashboards.shared.messages import CloseEditor, MoveEvent, NewEvent, OpenEvent
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.actor import Actor
@@ -65,7 +60,7 @@ class SchedulerApp(pn.viewable.Viewer):
     practice = param.ClassSelector(class_=Practice)
     actor = param.ClassSelector(class_=Actor)
     batch_layout = param.Boolean(default=True, doc=(
-        "Merge the browser's layout passes per server message (see layout_batching)."))
+        "Merge the browser's layout passes per server message (panel_internals)."))
 
     def __init__(self, *, week: date | None = None, event_id: int | None = None,
                  **params: object) -> None:

@@ -8,54 +8,22 @@ into use cases; a refused move is answered so the browser puts the event back.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import panel as pn
 import param
 
-from dashboards.scheduler.legend import legend
 from dashboards.scheduler.week_feed import draft_item, parse_wall_clock, wall_clock, week_items
 from dashboards.scheduler.week_grid import WeekGrid
+from dashboards.shared.legend import legend
+from dashboards.shared.messages import CloseEditor, MoveEvent, NewEvent, OpenEvent
+from dashboards.shared.week_geometry import DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.local_time import to_local, week_start
 from thera_analytics.practice import Practice
 from thera_analytics.service import catalog
-
-DEFAULT_FIRST_HOUR = 8
-DEFAULT_LAST_HOUR = 18
-
-
-@dataclass(eq=False)
-class OpenEvent:
-    """The user clicked an event."""
-
-    event_id: int
-
-
-@dataclass(eq=False)
-class NewEvent:
-    """The user clicked an empty slot: book something starting then (wall-clock time)."""
-
-    start: datetime
-
-
-@dataclass(eq=False)
-class MoveEvent:
-    """The user dragged an event (or its end) to a new time; answer with ``answer_move``."""
-
-    event_id: int
-    version: int
-    start: datetime
-    end: datetime
-    request_id: str
-
-
-@dataclass(eq=False)
-class CloseEditor:
-    """The user pressed Escape."""
 
 
 class WeekCalendar(pn.viewable.Viewer):

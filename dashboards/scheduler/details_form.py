@@ -18,13 +18,13 @@ from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from dashboards.scheduler.form_parts import (  # noqa: F401 - FORM_CSS re-exported for the steps
     FORM_CSS,
     field_row,
-    option_labels,
     section,
     time_options,
 )
 from dashboards.scheduler.reminder_rows import Recipient, ReminderRows
 from dashboards.scheduler.repeat_form import RepeatForm
 from dashboards.scheduler.third_party_card import ThirdPartyCard
+from dashboards.shared.labels import option_labels
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails, RecipientKind, ReminderRequest
 from thera_analytics.domain.errors import ValidationError
@@ -203,15 +203,16 @@ class DetailsForm(pn.viewable.Viewer):
 
     def _on_start(self, event: param.parameterized.Event) -> None:
         # Moving the start keeps the length.
+        day = self.day.value or self._today()
         try:
-            old = datetime.combine(date.today(), time.fromisoformat(event.old))
-            end = datetime.combine(date.today(), time.fromisoformat(self.end.value))
+            old = datetime.combine(day, time.fromisoformat(event.old))
+            end = datetime.combine(day, time.fromisoformat(self.end.value))
         except (TypeError, ValueError):
             return
         length = end - old
         if length > timedelta(0):
-            new_end = datetime.combine(date.today(), time.fromisoformat(event.new)) + length
-            if new_end.date() == date.today():
+            new_end = datetime.combine(day, time.fromisoformat(event.new)) + length
+            if new_end.date() == day:
                 self._set_end(new_end)
 
     @param.depends("is_new", "in_series", watch=True)
@@ -251,8 +252,12 @@ class DetailsForm(pn.viewable.Viewer):
             self.end.options = time_options([*self.end.options, text])
         self.end.value = text
 
+    def _today(self) -> date:
+        """Today in the practice, on the practice's clock."""
+        return to_local(self.practice.clock(), self.practice.db.zone).date()
+
     def _start_dt(self) -> datetime:
-        return datetime.combine(self.day.value or date.today(),
+        return datetime.combine(self.day.value or self._today(),
                                 time.fromisoformat(self.start.value))
 
     def load_new(self, start: datetime, clinician_id: int) -> None:

@@ -28,6 +28,7 @@ from dashboards.scheduler.outcome_form import OutcomeForm
 from dashboards.scheduler.plan_form import PlanForm
 from dashboards.scheduler.read_only import keep_readable
 from dashboards.scheduler.reason_picker import DANGER_CSS, ReasonPicker
+from dashboards.shared import record_head
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
@@ -362,37 +363,21 @@ class EventEditor(pn.viewable.Viewer):
         return ""
 
     def _head_html(self, rec: EventRecord | None, start: datetime | None = None) -> str:
-        zone = self.practice.db.zone
+        # tabindex -1: the week moves keyboard focus here when it opens an event.
+        attributes = ' tabindex="-1"'
         if rec is None:
             assert start is not None
-            family = palette.ColourFamily.BLUE
-            kind, who = "New event", "Choose the kind and fill in the details"
-            when = f"{start:%a %-d %b %Y, %H:%M}"
-            dots = ""
-        else:
-            family = rec.kind.colour_family
-            kind = rec.kind.label + ("" if rec.direct is None else
-                                     (" · direct" if rec.direct else " · indirect"))
-            who = (", ".join(c.name for c in rec.clients) if rec.is_client_event
-                   else rec.title or "")
-            s, e = to_local(rec.start, zone), to_local(rec.end, zone)
-            when = f"{s:%a %-d %b %Y, %H:%M}–{e:%H:%M} · {rec.clinician_name}"
-            if rec.series_id is not None:
-                when += " · repeating"
-            dots = ""
-            if rec.dots is not None:
-                items = zip(("Details", "Plan", "Outcome & signed"), rec.dots.as_tuple(),
-                            strict=True)
-                dots = '<div class="dots">' + "".join(
-                    f'<span class="dot" data-done="{str(ok).lower()}"><i style="background:'
-                    f'{palette.DOT_GREEN if ok else palette.DOT_GREY}"></i>{escape(label)}'
-                    f"{' ✓' if ok else ''}</span>" for label, ok in items) + "</div>"
-        # tabindex -1: the week moves keyboard focus here when it opens an event.
-        return (f'<div class="thera-editor-head" tabindex="-1" '
-                f'style="--fill:{palette.FILL[family]};--edge:{palette.EDGE[family]}">'
-                f'<div class="kind">{escape(kind)}</div>'
-                f'<div class="who">{escape(who)}</div><div class="when">{escape(when)}</div>'
-                f"{dots}</div>")
+            return record_head.head_html(
+                palette.ColourFamily.BLUE, "New event", "Choose the kind and fill in the details",
+                record_head.new_event_when(start), css_class="thera-editor-head",
+                attributes=attributes)
+        when = record_head.when_text(rec, self.practice.db.zone)
+        if rec.series_id is not None:
+            when += " · repeating"
+        return record_head.head_html(
+            rec.kind.colour_family, escape(record_head.kind_text(rec)),
+            record_head.who_text(rec), when, record_head.dots_html(rec.dots),
+            css_class="thera-editor-head", attributes=attributes)
 
     # -- refusals ------------------------------------------------------------------------------
     def _refused(self, exc: BaseException, errors: FieldErrors, retry: Callable[[], None]) -> None:

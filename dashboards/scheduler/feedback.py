@@ -5,11 +5,12 @@ Every text that reaches HTML here is escaped: messages quote user input (names, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from html import escape
 
 import panel as pn
+
+from thera_analytics.domain.errors import PracticeError
 
 FEEDBACK_CSS = """
 .thera-field-error { color: #b3261e; font: 12.5px system-ui, sans-serif; margin: -2px 0 4px 2px;
@@ -23,20 +24,11 @@ FEEDBACK_CSS = """
 .thera-notice.info { background: #ddf4ff; border-color: #54aeff; color: #0a3069; }
 """
 
-_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?):\s*(.*)$", re.DOTALL)
-
-
 def split_refusal(exc: BaseException) -> tuple[str | None, str]:
-    """The field a refusal names (``.field``, else its ``field: message`` prefix) and the text."""
-    field = getattr(exc, "field", None)
-    message = getattr(exc, "message", None)
-    if field is not None and message is not None:
-        return str(field), str(message)
-    text = str(exc)
-    match = _PREFIX.match(text)
-    if match:
-        return (field or match.group(1)), match.group(2)
-    return field, text
+    """The field a refusal concerns (its ``field``) and what it says (its ``message``)."""
+    if isinstance(exc, PracticeError):
+        return exc.field, exc.message
+    return None, str(exc)
 
 
 def notice_html(kind: str, text: str, *, title: str = "") -> str:

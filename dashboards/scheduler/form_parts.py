@@ -1,11 +1,11 @@
-"""What the editor's forms share: their stylesheet, section headings, time and people options,
-and a row of fields that wraps onto the next line on a narrow screen."""
+"""What the editor's forms share: their stylesheet, section headings, time options and a row
+of fields that wraps onto the next line on a narrow screen (people's labels are in
+``dashboards.shared.labels``)."""
 
 from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
 import panel as pn
 
 FORM_CSS = """
@@ -39,21 +39,3 @@ def field_row(*objects: object, **params: object) -> pn.FlexBox:
     params.setdefault("margin", 0)
     params.setdefault("align_items", "flex-end")
     return pn.FlexBox(*objects, flex_wrap="wrap", **params)
-
-
-def option_labels(names: pd.Series, ids: pd.Series, extra: pd.Series | None = None, *,
-                  markup: bool = False) -> dict[str, int]:
-    """Option labels for people; duplicate names get their id so each label is unique.
-
-    ``markup``: the widget renders labels as HTML (Bokeh's MultiChoice leaves Choices.js's
-    ``allowHTML`` on), so names are escaped and show as typed, never as markup.
-    """
-    labels = [str(n) if extra is None else f"{n} ({x})"
-              for n, x in zip(names, extra if extra is not None else names, strict=True)]
-    if markup:
-        labels = [escape(lab) for lab in labels]
-    seen: dict[str, int] = {}
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-    return {(lab if seen[lab] == 1 else f"{lab} #{i}"): int(i)
-            for lab, i in zip(labels, ids, strict=True)}

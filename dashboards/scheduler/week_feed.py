@@ -14,23 +14,11 @@ from typing import Any
 
 import pandas as pd
 
+from dashboards.shared.labels import ATTENDANCE_LETTER, STATUS_LETTER, done_text
 from thera_analytics.domain import palette
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.palette import ColourFamily
 
-# A letter beside each colour, so that a mark is never colour alone.
-ATTENDANCE_LETTER = {
-    Attendance.ATTENDED: "A",
-    Attendance.CANCELLED: "C",
-    Attendance.LATE_CANCELLATION: "L",
-    Attendance.NO_SHOW: "N",
-    Attendance.NON_BILLABLE: "NB",
-}
-STATUS_LETTER = {
-    SessionStatus.COMPLETED: "✓",
-    SessionStatus.IN_PROGRESS: "P",
-    SessionStatus.ON_HOLD: "H",
-}
 DOT_NAMES = ("details", "plan", "outcome")
 
 
@@ -42,16 +30,6 @@ def wall_clock(value: datetime) -> str:
 def parse_wall_clock(text: str) -> datetime:
     """A time the calendar sent back (floating, maybe with a ``Z``) as a naive wall-clock time."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
-
-
-def done_text(dots: tuple[bool, bool, bool]) -> str:
-    """What is done, in words: "details saved, plan saved, outcome to do"."""
-    details, plan, outcome = dots
-    return ", ".join((
-        "details saved" if details else "details to do",
-        "plan saved" if plan else "plan to do",
-        "outcome marked and signed" if outcome else "outcome to do",
-    ))
 
 
 def _marks(row: Any, names: list[str]) -> list[dict[str, str]]:

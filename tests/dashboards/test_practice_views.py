@@ -22,7 +22,7 @@ from dashboards.practice.lanes import KIND_CODE, lane_px_for, lane_view
 from dashboards.practice.period import PeriodPicker, preset_period
 from dashboards.practice.practice_week import PracticeWeek, codes_html
 from dashboards.practice.record import RecordPanel, record_html
-from dashboards.scheduler.calendar import OpenEvent
+from dashboards.shared.messages import OpenEvent
 from tests.conftest import _demo_hash
 from tests.factories import make_practice
 from thera_analytics import reports
@@ -404,7 +404,12 @@ def test_the_refresh_button_writes_the_analyst_snapshot(sample_file: Path) -> No
             pool.submit(asyncio.run, app._on_snapshot(None)).result(timeout=60)
         assert target.exists() and "Analyst snapshot: <b>" in app._snapshot_status.object
         assert "written in" in app._snapshot_status.object
-        assert analyst_snapshot.last_snapshot_time(db) is not None
+        taken = analyst_snapshot.last_snapshot_time(db)
+        assert taken is not None
+        # Its age is read on the app's clock, not the wall clock.
+        app.context.clock = FixedClock(taken + timedelta(minutes=7))
+        app._show_snapshot()
+        assert "(7 min ago)" in app._snapshot_status.object
     with reports.open_for_reading(target) as copy:
         assert copy.is_snapshot and copy.source_name == "practice.duckdb"
         assert copy.df("SELECT count(*) AS n FROM events")["n"].iloc[0] > 0

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import panel as pn
 import pytest
 
 from dashboards.scheduler.app import SchedulerApp, create_app
-from dashboards.scheduler.blocks import week_view
-from dashboards.scheduler.calendar import NewEvent, OpenEvent, WeekCalendar
+from dashboards.scheduler.calendar import WeekCalendar
 from dashboards.scheduler.editor import EventEditor
 from dashboards.scheduler.feedback import split_refusal
-from dashboards.scheduler.legend import legend_html
+from dashboards.shared.legend import legend_html
+from dashboards.shared.messages import NewEvent, OpenEvent
+from dashboards.shared.week_geometry import week_view
 from tests.factories import TestPractice as Sample
 from tests.factories import make_practice
 from thera_analytics.domain import palette
-from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.errors import SigningError, ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.domain.recurrence import Recurrence
@@ -194,6 +195,14 @@ def test_a_new_direct_video_session_is_saved_and_goes_on_to_the_plan(tp: Sample)
     assert rec.dots is not None and rec.dots.as_tuple() == (True, False, False)
     assert ed.steps.value == Step.PLAN.value
     assert "Saved" in ed.banner.text
+
+
+def test_a_start_without_a_day_is_today_on_the_practices_clock(tp: Sample) -> None:
+    ed = editor_for(tp)
+    ed.new(datetime(2026, 6, 1, 11, 0))
+    tp.clock.set(datetime(2026, 6, 3, 23, 30, tzinfo=UTC))  # Thursday 00:30 in London
+    ed.details.day.value = None
+    assert ed.details._start_dt() == datetime(2026, 6, 4, 11, 0)
 
 
 def test_a_refusal_is_shown_under_its_field_and_the_form_keeps_its_contents(
@@ -653,8 +662,11 @@ def test_names_and_notes_with_html_are_escaped(tp: Sample) -> None:
 
 def test_refusal_messages_name_their_field() -> None:
     assert split_refusal(ValidationError("clients", "needs one")) == ("clients", "needs one")
-    assert split_refusal(Exception("signature: already signed")) == (
+    assert split_refusal(SigningError("signature: already signed")) == (
         "signature", "already signed")
+    # Only a refusal carries a field: anything else is shown as it is.
+    assert split_refusal(Exception("signature: already signed")) == (
+        None, "signature: already signed")
 
 
 # -- the app ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 
 from dashboards.scheduler.app import SchedulerApp, create_app
 from dashboards.scheduler.calendar import hour_range
-from dashboards.scheduler.week_feed import done_text, week_items
+from dashboards.scheduler.week_feed import week_items
+from dashboards.shared.labels import done_text
 from tests.factories import TestPractice as Sample
 from tests.factories import make_practice
 from thera_analytics.domain import palette

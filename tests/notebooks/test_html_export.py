@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from thera_analytics.store.database import Database
 
 pytestmark = [pytest.mark.slow, pytest.mark.ui]
 
-SCREENSHOTS = Path("/tmp")
+SCREENSHOTS = Path(os.environ.get("THERA_SCREENSHOTS", tempfile.gettempdir()))
 
 
 def open_offline(page: Page, path: Path) -> tuple[list[str], list[str]]:

@@ -60,12 +60,6 @@ class Visit:
     console: list[str] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def lab(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab")
@@ -77,7 +71,7 @@ def lab(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         target = root / "settings" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
-    port, token = free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     env = {**os.environ, "THERA_DB": str(sample_db), "THERA_AS_OF": AS_OF.isoformat(),
            "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
@@ -85,13 +79,14 @@ def lab(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     log = root / "lab.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(THERA), "lab", "--port", str(port), "--no-browser", "--notebooks",
+            # Port 0: the server binds a port the system chooses and writes it to its runtime
+            # file, read there (no port picked beforehand and bound again).
+            [str(THERA), "lab", "--port", "0", "--no-browser", "--notebooks",
              str(folder), "--", f"--ServerApp.token={token}",
              "--LabApp.expose_app_in_browser=True"],
             env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(base, token, process, log)
+        base = _wait_until_serving(root / "runtime", token, process, log)
         yield Lab(base, token, folder, log)
     finally:
         process.terminate()
@@ -101,18 +96,21 @@ def lab(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
             process.kill()
 
 
-def _wait_until_serving(base: str, token: str, process: subprocess.Popen[bytes],
-                        log: Path) -> None:
+def _wait_until_serving(runtime: Path, token: str, process: subprocess.Popen[bytes],
+                        log: Path) -> str:
+    """The lab's base URL, once it answers (its port from the server's runtime file)."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"thera lab stopped: {log.read_text()[-3000:]}")
         try:
+            info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
+            base = f"http://127.0.0.1:{info['port']}"
             with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
                 if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling the port, not waiting for a result
+                    return base
+        except (OSError, StopIteration, ValueError, KeyError):
+            time.sleep(0.2)  # polling the server, not waiting for a result
     raise AssertionError(f"JupyterLab did not answer: {log.read_text()[-3000:]}")
 
 

@@ -476,16 +476,6 @@ def test_a_client_sees_only_their_sessions_and_the_homework_shared_with_them() -
     tp.db.close()
 
 
-def test_access_counts() -> None:
-    """How many access checks this module makes (for the issue's closing note)."""
-    counts = {"routes x roles over HTTP": len(CELLS), "websockets": 3 * 3,
-              "use cases x roles": len(USE_CASES) * len(ACTORS) - len(OPEN_QUESTIONS),
-              "cookie ages": 5}
-    print("access checks:", counts, "total", sum(counts.values()))
-    assert counts["use cases x roles"] >= 100
-
-
-
 @pytest.mark.parametrize(("app", "role", "other_app"), [
     ("/scheduler", "clinician", "/practice"), ("/portal", "client", "/scheduler"),
     ("/portal", "client", "/practice")])

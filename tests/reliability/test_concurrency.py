@@ -22,13 +22,12 @@ import re
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import panel as pn
 import pytest
 import requests
 from bokeh.protocol import Protocol
@@ -172,27 +171,6 @@ def _ready_start(round_: int) -> datetime:
 MONDAY_9AM = datetime(2026, 11, 8, 22, 0, tzinfo=UTC)  # Monday 9 November 2026, Sydney
 
 
-@pytest.fixture
-def serve_file(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
-    """Serve a practice file on 127.0.0.1 (free port) in this process; stopped afterwards."""
-    monkeypatch.setenv(thera_server.COOKIE_SECRET_ENV, "reliability-tests-only")
-    servers: list[Any] = []
-
-    def _serve(db_path: Path, clock: FixedClock) -> Any:
-        server = thera_server.serve(db_path, port=0, address="127.0.0.1", threaded=True,
-                                    clock=clock, reminders=False)
-        servers.append(server)
-        return server
-
-    try:
-        yield _serve
-    finally:
-        for server in servers:
-            thera_server.stop(server)
-        pn.state.kill_all_servers()
-        pn.state.reset()
-
-
 def _alices_session(practice_db: Path) -> int:
     with Database(practice_db) as db:
         service = catalog.add_service(db, "Individual therapy", 50, MONDAY_9AM)
@@ -219,7 +197,7 @@ def _open_plan(page: Page, base: str, event_id: int) -> None:
 def test_two_browsers_save_the_same_plan_the_second_is_told_and_keeps_its_text(
         browser: Browser, practice_db: Path, serve_file: Callable[..., Any]) -> None:
     event_id = _alices_session(practice_db)
-    server = serve_file(practice_db, FixedClock(MONDAY_9AM))
+    server = serve_file(practice_db, FixedClock(MONDAY_9AM), reminders=False)
     base = f"http://127.0.0.1:{server.port}"
     first, second = browser.new_context(), browser.new_context()
     try:
@@ -483,7 +461,7 @@ def test_twenty_users_at_once_no_error_no_lost_save(
     people = _load_practice(path)
     assert len(people) == USERS
     clock = FixedClock(datetime(2026, 10, 20, tzinfo=UTC))
-    server = serve_file(path, clock)
+    server = serve_file(path, clock, reminders=False)
     db = auth.registry().db  # the server's own database: saves go through the same handle
     practice = Practice(db, clock)
     users = [User(name, accounts.actor_for(db, name), home) for name, home in people]

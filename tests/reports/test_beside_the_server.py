@@ -139,7 +139,7 @@ def test_a_held_file_without_a_snapshot_is_refused_naming_the_snapshot(
         sample: Path, tmp_path: Path, held: Callable[[Path], None]) -> None:
     live = _copy_of(sample, tmp_path)
     held(live)
-    with pytest.raises(source.DatabaseLocked) as caught:
+    with pytest.raises(DatabaseBusy) as caught:
         source.open_for_reading(live)
     message = str(caught.value)
     assert "locked by another process" in message and "practice.snapshot.duckdb" in message

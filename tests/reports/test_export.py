@@ -13,10 +13,11 @@ import pytest
 
 from tests import factories
 from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
-from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.reports import export
 from thera_analytics.reports.period import Period
-from thera_app import html_report
+from thera_analytics.reports.readable import markdown_table
+from thera_app import notebook_run, report_page
 
 AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
 
@@ -93,7 +94,7 @@ def test_markdown_holds_the_summary_and_tables(practice: factories.TestPractice,
 
 def test_markdown_cells_are_escaped() -> None:
     table = pd.DataFrame({"name": ["<b>A|B</b>"], "share": [0.12345], "n": [3]})
-    assert export.markdown_table(table).splitlines() == [
+    assert markdown_table(table).splitlines() == [
         "| name | Share % | n |", "|---|---:|---:|", "| &lt;b>A\\|B&lt;/b> | 12.3 | 3 |"]
 
 
@@ -103,7 +104,7 @@ def test_markdown_tables_read_as_text() -> None:
     table = pd.DataFrame({"clinician_id": [7], "clinician": ["Ann Archer"], "<24 h": [1200],
                           "oldest_hours": [2633.25], "direct_minutes": [39000],
                           "week_start": [pd.Timestamp("2026-08-17")], "No show %": [8.0]})
-    assert export.markdown_table(table).splitlines() == [
+    assert markdown_table(table).splitlines() == [
         "| Clinician | <24 h | Oldest (hours) | Direct minutes | Week starting | No show % |",
         "|---|---:|---:|---:|---|---:|",
         "| Ann Archer | 1,200 | 2,633.2 | 39,000 | 2026-08-17 | 8.0 |"]
@@ -129,22 +130,37 @@ def test_a_period_ending_before_it_starts_is_refused(practice: factories.TestPra
     assert caught.value.field == "end"
 
 
-def test_parameters_are_injected_after_the_parameters_cell_like_papermill() -> None:
+def test_papermill_runs_the_notebook_with_the_parameters_it_declares(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Report"),
                 nbformat.v4.new_code_cell("db_path = 'x'\nstart = None"),
-                nbformat.v4.new_code_cell("print(start)")]
+                nbformat.v4.new_code_cell("import os\nprint(start, db_path, os.environ['MARK'])")]
     nb.cells[1].metadata["tags"] = ["parameters"]
-    html_report.inject_parameters(nb, {"start": "2026-10-01", "as_of": "not declared"})
-    html_report.inject_parameters(nb, {"start": "2026-11-01", "db_path": "y.duckdb"})
-    sources = [c.source for c in nb.cells]
-    assert sources[2] == ("# Parameters injected for this report\nstart = '2026-11-01'\n"
-                          "db_path = 'y.duckdb'")
-    assert nb.cells[2].metadata["tags"] == ["injected-parameters"]
-    assert len(nb.cells) == 4  # the earlier injected cell was replaced
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}  # as the report notebooks say
+    notebook = tmp_path / "report.ipynb"
+    nbformat.write(nb, notebook)
+    log = tmp_path / "kernel.log"
+    done = notebook_run.execute_notebook(
+        notebook, {"start": "2026-11-01", "db_path": "y.duckdb", "as_of": "not declared"},
+        env={"MARK": "from the report"}, log=log)
+    injected = done.cells[2]
+    assert injected.metadata["tags"] == [notebook_run.INJECTED_TAG]
+    assert "start = \"2026-11-01\"" in injected.source and "as_of" not in injected.source
+    assert done.cells[3].outputs[0]["text"] == "2026-11-01 y.duckdb from the report\n"
+    assert "papermill" in done.metadata
+    assert nbformat.read(notebook, as_version=4).cells[2].source.startswith("import os")
+
+
+def test_a_notebook_without_a_parameters_cell_is_refused(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("start = None")]
+    nbformat.write(nb, tmp_path / "report.ipynb")
+    with pytest.raises(PracticeError, match="no cell tagged 'parameters'"):
+        notebook_run.execute_notebook(tmp_path / "report.ipynb", {"start": "2026-11-01"})
 
 
 def test_panel_stylesheets_are_inlined() -> None:
     page = '{"url":"https://cdn.holoviz.org/panel/1.9.4/dist/css/loading.css?v=1.9.4"}'
-    inlined = html_report.inline_panel_css(page)
+    inlined = report_page.inline_panel_css(page)
     assert inlined.startswith('{"url":"data:text/css;base64,') and "cdn" not in inlined

@@ -12,7 +12,7 @@ import pytest
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
 from thera_analytics.reports import source
-from thera_analytics.store.database import Database
+from thera_analytics.store.database import Database, DatabaseBusy
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ def test_a_file_held_by_another_process_is_reported_as_locked(tmp_path: Path) ->
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        with pytest.raises(source.DatabaseLocked) as caught:
+        with pytest.raises(DatabaseBusy) as caught:
             source.open_for_reading(path)
         assert "locked by another process" in str(caught.value)
         assert "thera serve" in str(caught.value)

@@ -7,6 +7,7 @@ import email
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -18,6 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.factories import make_practice
+from thera_analytics.clock import Clock, FixedClock, system_clock
 from thera_analytics.domain.details import Channel, ReminderRequest
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
@@ -58,10 +60,23 @@ class Inbox:
         return [str(m["Subject"]).strip() for _, m in self.messages]
 
 
-def free_port() -> int:
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port held bound but not listening: a connection to it is refused, and nothing else
+    takes it meanwhile. A mail server started on it while it is held binds it too
+    (SO_REUSEPORT); no port is released and bound again."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield int(s.getsockname()[1])
+
+
+class SharedPortController(Controller):
+    """aiosmtpd's controller, binding its port with SO_REUSEPORT (see ``refusing_port``)."""
+
+    def _create_server(self):  # noqa: ANN202
+        return self.loop.create_server(self._factory_invoker, host=self.hostname,
+                                       port=self.port, ssl=self.ssl_context, reuse_port=True)
 
 
 @dataclass
@@ -75,12 +90,13 @@ class MailServer:
                                   "from_address": "reminders@harbour.example", "timeout": 5.0}
         return SmtpSettings(**{**values, **changes})
 
-    def senders(self, **changes: Any) -> dict[Channel, EmailSender]:
-        return {Channel.EMAIL: EmailSender(self.settings(**changes))}
+    def senders(self, clock: Clock = system_clock, **changes: Any
+                ) -> dict[Channel, EmailSender]:
+        return {Channel.EMAIL: EmailSender(self.settings(**changes), clock)}
 
 
 def start_server(port: int, inbox: Inbox, **kwargs: Any) -> Controller:
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    controller = SharedPortController(inbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return controller
 
@@ -88,8 +104,8 @@ def start_server(port: int, inbox: Inbox, **kwargs: Any) -> Controller:
 @pytest.fixture
 def mail() -> Iterator[MailServer]:
     inbox = Inbox()
-    port = free_port()
-    controller = start_server(port, inbox)
+    with refusing_port() as port:
+        controller = start_server(port, inbox)
     try:
         yield MailServer(port, inbox, controller)
     finally:
@@ -143,6 +159,15 @@ def test_due_email_reminder_reaches_the_client_with_the_sessions_local_time(tp, 
     assert f"Join the video session: {LINK}" in body
     assert NOTE not in message.as_string()
     assert states(tp.db) == {result.sent[0]: "sent"}
+
+
+def test_an_email_is_dated_by_the_practices_clock(tp, mail):
+    fay = tp.extra["fay"]
+    tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))
+    due = SESSION_UTC - timedelta(minutes=60)
+    dispatch_due(tp.db, due, mail.senders(clock=FixedClock(due)))
+    [(_, message)] = mail.inbox.messages
+    assert message["Date"].datetime == due
 
 
 def test_the_time_in_a_reminder_follows_the_clock_change(tp, mail):
@@ -222,26 +247,26 @@ def test_a_refused_connection_is_retried_with_back_off_and_recorded(tp):
     fay = tp.extra["fay"]
     tp.create(client_ids=(fay,), start=datetime(2026, 6, 2, 10, 0),
               end=datetime(2026, 6, 2, 10, 50), reminders=(remind(fay, 24 * 60),))
-    port = free_port()  # nothing listens here yet
-    senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=port,
-                                                       from_address="r@harbour.example",
-                                                       timeout=2.0))}
-    t0 = SESSION_UTC  # a day before Tuesday's session
+    with refusing_port() as port:  # nothing listens here yet
+        senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=port,
+                                                           from_address="r@harbour.example",
+                                                           timeout=2.0))}
+        t0 = SESSION_UTC  # a day before Tuesday's session
 
-    first = dispatch_due(tp.db, t0, senders)
-    row = queue(tp.db).iloc[0]
-    assert first.retry == (1,)
-    assert (row["state"], row["attempts"]) == ("pending", 1)
-    assert row["next_attempt_at"] == t0 + timedelta(minutes=1)
-    assert "ConnectionRefusedError" in row["last_error"]
+        first = dispatch_due(tp.db, t0, senders)
+        row = queue(tp.db).iloc[0]
+        assert first.retry == (1,)
+        assert (row["state"], row["attempts"]) == ("pending", 1)
+        assert row["next_attempt_at"] == t0 + timedelta(minutes=1)
+        assert "ConnectionRefusedError" in row["last_error"]
 
-    assert dispatch_due(tp.db, t0 + timedelta(seconds=59), senders).retry == ()  # backing off
-    second = dispatch_due(tp.db, t0 + timedelta(minutes=1), senders)
-    assert second.retry == (1,)
-    assert queue(tp.db).iloc[0]["next_attempt_at"] == t0 + timedelta(minutes=3)
+        assert dispatch_due(tp.db, t0 + timedelta(seconds=59), senders).retry == ()  # backing off
+        second = dispatch_due(tp.db, t0 + timedelta(minutes=1), senders)
+        assert second.retry == (1,)
+        assert queue(tp.db).iloc[0]["next_attempt_at"] == t0 + timedelta(minutes=3)
 
-    inbox = Inbox()
-    controller = start_server(port, inbox)  # the mail server comes back
+        inbox = Inbox()
+        controller = start_server(port, inbox)  # the mail server comes back
     try:
         third = dispatch_due(tp.db, t0 + timedelta(minutes=3), senders)
     finally:
@@ -260,22 +285,23 @@ def test_after_the_last_attempt_the_reminder_fails_with_its_error(tp):
     fay = tp.extra["fay"]
     tp.create(client_ids=(fay,), start=datetime(2026, 6, 2, 10, 0),
               end=datetime(2026, 6, 2, 10, 50), reminders=(remind(fay, 24 * 60),))
-    senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=free_port(),
-                                                       from_address="r@harbour.example",
-                                                       timeout=2.0))}
-    now = SESSION_UTC  # a day before Tuesday's session
-    outcomes = []
-    for _ in range(3):
-        result = dispatch_due(tp.db, now, senders, max_attempts=3)
-        outcomes.append(Outcome.RETRY if result.retry else Outcome.FAILED)
-        now += timedelta(hours=1)
+    with refusing_port() as port:
+        senders = {Channel.EMAIL: EmailSender(SmtpSettings(host="127.0.0.1", port=port,
+                                                           from_address="r@harbour.example",
+                                                           timeout=2.0))}
+        now = SESSION_UTC  # a day before Tuesday's session
+        outcomes = []
+        for _ in range(3):
+            result = dispatch_due(tp.db, now, senders, max_attempts=3)
+            outcomes.append(Outcome.RETRY if result.retry else Outcome.FAILED)
+            now += timedelta(hours=1)
 
-    assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.FAILED]
-    row = queue(tp.db).iloc[0]
-    assert (row["state"], row["attempts"]) == ("failed", 3)
-    assert "ConnectionRefusedError" in row["last_error"]
-    assert audit_actions(tp.db)[-1] == "reminder_failed"
-    assert dispatch_due(tp.db, now, senders).failed == ()  # given up for good
+        assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.FAILED]
+        row = queue(tp.db).iloc[0]
+        assert (row["state"], row["attempts"]) == ("failed", 3)
+        assert "ConnectionRefusedError" in row["last_error"]
+        assert audit_actions(tp.db)[-1] == "reminder_failed"
+        assert dispatch_due(tp.db, now, senders).failed == ()  # given up for good
 
 
 def test_back_off_doubles_up_to_an_hour():
@@ -493,9 +519,10 @@ def test_the_sender_signs_in_with_the_configured_credentials(tp):
 
     fay = tp.extra["fay"]
     tp.create(client_ids=(fay,), reminders=(remind(fay, 60),))
-    inbox, port = Inbox(), free_port()
-    controller = start_server(port, inbox, authenticator=authenticator,
-                              auth_require_tls=False)
+    inbox = Inbox()
+    with refusing_port() as port:
+        controller = start_server(port, inbox, authenticator=authenticator,
+                                  auth_require_tls=False)
     try:
         settings = SmtpSettings(host="127.0.0.1", port=port, from_address="r@harbour.example",
                                 username="practice", password="s3cret", timeout=5.0)

@@ -2,48 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import panel as pn
 import pytest
 from playwright.sync_api import Page, expect
 
 from thera_analytics.clock import Clock
-from thera_app import server as thera_server
 
 READY_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture
-def serve_practice(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., str]]:
-    """Serve a practice database file on 127.0.0.1 (a free port); returns the base URL.
-
-    Call it once per test: ``base = serve_practice(practice_db, clock=FixedClock(...))``. The
-    server is stopped, the file released and Panel's state reset after the test.
-    """
-    monkeypatch.setenv(thera_server.COOKIE_SECRET_ENV, "ui-tests-only-not-a-real-secret")
-    servers = []
+def serve_practice(serve_file: Callable[..., Any]) -> Callable[..., str]:
+    """Serve a practice database file on 127.0.0.1 (a port the system chooses); returns the
+    base URL: ``base = serve_practice(practice_db, clock=FixedClock(...))``. Stopped, the file
+    released and Panel's state reset after the test (``serve_file``)."""
 
     def _serve(db_path: Path, *, clock: Clock | None = None) -> str:
-        server = thera_server.serve(db_path, port=0, address="127.0.0.1", threaded=True,
-                                    clock=clock)
-        servers.append(server)
-        return f"http://127.0.0.1:{server.port}"
+        return f"http://127.0.0.1:{serve_file(db_path, clock).port}"
 
-    try:
-        yield _serve
-    finally:
-        for server in servers:
-            thera_server.stop(server)
-        pn.state.kill_all_servers()
-        pn.state.reset()
+    return _serve
 
 
 @pytest.fixture
 def app_url(practice_db: Path, serve_practice: Callable[..., str]) -> str:
     """The base URL of the apps served over the ``practice_db`` practice."""
     return serve_practice(practice_db)
+
+
+def next_frame(page: Page, frames: int = 1) -> None:
+    """Wait until the browser has drawn ``frames`` more frames: the step of a test that polls
+    the page for a condition (never a fixed pause)."""
+    page.evaluate("(n) => new Promise((done) => { const step = (left) => left ? "
+                  "requestAnimationFrame(() => step(left - 1)) : done(); step(n); })", frames)
 
 
 def login(page: Page, base: str, user: str, password: str) -> None:

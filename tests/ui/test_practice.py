@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,7 +35,7 @@ from thera_analytics.service import accounts
 from thera_analytics.store.database import Database
 
 from ..conftest import _demo_hash as demo_hash
-from .conftest import login, wait_for_panel
+from .conftest import login, next_frame, wait_for_panel
 
 pytestmark = pytest.mark.ui
 
@@ -129,7 +129,7 @@ def wait_blocks(page: Page, expected: set[int]) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"drawn {sorted(blocks(page))[:10]}..., expected "
                                  f"{sorted(expected)[:10]}... ({len(expected)})")
-        page.wait_for_timeout(50)
+        next_frame(page)
 
 
 def click_event(page: Page, event_id: int) -> None:
@@ -166,12 +166,12 @@ def table_column(page: Page, table: str, field: str) -> list[str]:
     rows = page.locator(f".thera-table-{table} .tabulator-row")
     cells = rows.locator(f'.tabulator-cell[tabulator-field="{field}"]')
     # Tabulator may still be drawing rows: read once every row has its cell.
-    for _ in range(50):
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while True:
         texts = [c.strip() for c in cells.all_inner_texts()]
-        if len(texts) == rows.count():
+        if len(texts) == rows.count() or time.monotonic() > deadline:
             return texts
-        page.wait_for_timeout(100)
-    return texts
+        next_frame(page)
 
 
 # -- the manager's morning ----------------------------------------------------------------------
@@ -331,7 +331,7 @@ def test_a_fifty_clinician_week_appears_quickly_and_stays_readable(
     wait_blocks(page, {r[0] for r in sql(served, "SELECT id FROM events WHERE week_start = ?"
                                               " AND cancelled_at IS NULL", [monday])})
     assert page.evaluate(LANES) == 50 and count > 1200
-    page.wait_for_timeout(300)
+    next_frame(page, frames=2)  # the canvas painted what it drew
     page.screenshot(path=SHOTS / "practice_50_week.png", full_page=True)
 
     # Click an event: the record appears.
@@ -353,7 +353,9 @@ def test_a_fifty_clinician_week_appears_quickly_and_stays_readable(
 
     # One day: names and attendance become readable.
     page.locator(".thera-day-focus").get_by_role("button", name="Mon").click()
-    page.wait_for_timeout(1500)
+    page.wait_for_function(f"() => {PLOT}.x_range.start === 0 && {PLOT}.x_range.end === 1",
+                           timeout=TIMEOUT)
+    next_frame(page, frames=2)
     page.screenshot(path=SHOTS / "practice_50_monday.png", full_page=True)
     timings = {
         "clinicians": 50, "events": count,
@@ -405,24 +407,21 @@ def test_the_address_names_the_week_the_tab_and_the_event(
 @pytest.mark.slow
 def test_the_dashboard_notebook_serves_with_panel_serve(page: Page, demo: Path) -> None:
     root = Path(__file__).resolve().parents[2]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {**os.environ, "THERA_DB": str(demo), "THERA_AS_OF": "now"}
+    # Port 0: the server binds a port the system chooses and logs where it runs.
     server = subprocess.Popen(
         [sys.executable, "-m", "panel", "serve", "notebooks/practice_dashboard.ipynb",
-         "--port", str(port), "--address", "127.0.0.1", "--allow-websocket-origin",
-         f"127.0.0.1:{port}"], cwd=root, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+         "--port", "0", "--address", "127.0.0.1", "--allow-websocket-origin", "127.0.0.1"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "did not start"
-                time.sleep(0.2)
+        assert server.stdout is not None
+        port = None
+        for line in server.stdout:  # until the server says where it runs (or exits)
+            found = re.search(r"running at: http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        assert port, "the notebook server did not start"
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"http://127.0.0.1:{port}/practice_dashboard")

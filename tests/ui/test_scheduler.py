@@ -28,7 +28,7 @@ from thera_analytics.service.scheduling import OverlapError
 from thera_analytics.store.database import Database
 
 from ..conftest import _demo_hash as demo_hash
-from .conftest import login, wait_for_panel
+from .conftest import login, next_frame, wait_for_panel
 
 pytestmark = pytest.mark.ui
 
@@ -158,7 +158,7 @@ def wait_drawn(page: Page, event_id: int, **expected: Any) -> dict[str, Any]:
             return state
         if time.monotonic() > deadline:
             raise AssertionError(f"event {event_id} drawn as {state}, expected {expected}")
-        page.wait_for_timeout(50)
+        next_frame(page)
 
 
 def editor(page: Page):  # noqa: ANN201 - a Playwright locator

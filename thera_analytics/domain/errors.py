@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
+import re
+
+# The convention of refusals written as one text: "field: what is wrong" (a list's item as
+# "clients[0]").
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?):\s*(.*)$", re.DOTALL)
+
 
 class PracticeError(Exception):
     """Base of every refusal raised by the rules, the store and the use cases.
 
-    Messages start with the field they concern (``"note: ..."``); ``field`` gives it, so a form
-    can show the message next to that field.
+    ``field`` names the field it concerns (None when it concerns none) and ``message`` says what
+    is wrong without it, so a form shows the message next to that field. Give ``field``, or
+    write the text as ``"field: message"`` and it is taken from there when the error is made.
     """
 
-    @property
-    def field(self) -> str | None:
-        head, sep, _ = str(self).partition(":")
-        return head if sep and head.replace("_", "").isalnum() else None
+    field: str | None
+    message: str
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        text = str(args[0]) if args else ""
+        if field is None:
+            match = _FIELD_PREFIX.match(text)
+            if match:
+                field, text = match.group(1), match.group(2)
+        else:
+            text = text.removeprefix(f"{field}: ")
+        self.field = field
+        self.message = text
 
 
 class ValidationError(PracticeError, ValueError):
     """A field has a bad value; ``field`` names it."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.message = message
+        super().__init__(f"{field}: {message}", field=field)
 
 
 class NotFoundError(PracticeError, LookupError):
     """A referenced record does not exist (unknown client, service, event...)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.message = message
+        super().__init__(f"{field}: {message}", field=field)
 
 
 class ConflictError(PracticeError):

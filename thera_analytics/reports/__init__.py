@@ -47,12 +47,13 @@ from thera_analytics.reports.defaults import (
 from thera_analytics.reports.facts import session_facts, session_facts_as_of
 from thera_analytics.reports.location import locate_database
 from thera_analytics.reports.period import Period
-from thera_analytics.reports.source import DatabaseLocked, instant, open_for_reading
+from thera_analytics.reports.source import instant, open_for_reading
+from thera_analytics.store.database import DatabaseBusy
 
 __all__ = [
     "AttendanceSummary",
     "BacklogSummary",
-    "DatabaseLocked",
+    "DatabaseBusy",
     "Period",
     "amendable_notes",
     "anchor_day",

@@ -33,10 +33,6 @@ class Source(Protocol):
         ...  # pragma: no cover
 
 
-class DatabaseLocked(PracticeError):
-    """The database file is held read-write by another process (usually ``thera serve``)."""
-
-
 # -- the analyst snapshot ----------------------------------------------------------------------
 # DuckDB lets one process hold a file read-write and no other process open it, even read-only.
 # So the server writes a consistent copy beside the live file (at start, every few minutes and on
@@ -221,7 +217,7 @@ def open_for_reading(path: str | Path) -> ReadOnlyPractice:
                 return ReadOnlyPractice(snapshot, requested=path)
             except DatabaseBusy:
                 pass  # someone holds the snapshot read-write too: report the live file
-        raise DatabaseLocked(
+        raise DatabaseBusy(
             f"db: {path} is locked by another process (probably the running server, "
             "`thera serve`): DuckDB lets only one process hold the file. No analyst snapshot "
             f"({snapshot.name}) was found beside it: the server writes one when it starts and "

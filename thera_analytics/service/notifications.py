@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.details import Channel, RecipientKind
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.store.database import Cursor
@@ -174,8 +175,9 @@ class Sender(Protocol):
 class EmailSender:
     """Sends reminders through an SMTP server, one connection per message."""
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(self, settings: SmtpSettings, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock  # the email's Date
 
     def build(self, message: ReminderMessage) -> EmailMessage:
         """The email for a reminder (plain text)."""
@@ -187,7 +189,7 @@ class EmailSender:
         email["From"] = formataddr((facts.practice_name, self.settings.from_address))
         email["To"] = formataddr((facts.recipient_name, facts.recipient_email))
         email["Subject"] = message.subject
-        email["Date"] = format_datetime(datetime.now().astimezone())
+        email["Date"] = format_datetime(self.clock())
         # Stable per reminder: a mail client can recognise the same reminder if ever re-sent.
         domain = self.settings.from_address.rsplit("@", 1)[1]
         email["Message-ID"] = f"<reminder-{facts.reminder_id}.{facts.event_id}@{domain}>"
@@ -236,10 +238,11 @@ def email_configured(env: Mapping[str, str] | None = None) -> bool:
         return False
 
 
-def senders_from_env(env: Mapping[str, str] | None = None) -> dict[Channel, Sender]:
+def senders_from_env(env: Mapping[str, str] | None = None,
+                     clock: Clock = system_clock) -> dict[Channel, Sender]:
     """The email sender if THERA_SMTP_HOST is set; browser reminders need no sender."""
     settings = SmtpSettings.from_env(env)
-    return {} if settings is None else {Channel.EMAIL: EmailSender(settings)}
+    return {} if settings is None else {Channel.EMAIL: EmailSender(settings, clock)}
 
 
 # -- portal notifications ---------------------------------------------------------------------

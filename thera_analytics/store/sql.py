@@ -20,8 +20,22 @@ def query(name: str, package: str = "thera_analytics.store", engine: str | None 
     if engine is not None:
         special = folder / f"{name}.{engine}.sql"
         if special.is_file():
-            return special.read_text(encoding="utf-8")
-    return (folder / f"{name}.sql").read_text(encoding="utf-8")
+            return inline_fragments(special.read_text(encoding="utf-8"))
+    return inline_fragments((folder / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+# Packaged queries that other statements (queries and migrations) inline as ``{name}``, so a
+# rule stated in SQL is written once: the completion rule (event_dots).
+FRAGMENTS = ("event_dots",)
+
+
+def inline_fragments(text: str) -> str:
+    """``text`` with each ``{fragment}`` it names replaced by that packaged query's text."""
+    for name in FRAGMENTS:
+        placeholder = "{" + name + "}"
+        if placeholder in text:
+            text = text.replace(placeholder, query(name).rstrip().rstrip(";"))
+    return text
 
 
 @cache
@@ -31,7 +45,8 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
     for entry in (resources.files("thera_analytics.store") / "migrations").iterdir():
         m = _MIGRATION.match(entry.name)
         if m:
-            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+            text = inline_fragments(entry.read_text(encoding="utf-8"))
+            found.append((int(m.group(1)), m.group(2), text))
     found.sort()
     versions = [v for v, _, _ in found]
     # Numbers are unique; a gap is allowed so that branches can reserve numbers (009 may be

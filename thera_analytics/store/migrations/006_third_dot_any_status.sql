@@ -4,41 +4,33 @@
 -- and completion instants stored on events (migration 005) are worked out again for the rows
 -- that exist, in this migration's transaction (store.database._DATA_STEPS).
 
--- One row per live client event: its marks and three dots. Not time-dependent.
+-- One row per live client event: its marks and three dots. Not time-dependent. The rule is
+-- the packaged fragment queries/event_dots.sql (store.sql inlines it), shared with the step
+-- that works out the stored dots.
 CREATE OR REPLACE VIEW event_status AS
-WITH marks AS (
-    SELECT event_id,
-           COUNT(*) AS clients,
-           COUNT(*) FILTER (WHERE attendance IS NULL) AS unmarked
-    FROM event_clients
-    GROUP BY event_id
-)
 SELECT
-    e.id AS event_id,
-    e.clinician_id,
-    e.kind,
-    e.starts_at,
-    e.ends_at,
-    e.local_date,
-    e.week_start,
-    e.month_key,
-    e.direct,
-    e.service_id,
-    COALESCE(m.clients, 0) AS clients,
-    COALESCE(m.unmarked, 0) AS unmarked,
-    o.status,
-    o.signed_at,
-    p.saved_at AS plan_saved_at,
-    (e.service_id IS NOT NULL AND COALESCE(m.clients, 0) > 0) AS dot_details,
-    (p.event_id IS NOT NULL) AS dot_plan,
-    (o.signed_at IS NOT NULL AND CASE WHEN e.direct THEN COALESCE(m.unmarked, 1) = 0
-                                      ELSE o.status IS NOT NULL END) AS dot_outcome
-FROM events e
-JOIN event_kinds k ON k.kind = e.kind
-LEFT JOIN marks m ON m.event_id = e.id
-LEFT JOIN plans p ON p.event_id = e.id
-LEFT JOIN outcomes o ON o.event_id = e.id
-WHERE k.event_group = 'client' AND e.cancelled_at IS NULL;
+    d.event_id,
+    d.clinician_id,
+    d.kind,
+    d.starts_at,
+    d.ends_at,
+    d.local_date,
+    d.week_start,
+    d.month_key,
+    d.direct,
+    d.service_id,
+    d.clients,
+    d.unmarked,
+    d.status,
+    d.signed_at,
+    d.plan_saved_at,
+    d.dot_details,
+    d.dot_plan,
+    d.dot_outcome
+FROM (
+{event_dots}
+) AS d
+WHERE d.cancelled_at IS NULL;
 
 -- Past client events that are not complete, with their age now and what is missing.
 CREATE OR REPLACE VIEW note_backlog AS

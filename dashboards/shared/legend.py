@@ -6,7 +6,7 @@ from html import escape
 
 import panel as pn
 
-from dashboards.scheduler.week_feed import ATTENDANCE_LETTER, STATUS_LETTER
+from dashboards.shared.labels import ATTENDANCE_LETTER, STATUS_LETTER
 from thera_analytics.domain import palette
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.kinds import EventKind
