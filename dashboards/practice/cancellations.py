@@ -16,7 +16,7 @@ from dashboards.practice.panel_base import Figure, ReportPanel, figures_html, fi
 from dashboards.practice.period import PeriodPicker
 from dashboards.practice.reasons import ReasonsList
 from dashboards.practice.tables import csv_download, report_table, section
-from dashboards.scheduler.calendar import OpenEvent
+from dashboards.shared.messages import OpenEvent
 from thera_analytics.domain import palette
 from thera_analytics.reports import cancellations as report
 

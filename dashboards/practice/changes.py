@@ -13,7 +13,7 @@ import param
 from dashboards.practice.panel_base import ReportPanel
 from dashboards.practice.period import PeriodPicker
 from dashboards.practice.tables import csv_download, report_table, section
-from dashboards.scheduler.calendar import OpenEvent
+from dashboards.shared.messages import OpenEvent
 from thera_analytics.reports.changes import change_table, changes
 
 ALL_CLINICIANS = "All clinicians"

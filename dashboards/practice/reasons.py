@@ -12,8 +12,7 @@ import param
 
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.tables import report_table, section
-from dashboards.scheduler.feedback import FEEDBACK_CSS, notice_html, split_refusal
-from dashboards.scheduler.reason_picker import DANGER_CSS
+from dashboards.shared.feedback import DANGER_CSS, FEEDBACK_CSS, notice_html, split_refusal
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.practice import Practice
 

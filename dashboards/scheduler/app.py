@@ -11,9 +11,9 @@ from dashboards.panel_internals import LayoutBatching
 from dashboards.scheduler.calendar import WeekCalendar
 from dashboards.scheduler.calendar_download import CalendarDownload
 from dashboards.scheduler.editor import EDITOR_CSS, EventEditor
-from dashboards.scheduler.feedback import split_refusal
 from dashboards.scheduler.move_prompt import MovePrompt
 from dashboards.session_query import in_session, query_date, query_int
+from dashboards.shared.feedback import split_refusal
 from dashboards.shared.messages import CloseEditor, MoveEvent, NewEvent, OpenEvent
 from dashboards.shell import AppShell
 from thera_analytics.clock import Clock, system_clock

@@ -14,7 +14,6 @@ import panel as pn
 import param
 
 from dashboards.scheduler.client_search import ClientSearch
-from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from dashboards.scheduler.form_parts import (  # noqa: F401 - FORM_CSS re-exported for the steps
     FORM_CSS,
     field_row,
@@ -24,6 +23,7 @@ from dashboards.scheduler.form_parts import (  # noqa: F401 - FORM_CSS re-export
 from dashboards.scheduler.reminder_rows import Recipient, ReminderRows
 from dashboards.scheduler.repeat_form import RepeatForm
 from dashboards.scheduler.third_party_card import ThirdPartyCard
+from dashboards.shared.feedback import FEEDBACK_CSS, FieldErrors
 from dashboards.shared.labels import option_labels
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails, RecipientKind, ReminderRequest

@@ -16,19 +16,20 @@ import panel as pn
 import param
 
 from dashboards.scheduler.details_form import DetailsForm
-from dashboards.scheduler.feedback import (
+from dashboards.scheduler.form_parts import field_row
+from dashboards.scheduler.outcome_form import OutcomeForm
+from dashboards.scheduler.plan_form import PlanForm
+from dashboards.scheduler.read_only import keep_readable
+from dashboards.scheduler.reason_picker import ReasonPicker
+from dashboards.shared import record_head
+from dashboards.shared.feedback import (
+    DANGER_CSS,
     FEEDBACK_CSS,
     Banner,
     FieldErrors,
     notice_html,
     split_refusal,
 )
-from dashboards.scheduler.form_parts import field_row
-from dashboards.scheduler.outcome_form import OutcomeForm
-from dashboards.scheduler.plan_form import PlanForm
-from dashboards.scheduler.read_only import keep_readable
-from dashboards.scheduler.reason_picker import DANGER_CSS, ReasonPicker
-from dashboards.shared import record_head
 from thera_analytics.domain import palette
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails

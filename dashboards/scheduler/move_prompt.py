@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import panel as pn
 
-from dashboards.scheduler.feedback import FEEDBACK_CSS, notice_html
+from dashboards.shared.feedback import FEEDBACK_CSS, notice_html
 
 
 class MovePrompt(pn.viewable.Viewer):

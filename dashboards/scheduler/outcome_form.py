@@ -10,9 +10,9 @@ import panel as pn
 import param
 
 from dashboards.scheduler.details_form import FORM_CSS, section
-from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
 from dashboards.scheduler.read_only import READ_ONLY_CSS
 from dashboards.scheduler.reason_picker import ReasonPicker
+from dashboards.shared.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.cancellation import MAY_TAKE_REASON, reason_needed
 from thera_analytics.domain.labels import field_label, value_label

@@ -8,7 +8,7 @@ import panel as pn
 import param
 
 from dashboards.scheduler.details_form import FORM_CSS
-from dashboards.scheduler.feedback import FEEDBACK_CSS, FieldErrors
+from dashboards.shared.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.local_time import to_local
 from thera_analytics.practice import Practice
 from thera_analytics.service.records import EventRecord

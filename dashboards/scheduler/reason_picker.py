@@ -10,7 +10,7 @@ from html import escape
 
 import panel as pn
 
-from dashboards.scheduler.feedback import FEEDBACK_CSS
+from dashboards.shared.feedback import FEEDBACK_CSS
 from thera_analytics.domain.cancellation import CancellationReason
 from thera_analytics.practice import Practice
 
@@ -18,12 +18,6 @@ CHOOSE = "— choose a reason —"
 
 # Bokeh's red (#d9534f) gives white text 3.96:1; this red gives 6.5:1 (WCAG AA), as text on
 # white too (outline buttons).
-DANGER_CSS = """
-.bk-btn-danger { background-color: #b3261e; border-color: #8c1d18; color: #ffffff; }
-.bk-btn-danger:hover, .bk-btn-danger:focus { background-color: #8c1d18; }
-.bk-btn-danger.bk-btn-outline, :host(.outline) .bk-btn-danger { color: #b3261e;
-  background-color: #ffffff; }
-"""
 
 
 class ReasonPicker(pn.viewable.Viewer):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import panel as pn
 import param
 
-from dashboards.scheduler.feedback import FieldErrors
 from dashboards.scheduler.form_parts import field_row, section
+from dashboards.shared.feedback import FieldErrors
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.recurrence import Recurrence
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import panel as pn
 import param
 
-from dashboards.scheduler.feedback import FieldErrors, split_refusal
+from dashboards.shared.feedback import FieldErrors, split_refusal
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.practice import Practice

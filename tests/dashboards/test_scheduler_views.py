@@ -11,7 +11,7 @@ import pytest
 from dashboards.scheduler.app import SchedulerApp, create_app
 from dashboards.scheduler.calendar import WeekCalendar
 from dashboards.scheduler.editor import EventEditor
-from dashboards.scheduler.feedback import split_refusal
+from dashboards.shared.feedback import split_refusal
 from dashboards.shared.legend import legend_html
 from dashboards.shared.messages import NewEvent, OpenEvent
 from dashboards.shared.week_geometry import week_view

@@ -3,7 +3,7 @@ and never takes the message text apart."""
 
 import pytest
 
-from dashboards.scheduler.feedback import split_refusal
+from dashboards.shared.feedback import split_refusal
 from thera_analytics.domain.errors import ConflictError, PracticeError, ValidationError
 
 

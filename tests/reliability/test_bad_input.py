@@ -582,7 +582,7 @@ def test_the_tables_survive_every_payload(shared: TP) -> None:
 def test_the_portal_and_the_editor_show_odd_text_as_text(tp: TP) -> None:
     """What reaches a page is escaped: markup in homework, names and messages is shown, not run."""
     from dashboards.portal.app import homework_html, sessions_html
-    from dashboards.scheduler.feedback import FieldErrors, notice_html
+    from dashboards.shared.feedback import FieldErrors, notice_html
 
     for payload in PAYLOADS.values():
         clinician = catalog.add_clinician(tp.db, f"Dr {payload}"[:200], tp.clock())

@@ -111,3 +111,11 @@ class FieldErrors:
     def shown(self) -> dict[str, str]:
         """Field -> HTML of the errors on display (for tests)."""
         return {f: p.object for f, p in self._panes.items() if p.visible}
+
+# A button for what cannot be undone (cancel a session, retire a reason): 6.5:1 contrast.
+DANGER_CSS = """
+.bk-btn-danger { background-color: #b3261e; border-color: #8c1d18; color: #ffffff; }
+.bk-btn-danger:hover, .bk-btn-danger:focus { background-color: #8c1d18; }
+.bk-btn-danger.bk-btn-outline, :host(.outline) .bk-btn-danger { color: #b3261e;
+  background-color: #ffffff; }
+"""
