@@ -28,6 +28,7 @@ from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.reports import attendance as att
+from thera_analytics.reports import attendance_headline as headline
 from thera_analytics.store.database import Database
 
 JUNE = ("2026-06-01", "2026-06-30")
@@ -157,7 +158,7 @@ def test_summary_names_the_highest_no_show_and_compares_with_last_period(
     build_june(tp, book)
     # May: one attended session, so no shows went from 0% to 1 in 6.
     book(date(2026, 5, 27), 10, attendance="attended")
-    summary = att.attendance_summary(read(), *JUNE)
+    summary = headline.attendance_summary(read(), *JUNE)
     figures = summary.figures()
     assert figures["previous"] == "2026-05-01..2026-05-31"
     assert figures["rates_pct"]["no_show"] == 16.7
@@ -176,7 +177,7 @@ def test_names_in_the_summary_cannot_inject_markup(tp: factories.TestPractice, b
     tp.db.cursor().execute("UPDATE clinicians SET name = '<script>x</script>*Ann*' WHERE id = ?",
                            [tp.ann.clinician_id])
     book(date(2026, 6, 2), 10, attendance="no_show")
-    text = att.attendance_summary(read(), *JUNE).markdown()
+    text = headline.attendance_summary(read(), *JUNE).markdown()
     assert "<script>" not in text and "&lt;script&gt;" in text and r"\*Ann\*" in text
 
 

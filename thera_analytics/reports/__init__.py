@@ -7,17 +7,16 @@ The same functions feed the notebooks, ``thera report`` and the dashboard panels
 """
 
 from thera_analytics.reports.attendance import (
-    AttendanceSummary,
     attendance_breakdowns,
     attendance_by,
     attendance_long,
-    attendance_summary,
     attendance_trend,
     billing_summary,
     clinician_time,
     rate_table,
     trend_table,
 )
+from thera_analytics.reports.attendance_headline import AttendanceSummary, attendance_summary
 from thera_analytics.reports.backlog import (
     BacklogSummary,
     amendable_notes,

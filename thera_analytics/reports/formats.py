@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from thera_analytics.reports import attendance as att
+from thera_analytics.reports import attendance_headline as headline
 from thera_analytics.reports import backlog as bl
 from thera_analytics.reports import cancellations as cn
 from thera_analytics.reports import changes as ch
@@ -66,7 +67,7 @@ def report_markdown(db: Source, request: ReportRequest) -> str:
     name, start, end, as_of, who = _unpack(request)
     parts: list[str]
     if name == "attendance":
-        summary = att.attendance_summary(db, start, end, as_of=as_of, **who)
+        summary = headline.attendance_summary(db, start, end, as_of=as_of, **who)
         b = att.attendance_breakdowns(db, start, end, as_of=as_of, **who)
         parts = [f"# Attendance report, {summary.period.label}", summary.markdown()]
         for dim, title in (("clinician", "By clinician"), ("service", "By service"),
