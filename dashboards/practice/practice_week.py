@@ -18,14 +18,12 @@ from functools import partial
 from html import escape
 
 import holoviews as hv
-import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh backend; no notebook extension)
 import pandas as pd
 import panel as pn
 import param
-from bokeh.core.property.vectorization import field
-from bokeh.models import ColumnDataSource, Plot
+from bokeh.models import ColumnDataSource
 
-from dashboards.panel_internals import glyph_renderer
+from dashboards.practice import week_plot
 from dashboards.practice.context import PracticeContext
 from dashboards.practice.lanes import (
     FRAME_WIDTH,
@@ -34,6 +32,7 @@ from dashboards.practice.lanes import (
     lane_view,
     week_summary,
 )
+from dashboards.practice.week_plot import BORDER_PX, NAMES_PX, OUTLINE_NAME
 from dashboards.shared.labels import option_labels
 from dashboards.shared.legend import LEGEND_CSS, legend_html
 from dashboards.shared.messages import OpenEvent
@@ -44,32 +43,11 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import catalog
 from thera_analytics.service.calendar import week_events
 
-# Select the Bokeh backend (and its options, which hv.opts needs); unlike hv.extension, this
-# loads no notebook extension and no JavaScript.
-hv.Store.set_current_backend("bokeh")
-
-PLOT_NAME = "thera-practice-week"
-OUTLINE_NAME = "thera-practice-selected"
 DAYS = ("Week", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PRESENCE = ("All", "Direct", "Indirect")
-# Fixed room around the frame, so the frame is exactly the width the text was fitted to:
-# clinicians' names (cut to NAME_CHARS) on the left, the days above.
-NAMES_PX = 170
-AXIS_PX = 30
-BORDER_PX = 8
 INCOMPLETE = "Ended, not complete"
 MAX_FRAME_WIDTH = 2400  # beyond this a day's hours spread too thin to read across
 PLOT_MARGIN_PX = 20  # the plot pane's margin, left and right
-
-TOOLTIPS = [
-    ("", "@kind_label"),
-    ("", "@clinician"),
-    ("", "@who"),
-    ("", "@when"),
-    ("", "@service"),
-    ("", "@attendance_text"),
-    ("", "@dots_text"),
-]
 
 WEEK_CSS = """
 .thera-week-summary { font: 13px system-ui, sans-serif; color: #1f2328; }
@@ -269,18 +247,22 @@ class PracticeWeek(pn.viewable.Viewer):
     # -- plot ------------------------------------------------------------------------------------
     def _build_plot(self) -> pn.pane.HoloViews:
         hooks = [self._on_figure]
-        background = hv.DynamicMap(partial(_background, hooks=hooks), streams=[self._pipe])
-        self._blocks = hv.DynamicMap(partial(_blocks, hooks=[
-            *hooks, partial(_colour_columns, fill="fill", line="edge")]), streams=[self._pipe])
-        text = hv.DynamicMap(partial(_labels, hooks=hooks), streams=[self._pipe])
-        dots = hv.DynamicMap(partial(_dots, hooks=hooks), streams=[self._pipe])
-        marks = hv.DynamicMap(partial(_marks, hooks=hooks), streams=[self._pipe])
+
+        def layer(element: Callable[..., hv.Element], *extra: Callable[..., None]
+                  ) -> hv.DynamicMap:
+            return hv.DynamicMap(partial(element, hooks=[*hooks, *extra]), streams=[self._pipe])
+
+        background = layer(week_plot.background)
+        self._blocks = layer(week_plot.blocks,
+                             partial(week_plot.colour_columns, fill="fill", line="edge"))
+        text, dots, marks = (layer(week_plot.labels), layer(week_plot.dots),
+                             layer(week_plot.marks))
         self._tap = hv.streams.Tap(source=self._blocks, x=None, y=None)
         self._tap.add_subscriber(self._on_tap)
         # The overlay sets the figure's sizes after its layers' hooks ran: size it last.
         overlay = (background * self._blocks * text * dots * marks).opts(
             hv.opts.Overlay(framewise=True, hooks=[
-                lambda plot, _: _size_figure(plot.state, self._view)]))
+                lambda plot, _: week_plot.size_figure(plot.state, self._view)]))
         return pn.pane.HoloViews(overlay, margin=(0, 10), linked_axes=False)
 
     def _on_tap(self, x: float | None = None, y: float | None = None) -> None:
@@ -295,11 +277,12 @@ class PracticeWeek(pn.viewable.Viewer):
         """HoloViews hook: the height for the lanes shown (every update); style and the
         selection outline (once per figure)."""
         fig = plot.state  # type: ignore[attr-defined]
-        _size_figure(fig, self._view)  # HoloViews resets sizes and borders on every update
+        # HoloViews resets sizes and borders on every update.
+        week_plot.size_figure(fig, self._view)
         if id(fig) in self._figures:
             return
         self._figures.add(id(fig))
-        _style_figure(fig)
+        week_plot.style_figure(fig)
         source = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
         fig.quad(left="left", right="right", bottom="bottom", top="top", source=source,
                  fill_alpha=0, line_color=palette.TEXT, line_width=3, name=OUTLINE_NAME,
@@ -348,132 +331,3 @@ def legend() -> pn.pane.HTML:
     return pn.pane.HTML(legend_html() + codes_html(), stylesheets=[LEGEND_CSS, WEEK_CSS],
                         margin=(6, 14), sizing_mode="stretch_width",
                         css_classes=["thera-calendar-legend"])
-
-
-def _axes(view: LaneView, hooks: list[Callable[..., None]]) -> dict[str, object]:
-    return {
-        "xlim": view.xlim,
-        "ylim": view.ylim,
-        "invert_yaxis": True,
-        "xticks": view.x_ticks,
-        "yticks": view.y_ticks,
-        "frame_width": view.frame_width,
-        "frame_height": view.frame_height,
-        "xlabel": "",
-        "ylabel": "",
-        "toolbar": None,
-        "default_tools": [],
-        "xaxis": "top",
-        "show_grid": False,
-        "framewise": True,  # the ranges follow each frame (lanes shown, one day or the week)
-        "hooks": hooks,
-    }
-
-
-def _size_figure(fig: Plot, view: LaneView) -> None:
-    """The frame exactly as wide as the text was fitted to and as tall as the lanes shown."""
-    wanted = {
-        "frame_width": view.frame_width, "frame_height": view.frame_height,
-        "width": view.frame_width + NAMES_PX + BORDER_PX,
-        "height": view.frame_height + AXIS_PX + BORDER_PX,
-        "min_border_left": NAMES_PX, "min_border_right": BORDER_PX,
-        "min_border_top": AXIS_PX, "min_border_bottom": BORDER_PX,
-    }
-    for name, value in wanted.items():
-        if getattr(fig, name) != value:
-            setattr(fig, name, value)
-
-
-def _style_figure(fig: Plot) -> None:
-    fig.name = PLOT_NAME
-    fig.output_backend = "canvas"  # faster than WebGL's blit without a GPU (see scheduler)
-    fig.outline_line_color = palette.GRID
-    fig.xaxis.major_label_text_font_size = "12px"
-    fig.xaxis.major_label_text_font_style = "bold"
-    fig.xaxis.major_label_text_color = palette.TEXT
-    fig.yaxis.major_label_text_color = palette.TEXT
-    fig.yaxis.major_label_text_font_size = "12px"
-    for axis in (*fig.xaxis, *fig.yaxis):
-        axis.major_tick_line_color = None
-        axis.minor_tick_line_color = None
-        axis.axis_line_color = None
-    fig.xgrid.grid_line_color = None
-    fig.ygrid.grid_line_color = None
-
-
-def _colour_columns(plot: object, element: object, *, fill: str, line: str | None = None
-                    ) -> None:
-    """HoloViews hook: draw fill (and line) colours straight from data columns.
-
-    The columns already hold palette colours. Mapped through HoloViews instead, every value is
-    validated as a colour on each update (~0.3 s of a 1,500-event week's 0.8 s redraw); the
-    element is given one placeholder colour and its glyphs are pointed at the columns here.
-    (The columns are in the data because the hover tooltip reads the element's values.)
-    """
-    renderer = glyph_renderer(plot)
-    if renderer is None:
-        return
-    for glyph in (renderer.glyph, renderer.selection_glyph, renderer.nonselection_glyph,
-                  renderer.hover_glyph, renderer.muted_glyph):
-        if glyph is None or isinstance(glyph, str):
-            continue
-        if glyph.fill_color != field(fill):
-            glyph.fill_color = field(fill)
-        if line is not None and glyph.line_color != field(line):
-            glyph.line_color = field(line)
-
-
-def _background(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Rectangles:
-    """Day columns (today tinted), alternate lanes shaded, and a line at the current time."""
-    n = data.total_rows
-    rows = [(d, 0, d + 1, n, palette.TODAY if d == data.today_index else "#ffffff",
-             0.9 if d == data.today_index else 0.0, palette.GRID, 1.0) for d in range(data.days)]
-    rows += [(0, top, data.days, top + height, palette.GRID, 0.22, palette.GRID, 0.0)
-             for i, (top, height) in enumerate(zip(data.lane_tops, data.lane_rows, strict=True))
-             if i % 2]
-    if data.now_x is not None:
-        px = data.frame_width / (data.xlim[1] - data.xlim[0])
-        rows.append((data.now_x - 1 / px, 0, data.now_x + 1 / px, n, palette.TEXT, 0.55,
-                     palette.TEXT, 0.0))
-    frame = pd.DataFrame(rows, columns=["x0", "y0", "x1", "y1", "fill", "alpha", "line",
-                                        "line_alpha"])
-    return hv.Rectangles(frame, vdims=["fill", "alpha", "line", "line_alpha"]).opts(
-        color="fill", fill_alpha="alpha", line_color="line", line_alpha="line_alpha",
-        line_width=1, **_axes(data, hooks))
-
-
-def _blocks(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Rectangles:
-    return hv.Rectangles(
-        data.blocks, kdims=["x0", "y0", "x1", "y1"],
-        vdims=["fill", "edge", "kind_label", "clinician", "who", "when", "service",
-               "attendance_text", "dots_text", "event_id"],
-    ).opts(color=palette.GRID, line_color=palette.GRID, line_width=1, tools=["hover"],
-           hover_tooltips=TOOLTIPS, nonselection_alpha=1.0, **_axes(data, hooks))
-
-
-def _labels(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Labels:
-    return hv.Labels(data.labels, kdims=["x", "y"], vdims=["text"]).opts(
-        text_align="left", text_baseline="top", text_font_size="11px",
-        text_color=palette.TEXT, **_axes(data, hooks))
-
-
-def _dots(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Points:
-    # Colour by a number (0 to do, 1 done) through a two-colour map: HoloViews validates every
-    # value of a column of colour names, not numbers (see _colour_columns).
-    frame = data.dots.assign(done=(data.dots["colour"] == palette.DOT_GREEN).astype(int))
-    return hv.Points(frame, kdims=["x", "y"], vdims=["done", "size", "dot", "event_id"]).opts(
-        color="done", cmap=[palette.DOT_GREY, palette.DOT_GREEN], clim=(-0.5, 1.5),
-        colorbar=False, size="size", line_color="#ffffff", line_width=0.5, marker="circle",
-        **_axes(data, hooks))
-
-
-MARK_COLOURS = [*palette.ATTENDANCE.values(), *palette.STATUS.values()]
-
-
-def _marks(data: LaneView, hooks: list[Callable[..., None]]) -> hv.Points:
-    frame = data.marks.assign(code=data.marks["colour"].map(
-        {c: i for i, c in enumerate(MARK_COLOURS)}).astype(int))
-    return hv.Points(frame, kdims=["x", "y"], vdims=["code", "value", "event_id"]).opts(
-        color="code", cmap=MARK_COLOURS, clim=(-0.5, len(MARK_COLOURS) - 0.5),
-        colorbar=False, size=8, line_color="#ffffff", line_width=1, marker="square",
-        **_axes(data, hooks))
