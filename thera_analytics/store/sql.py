@@ -25,8 +25,9 @@ def query(name: str, package: str = "thera_analytics.store", engine: str | None 
 
 
 # Packaged queries that other statements (queries and migrations) inline as ``{name}``, so a
-# rule stated in SQL is written once: the completion rule (event_dots).
-FRAGMENTS = ("event_dots",)
+# rule stated in SQL is written once: the completion rule (event_dots) and the session facts
+# that the analysts' view and the report share (session_facts_rows).
+FRAGMENTS = ("event_dots", "session_facts_rows")
 
 
 def inline_fragments(text: str) -> str:
