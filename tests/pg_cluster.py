@@ -15,11 +15,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+
+from tests.helpers.waiting import wait_until
 
 PG_BIN_ENV = "THERA_PG_BIN"
 DEFAULT_BIN = "/usr/lib/postgresql/15/bin"
@@ -121,7 +122,8 @@ def running_cluster() -> Iterator[Cluster]:
         if cluster is not None:
             subprocess.run(_as_owner([str(bin_ / "pg_ctl"), "-D", str(root / "data"), "-m",
                                       "fast", "-w", "stop"]), capture_output=True)
-            deadline = time.monotonic() + 10
-            while _port_taken(cluster.port) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            # The next cluster may want this port: go once PostgreSQL let it go (or 10 s on).
+            with contextlib.suppress(AssertionError):
+                wait_until(lambda: not _port_taken(cluster.port), "PostgreSQL to free its port",
+                           timeout=10)
         shutil.rmtree(root, ignore_errors=True)

@@ -7,6 +7,8 @@ practice and the sample's "now" (``THERA_AS_OF``), on a free loopback port.
 
 from __future__ import annotations
 
+from tests.helpers.waiting import wait_until
+
 import json
 import os
 import secrets
@@ -99,19 +101,23 @@ def lab(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
 def _wait_until_serving(runtime: Path, token: str, process: subprocess.Popen[bytes],
                         log: Path) -> str:
     """The lab's base URL, once it answers (its port from the server's runtime file)."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"thera lab stopped: {log.read_text()[-3000:]}")
+    def answering() -> str | None:
         try:
             info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
             base = f"http://127.0.0.1:{info['port']}"
             with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                if r.status == 200:
-                    return base
+                return base if r.status == 200 else None
         except (OSError, StopIteration, ValueError, KeyError):
-            time.sleep(0.2)  # polling the server, not waiting for a result
-    raise AssertionError(f"JupyterLab did not answer: {log.read_text()[-3000:]}")
+            return None
+
+    def stopped() -> str | None:
+        return "thera lab stopped" if process.poll() is not None else None
+
+    try:
+        return wait_until(answering, "JupyterLab to answer", START_TIMEOUT_S, interval=0.2,
+                          gave_up=stopped)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {log.read_text()[-3000:]}") from None
 
 
 def open_offline(page: Page, lab: Lab) -> Visit:

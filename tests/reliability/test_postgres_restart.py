@@ -5,11 +5,11 @@ acknowledged is in the database."""
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tests.factories import make_practice
+from tests.helpers.waiting import wait_until
 from tests.pg_cluster import running_cluster
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.practice import Practice
@@ -52,10 +52,7 @@ class Saver:
 
 
 def _wait(condition, what: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
+    wait_until(condition, what, timeout, interval=0.01)
 
 
 def test_saves_carry_on_across_a_restart_and_no_acknowledged_save_is_lost() -> None:

@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.waiting import wait_until
 from tests.notebooks.sample_practice import AS_OF, build_sample
 from thera_analytics import reports
 from thera_analytics.domain.errors import PracticeError
@@ -161,10 +161,7 @@ def _with_snapshot_loop(monkeypatch: pytest.MonkeyPatch, interval: float) -> Non
 
 
 def _wait_for(path: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path.name} was not written"
-        time.sleep(0.1)
+    wait_until(path.exists, f"{path.name} to be written", timeout)
 
 
 @pytest.mark.slow
@@ -268,10 +265,8 @@ def test_the_loop_writes_at_start_and_every_interval_until_stopped(sample: Path,
         try:
             _wait_for(source.snapshot_path(live))
             first = loop.last
-            deadline = time.monotonic() + 30
-            while loop.last is first or loop.last is None:
-                assert time.monotonic() < deadline, "no second snapshot"
-                time.sleep(0.05)
+            wait_until(lambda: loop.last is not first and loop.last is not None,
+                       "a second snapshot")
             assert loop.last.taken_at > first.taken_at  # type: ignore[union-attr]
             assert analyst_snapshot.last_snapshot_time(db) == loop.last.taken_at
             assert analyst_snapshot.refresh_snapshot(db).taken_at > first.taken_at  # type: ignore

@@ -13,6 +13,7 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.helpers.waiting import wait_until
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.details import ReminderRequest
 from thera_analytics.domain.kinds import EventKind
@@ -234,7 +235,6 @@ def test_the_portal_app_is_for_clients_only(portal_practice: PortalPractice) -> 
 
 
 def test_the_servers_reminder_loop_delivers_due_reminders_until_stopped(tmp_path: Path) -> None:
-    import time
 
     from tests.factories import make_practice
     from thera_app.reminder_task import start_reminder_loop, stop_reminder_loop
@@ -243,10 +243,9 @@ def test_the_servers_reminder_loop_delivers_due_reminders_until_stopped(tmp_path
     tp.create(reminders=(ReminderRequest("client", tp.clients[0], "browser", 24 * 60),))
     loop = start_reminder_loop(tp.db, tp.clock, interval_seconds=0.05, senders={})
     try:
-        deadline = time.monotonic() + 10
-        while loop.last is None or not tp.db.df("SELECT id FROM notifications").shape[0]:
-            assert time.monotonic() < deadline, "the loop delivered nothing"
-            time.sleep(0.05)
+        wait_until(lambda: loop.last is not None
+                   and tp.db.df("SELECT id FROM notifications").shape[0],
+                   "the loop to deliver the reminder", timeout=10)
     finally:
         stop_reminder_loop(tp.db)
     assert not loop.running

@@ -1,0 +1,1 @@
+"""Helpers the tests share: waiting for something to happen, signing in, small practices."""
