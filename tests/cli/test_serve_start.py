@@ -2,16 +2,11 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
 from tests.factories import make_practice
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+from tests.helpers.network import listening
 
 
 def test_serve_says_email_reminders_wait_and_prints_no_python_warning(tmp_path):
@@ -32,7 +27,7 @@ def test_serve_says_email_reminders_wait_and_prints_no_python_warning(tmp_path):
             if line.startswith("Serving on "):
                 break
         port = int(re.search(r":(\d+)/scheduler", lines[-1]).group(1))
-        assert port > 0 and _listening(port)
+        assert port > 0 and listening(port)
     finally:
         proc.terminate()
         rest, _ = proc.communicate(timeout=60)

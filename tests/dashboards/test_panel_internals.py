@@ -5,7 +5,6 @@ instead of quietly in a served page."""
 from __future__ import annotations
 
 import re
-import socket
 import uuid
 from importlib import resources
 
@@ -17,11 +16,7 @@ from bokeh.models import GlyphRenderer
 from panel.auth import BasicAuthProvider, BasicLoginHandler
 
 from dashboards import auth, panel_internals
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+from tests.helpers.network import listening
 
 
 def test_a_threaded_server_is_found_by_its_id_and_stopped():
@@ -30,12 +25,12 @@ def test_a_threaded_server_is_found_by_its_id_and_stopped():
              threaded=True, show=False, start=True, server_id=server_id, verbose=False)
     server = panel_internals.wait_for_server(server_id)
     try:
-        assert server.port > 0 and _listening(server.port)
+        assert server.port > 0 and listening(server.port)
         assert server_id in pn.state._threads
     finally:
         panel_internals.stop_server(server_id, server)
     assert server_id not in pn.state._servers and server_id not in pn.state._threads
-    assert not _listening(server.port)
+    assert not listening(server.port)
 
 
 def test_an_unknown_server_times_out():

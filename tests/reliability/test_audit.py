@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -31,6 +28,8 @@ import pytest
 
 from tests.factories import TestPractice as TP
 from tests.factories import make_practice, table_contents
+from tests.helpers.commands import run_thera
+from tests.helpers.events import new_session
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import ReminderRequest
 from thera_analytics.domain.errors import PracticeError
@@ -60,14 +59,9 @@ def _last_id(db: Database) -> int:
 
 # -- every change is in the log -------------------------------------------------------------------
 
-def _session(tp: TP, **kw: Any) -> tuple[int, int]:
-    event_id = tp.create(**kw)
-    return event_id, tp.version(event_id)
-
-
 def _marked(tp: TP) -> tuple[int, int]:
     """Planned and marked: ready to sign."""
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
     v = tp.practice.save_plan(tp.ann, event_id, v, "First plan")
     return event_id, tp.practice.record_attendance(tp.ann, event_id, v,
@@ -107,33 +101,33 @@ CHANGES: list[tuple[str, Change, Expect]] = [
         tp.ann, tp.details(), repeat=Recurrence(1, count=3)), tp.ann),
      [("create_event", "event", None, {"kind": "client_session"})] * 3),
     ("change the details", lambda tp: (lambda e: (lambda: tp.practice.update_details(
-        tp.ann, *e, tp.details(title="Renamed")), tp.ann))(_session(tp, title="Old")),
+        tp.ann, *e, tp.details(title="Renamed")), tp.ann))(new_session(tp, title="Old")),
      [("update_details", "event", {"title": "Old"}, {"title": "Renamed"})]),
     ("reschedule", lambda tp: (lambda e: (lambda: tp.practice.reschedule(
         tp.ann, *e, datetime(2026, 6, 2, 10), datetime(2026, 6, 2, 11)), tp.ann))(
-        _session(tp)), [("reschedule", "event", {"start": "2026-06-01T09:00:00+00:00"},
+        new_session(tp)), [("reschedule", "event", {"start": "2026-06-01T09:00:00+00:00"},
                          {"start": "2026-06-02T09:00:00+00:00"})]),
     ("cancel", lambda tp: (lambda e: (lambda: tp.practice.cancel(tp.ann, *e, reason="forgot"),
-                                      tp.ann))(_session(tp)),
+                                      tp.ann))(new_session(tp)),
      [("cancel", "event", {"cancelled_at": None}, {"cancelled_at": ANY, "reason": "forgot"})]),
     ("save the first plan", lambda tp: (lambda e: (lambda: tp.practice.save_plan(
-        tp.ann, *e, "Exposure"), tp.ann))(_session(tp)),
+        tp.ann, *e, "Exposure"), tp.ann))(new_session(tp)),
      [("save_plan", "event", None, {"plan_text": "Exposure"})]),
     ("save the plan again", lambda tp: (lambda e: (lambda: tp.practice.save_plan(
         tp.ann, e[0], e[1] + 1, "Second"), tp.ann))((lambda e: (tp.practice.save_plan(
-            tp.ann, *e, "First"), e)[1])(_session(tp))),
+            tp.ann, *e, "First"), e)[1])(new_session(tp))),
      [("save_plan", "event", {"plan_text": "First"}, {"plan_text": "Second"})]),
     ("record attendance and a note", lambda tp: (lambda e: (lambda: tp.practice.save_outcome(
         tp.ann, *e, attendance={tp.clients[0]: "no_show"}, note="Did not come"), tp.ann))(
-        _session(tp)), [("save_outcome", "event", {"attendance[1]": None},
+        new_session(tp)), [("save_outcome", "event", {"attendance[1]": None},
                          {"attendance[1]": "no_show", "note": "Did not come"})]),
     ("record a status", lambda tp: (lambda e: (lambda: tp.practice.record_status(
-        tp.ann, *e, "on_hold"), tp.ann))(_session(
+        tp.ann, *e, "on_hold"), tp.ann))(new_session(
             tp, kind=EventKind.CLIENT_TEAM_MEETING, direct=False)),
      [("save_outcome", "event", {"status": None}, {"status": "on_hold"})]),
     ("share homework", lambda tp: (lambda e: (lambda: tp.practice.save_outcome(
         tp.ann, *e, homework="Read", homework_enabled=True, homework_shared=True), tp.ann))(
-        _session(tp)), [("save_outcome", "event", {"homework_shared": False},
+        new_session(tp)), [("save_outcome", "event", {"homework_shared": False},
                          {"homework": "Read", "homework_shared": True})]),
     ("sign", lambda tp: (lambda e: (lambda: tp.practice.sign(tp.ann, *e), tp.ann))(
         _marked(tp)), [("sign", "event", {"signed_at": None}, {"signed_at": ANY})]),
@@ -196,7 +190,7 @@ def test_every_change_writes_who_when_before_and_after(
 
 
 def test_an_outcome_save_that_changes_nothing_writes_nothing(tp: TP) -> None:
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     v = tp.practice.save_outcome(tp.ann, event_id, v, note="Same")
     before = table_contents(tp.db)
     assert tp.practice.save_outcome(tp.ann, event_id, v, note="Same") == v
@@ -412,12 +406,6 @@ def test_a_locked_note_refuses_years_later_and_for_everyone(tp: TP) -> None:
     assert _record_tables(tp.db, event_id) == record
 
 
-def _run_thera(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).with_name("thera")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "thera_app.cli"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THERA_SMTP")}
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env=env)
 
 
 def test_no_thera_command_changes_a_locked_note(tmp_path: Path) -> None:
@@ -442,7 +430,7 @@ def test_no_thera_command_changes_a_locked_note(tmp_path: Path) -> None:
          "--manager-password", "secret"],
     ]
     for args in commands:
-        result = _run_thera(args, tmp_path)
+        result = run_thera(args, tmp_path)
         assert "Traceback" not in result.stderr, result.stderr
         assert result.returncode in (0, 2), (args, result.stderr)
     with Database(tmp_path / "practice.duckdb") as db:

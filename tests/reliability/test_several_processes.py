@@ -4,20 +4,22 @@ same record exactly one wins."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.factories import make_practice
+from tests.helpers.network import listening
+from tests.helpers.waiting import wait_until
 
 SECRET = "several-processes-tests-only"
 
@@ -35,9 +37,8 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+def _listening_or_gone(port: int, server: subprocess.Popen) -> bool:
+    return listening(port) or server.poll() is not None
 
 
 def _sign_in(base: str, username: str = "ann") -> requests.Session:
@@ -56,16 +57,16 @@ def two_processes(pg_url: str) -> Iterator[tuple[subprocess.Popen, str]]:
     env = {**os.environ, "THERA_COOKIE_SECRET": SECRET, "THERA_SNAPSHOT_MINUTES": "60"}
     for _ in range(5):  # a port taken meanwhile makes serve exit: try another
         port = random.randint(20_000, 60_000)
-        if _listening(port):
+        if listening(port):
             continue
         server = subprocess.Popen(
             [sys.executable, "-m", "thera_app.cli", "serve", "--db", pg_url, "--port", str(port),
              "--processes", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while not _listening(port) and server.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if _listening(port):
+        with contextlib.suppress(AssertionError):
+            wait_until(partial(_listening_or_gone, port, server),
+                       "the server to listen or exit", timeout=60, interval=0.1)
+        if listening(port):
             break
         server.kill()
         server.wait()
@@ -84,9 +85,9 @@ def two_processes(pg_url: str) -> Iterator[tuple[subprocess.Popen, str]]:
 
 def test_two_processes_serve_one_practice_and_a_killed_one_is_replaced(two_processes) -> None:
     server, base = two_processes
-    deadline = time.monotonic() + 30
-    while len(_children(server.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):
+        wait_until(lambda: len(_children(server.pid)) >= 2, "two worker processes", 30,
+                   interval=0.1)
     workers = _children(server.pid)
     assert len(workers) == 2, workers
     # A cookie signed by one process is accepted by the other: every request is a new
@@ -100,10 +101,10 @@ def test_two_processes_serve_one_practice_and_a_killed_one_is_replaced(two_proce
     for _ in range(8):  # the other process carries on meanwhile
         page = _sign_in(base).get(f"{base}/scheduler", timeout=30)
         assert page.status_code == 200
-    deadline = time.monotonic() + 30
-    while (len(_children(server.pid)) < 2 or workers[0] in _children(server.pid)) \
-            and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):
+        wait_until(lambda: len(_children(server.pid)) >= 2
+                   and workers[0] not in _children(server.pid),
+                   "the killed worker to be replaced", 30, interval=0.1)
     replaced = _children(server.pid)
     assert len(replaced) == 2 and workers[0] not in replaced and workers[1] in replaced
 
@@ -118,19 +119,19 @@ def test_a_duckdb_file_is_refused_for_several_processes(tmp_path: Path) -> None:
 
 
 SAVE = """
-import sys, time
+import sys
 from datetime import datetime, UTC
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.errors import ConflictError
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts
-url, event_id, version, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+url, event_id, version = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 p = Practice.open(url, FixedClock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC)))
 ann = accounts.actor_for(p.db, "ann")
-while time.time() < go:
-    time.sleep(0.001)
+print("ready", flush=True)
+sys.stdin.readline()  # the go: both processes are ready, connected, and save at once
 try:
-    p.save_plan(ann, event_id, version, "plan from " + sys.argv[5])
+    p.save_plan(ann, event_id, version, "plan from " + sys.argv[4])
     print("saved")
 except ConflictError as exc:
     print("conflict:", exc)
@@ -142,11 +143,13 @@ def test_of_two_processes_saving_one_record_exactly_one_wins(pg_url: str) -> Non
     event_id = tp.create()
     version = tp.version(event_id)
     tp.db.close()
-    go = time.time() + 3  # both start at the same instant, each in its own process
     runs = [subprocess.Popen([sys.executable, "-c", SAVE, pg_url, str(event_id), str(version),
-                              str(go), name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for name in ("first", "second")]
-    results = [r.communicate(timeout=120) for r in runs]
+                              name], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for name in ("first", "second")]
+    for run in runs:  # each says when it is connected; then both are told to go at once
+        assert run.stdout is not None and run.stdout.readline().strip() == "ready", (
+            run.communicate(timeout=120))
+    results = [r.communicate("go\n", timeout=120) for r in runs]
     outcomes = sorted(out.strip().split(":")[0] for out, _ in results)
     assert outcomes == ["conflict", "saved"], results
     assert any("was changed by someone else" in out for out, _ in results)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.factories import table_contents
+from tests.helpers.events import new_session
 from thera_analytics.domain.errors import (
     ConflictError,
     LockedError,
@@ -20,13 +21,8 @@ from thera_analytics.service import audit
 from thera_analytics.service.scheduling import OverlapError
 
 
-def _session(tp, **kw):
-    event_id = tp.create(**kw)
-    return event_id, tp.version(event_id)
-
-
 def _signed(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
     v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
     v = tp.practice.save_plan(tp.ann, event_id, v, "plan")
@@ -55,12 +51,12 @@ def missing_client(tp):
 
 
 def attendance_on_indirect(tp):
-    event_id, v = _session(tp, kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
+    event_id, v = new_session(tp, kind=EventKind.CLIENT_TEAM_MEETING, direct=False)
     return lambda: tp.practice.record_attendance(tp.ann, event_id, v, {tp.clients[0]: "attended"})
 
 
 def status_on_direct(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.record_status(tp.ann, event_id, v, "completed")
 
 
@@ -70,13 +66,13 @@ def signing_twice(tp):
 
 
 def signing_without_outcome(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
     return lambda: tp.practice.sign(tp.ann, event_id, v)
 
 
 def signing_without_a_plan(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
     v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
     return lambda: tp.practice.sign(tp.ann, event_id, v)
@@ -97,23 +93,23 @@ def ambiguous_time(tp):
 
 
 def stale_version(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     tp.practice.save_plan(tp.ann, event_id, v, "mine")
     return lambda: tp.practice.save_plan(tp.ann, event_id, v, "theirs, from an old copy")
 
 
 def another_clinicians_event(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.save_plan(tp.ben, event_id, v, "not mine")
 
 
 def manager_edits(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.save_plan(tp.manager, event_id, v, "managers read only")
 
 
 def client_opens_someone_elses_event(tp):
-    event_id, _ = _session(tp, client_ids=(tp.clients[1],))
+    event_id, _ = new_session(tp, client_ids=(tp.clients[1],))
     return lambda: tp.practice.event(tp.client_actor, event_id)
 
 
@@ -127,17 +123,17 @@ def overlapping_booking(tp):
 
 
 def shared_homework_not_enabled(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.save_outcome(tp.ann, event_id, v, homework="x", homework_shared=True)
 
 
 def attendance_for_a_client_not_in_the_session(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.record_attendance(tp.ann, event_id, v, {tp.clients[2]: "attended"})
 
 
 def huge_note(tp):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     return lambda: tp.practice.save_outcome(tp.ann, event_id, v, note="x" * 20_001)
 
 
@@ -147,7 +143,7 @@ def details_after_signing(tp):
 
 
 def plan_on_non_client_event(tp):
-    event_id, v = _session(tp, kind=EventKind.ADMIN, service_id=None, client_ids=(), direct=None)
+    event_id, v = new_session(tp, kind=EventKind.ADMIN, service_id=None, client_ids=(), direct=None)
     return lambda: tp.practice.save_plan(tp.ann, event_id, v, "no plans for admin")
 
 
@@ -191,7 +187,7 @@ def test_refusal_is_specific_and_leaves_the_database_unchanged(tp, action, error
 
 
 def test_a_crash_in_the_middle_of_a_save_leaves_no_partial_record(tp, monkeypatch):
-    event_id, v = _session(tp)
+    event_id, v = new_session(tp)
     before = table_contents(tp.db)
 
     def power_cut(*args, **kwargs):
