@@ -120,7 +120,7 @@ def at(hours: float) -> timedelta:
 
 # The derived columns of migration 005 as the rules work them out from the tables (the dots
 # through the event_status view; the first visit here, as the session_facts view reads the
-# stored one since migration 010).
+# stored one since migration 011).
 _DERIVED_MISMATCHES = """
 SELECT 'dots' AS what, e.id AS event_id, NULL AS client_id
 FROM events e JOIN event_status s ON s.event_id = e.id

@@ -1,5 +1,5 @@
 -- One row per client per live client event: the session_facts columns, written once. The
--- analysts' view (migration 010) and the report query (reports/queries/session_facts.sql)
+-- analysts' view (migration 011) and the report query (reports/queries/session_facts.sql)
 -- inline this fragment where they name it in braces. It reads the facts kept on the
 -- rows (migration 005: the dots, first_visit, completed_at), so the report can put the event
 -- history in front of it and read the same columns as they stood at an instant.
