@@ -20,10 +20,12 @@ the clock measures.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -91,6 +93,10 @@ class WireUser:
     login: str
     password: str = "demo"
     timeout: float = 60.0
+    # The page's origin, as the browser sends it; another site's page (``cross_site``) sends
+    # its own origin and ``Sec-Fetch-Site: cross-site``.
+    origin: str | None = None
+    cross_site: bool = False
     cookies: dict[str, str] = field(default_factory=dict)
     _ws: WebSocketClientConnection | None = None
 
@@ -135,10 +141,14 @@ class WireUser:
         if found is None:
             raise WireError("the page carries no session token (not signed in?)")
         ws_url = self.base.replace("http", "ws", 1) + f"/scheduler/ws?event={event_id}"
-        self._ws = await websocket_connect(
-            HTTPRequest(ws_url, headers={"Cookie": self._cookie_header(), "Origin": self.base},
-                        request_timeout=self.timeout),
-            subprotocols=["bokeh", found[1]], max_message_size=512 * 1024 * 1024)
+        headers = {"Cookie": self._cookie_header(), "Origin": self.origin or self.base,
+                   "Sec-Fetch-Site": "cross-site" if self.cross_site else "same-origin"}
+        try:
+            self._ws = await websocket_connect(
+                HTTPRequest(ws_url, headers=headers, request_timeout=self.timeout),
+                subprotocols=["bokeh", found[1]], max_message_size=512 * 1024 * 1024)
+        except HTTPClientError as exc:
+            raise WireError(f"the websocket was refused: HTTP {exc.code}") from None
         ack, _ = await self._receive()
         if ack["msgtype"] != "ACK":
             raise WireError(f"the websocket opened with {ack['msgtype']}, not ACK")
@@ -213,6 +223,25 @@ class WireUser:
             if header["msgtype"] == "ERROR":
                 raise WireError(f"{msgtype} refused: {reply.get('text', reply)}")
             return reply
+
+
+def run_apart(work: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``work`` on its own event loop in its own thread (a caller such as a Playwright test
+    may already run a loop on this one); its result, or its exception raised here."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(work)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="wire-user")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def _changed(model: str, attr: str, new: Any) -> dict[str, Any]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from benchmarks.wire_user import WireError, WireUser
+from benchmarks.wire_user import WireError, WireUser, run_apart
 from tests import factories
 from tests.deploy.servers import thera_serve
 from thera_analytics.practice import Practice
@@ -40,7 +39,7 @@ def test_a_wire_user_saves_a_plan_that_the_database_keeps(
         await user.close()
 
     with thera_serve(target) as (instance, *_):
-        asyncio.run(work(instance.base))
+        run_apart(work(instance.base))
     with Practice.open(target).db as db:
         assert Practice(db).event(tp.manager, event_id).plan_text == "Saved over the wire"
 
@@ -53,4 +52,4 @@ def test_a_wire_user_with_a_wrong_password_is_refused(
         await WireUser(base, "ann", password="wrong").sign_in()
 
     with thera_serve(target) as (instance, *_), pytest.raises(WireError, match="HTTP 401"):
-        asyncio.run(work(instance.base))
+        run_apart(work(instance.base))
