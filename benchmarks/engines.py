@@ -11,19 +11,35 @@ The DuckDB file the run generated is moved into a PostgreSQL database (``copy_pr
 - the analyst snapshot (a consistent copy into a new DuckDB file; from PostgreSQL through Arrow)
   against, on PostgreSQL, streaming every table out with ``COPY ... TO STDOUT`` (reading alone,
   no writing), and on DuckDB with no floor (the copy is DuckDB's own ``COPY FROM DATABASE``).
+
+On its own, without the reports ``run.py`` also measures (the full size within about 15
+minutes on an idle machine; generating 200 x 260 is most of it the first time):
+
+    python -m benchmarks.engines --practice bench-200x260.duckdb    # generated once, then reused
+    python -m benchmarks.engines --quick                            # 3 x 8, a smoke run
+
+``--practice`` keeps the generated practice; a later run with the same file reuses it. Each run
+measures a working copy of it, so the saves it makes never change the kept file.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import random
+import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from benchmarks.calendar_and_saves import past_weeks
-from benchmarks.measuring import NOW, Plan, Timing, timed
+from benchmarks.generation import generate
+from benchmarks.measuring import LARGE, NOW, QUICK, SEED, Plan, Timing, timed
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.practice import Practice
@@ -53,7 +69,8 @@ def on_both(duckdb_path: Path, pg_url: str | None) -> Iterator[dict[str, Databas
     opened: dict[str, Database] = {"duckdb": Database(duckdb_path)}
     try:
         if pg_url is not None:
-            copying.copy_practice(opened["duckdb"], pg_url)
+            # No checksums: nothing compares them here, and at full size they cost minutes.
+            copying.copy_practice(opened["duckdb"], pg_url, checksums=False)
             opened["postgresql"] = Database(pg_url)
             opened["postgresql"].cursor().execute("VACUUM ANALYZE")
         yield opened
@@ -199,3 +216,64 @@ def engine_markdown(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| {r['label']} | {r['engine']} | {r['median_ms']:.2f} | "
                      f"{r['p95_ms']:.2f} | {floor} | {ratio} | {r['runs']} |")
     return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Both engines on one practice, each against "
+                                                 "its floor")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"a smoke run at {QUICK[0]} clinicians x {QUICK[1]} weeks")
+    parser.add_argument("--clinicians", type=int, default=None)
+    parser.add_argument("--weeks", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--practice", type=Path, default=None,
+                        help="the generated practice to keep and reuse (generated into it if "
+                             "missing); default: a temporary one")
+    parser.add_argument("--pg-url", default=None,
+                        help="an empty PostgreSQL database (default: a throwaway cluster)")
+    parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args(argv)
+    clinicians = args.clinicians or (QUICK[0] if args.quick else LARGE[0])
+    weeks = args.weeks or (QUICK[1] if args.quick else LARGE[1])
+    plan = Plan.for_size(args.quick)
+    wall = time.perf_counter()
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    with tempfile.TemporaryDirectory(prefix="thera-engines-") as tmp:
+        kept = args.practice or Path(tmp) / "practice.duckdb"
+        if kept.exists():
+            generation: dict[str, Any] = {"reused": str(kept.name)}
+            _say(f"reusing {kept}")
+        else:
+            _say(f"generating {clinicians} clinicians x {weeks} weeks into {kept} ...")
+            generation = generate(kept, clinicians, weeks, args.seed)
+        working = Path(tmp) / "measured.duckdb"
+        shutil.copy(kept, working)
+        if args.pg_url:
+            rows = engine_rows(measure_engines(working, args.pg_url, plan, args.seed))
+        else:
+            from tests.pg_cluster import running_cluster
+
+            with running_cluster() as cluster:
+                rows = engine_rows(measure_engines(working, cluster.create_database(), plan,
+                                                   args.seed))
+    meta = {"clinicians": clinicians, "weeks": weeks, "seed": args.seed,
+            "seconds": round(time.perf_counter() - wall, 1), "generation": generation,
+            "load_average": {"start": load_start,
+                             "end": [round(x, 2) for x in os.getloadavg()]}}
+    name = "engines-quick" if args.quick else f"engines-{clinicians}x{weeks}"
+    text = (f"{clinicians} clinicians x {weeks} weeks, {meta['seconds']:.0f} s, load average "
+            f"{load_start[0]} → {meta['load_average']['end'][0]}\n"
+            + "\n".join(engine_markdown(rows)) + "\n")
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    (args.out_dir / f"{name}.json").write_text(json.dumps({**meta, "rows": rows}, indent=2)
+                                               + "\n")
+    (args.out_dir / f"{name}.md").write_text(text)
+    _say(text)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,13 +1,18 @@
-"""Load: simulated clinicians in headless Chromium against one DuckDB process and against two
-PostgreSQL processes, on loopback.
+"""Load: simulated clinicians against one DuckDB process and against two PostgreSQL processes,
+on loopback.
 
     python -m benchmarks.load                      # 20 and 40 users, one minute each
     python -m benchmarks.load --users 2 --seconds 10 --out-dir out   # a smoke run
+    python -m benchmarks.load --users-kind browser --users 4          # headless Chromium pages
 
-Each user is a Playwright page in its own browser context, signed in as one of the sample
-practice's clinicians. It opens one of that clinician's coming sessions by its address (page
-ready: the week drawn and the session open in the editor), writes a new plan and saves it (save:
-the click until "Plan saved." shows), and starts again until the time is up. The configurations
+Each user is signed in as one of the sample practice's clinicians. It opens one of that
+clinician's coming sessions by its address (page ready), writes a new plan and saves it (save:
+until "Plan saved." is in), and starts again until the time is up. By default a user is a wire
+user (``benchmarks/wire_user.py``): it sends over HTTP and the Bokeh websocket what the browser
+sends (page ready: the session's document pulled and the browser's first patches acknowledged),
+so that the servers, not simulated browsers, take the machine's cores. ``--users-kind browser``
+makes each user a headless Chromium page in its own browser context (page ready: the week drawn
+and the session open in the editor). The configurations
 run interleaved (DuckDB, PostgreSQL, PostgreSQL, DuckDB for two sizes), each on a fresh copy of
 the same generated practice, with the load average recorded around each. A save counts as lost
 if, after the run, the database does not hold the last plan the page said it saved.
@@ -28,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, async_playwright
+from tornado.httpclient import AsyncHTTPClient
 
+from benchmarks.wire_user import WireUser
 from tests.deploy.servers import thera_serve
 from tests.pg_cluster import running_cluster
 from thera_analytics.sample.generator import generate_practice
@@ -39,6 +46,8 @@ CHROMIUM = os.environ.get("THERA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 CLINICIANS = 20
+USERS_KINDS = {"wire": "wire users: HTTP and the Bokeh websocket, no browser",
+               "browser": "headless Chromium pages"}
 TIMEOUT_MS = 60_000
 
 
@@ -136,6 +145,43 @@ async def one_user(browser: Browser, base: str, login: str, event_id: int, until
         await context.close()
 
 
+async def one_wire_user(base: str, login: str, event_id: int, until: float,
+                        result: Result) -> None:
+    user = WireUser(base, login, timeout=TIMEOUT_MS / 1000)
+    n = 0
+    signed_in = False
+    try:
+        while (n == 0 and len(result.errors) < 3) or time.monotonic() < until:
+            try:
+                if not signed_in:
+                    await user.sign_in()
+                    signed_in = True
+                started = time.perf_counter()
+                editor = await asyncio.wait_for(user.open_session(event_id), TIMEOUT_MS / 1000)
+                result.page_ready.append(time.perf_counter() - started)
+                text = f"Plan {event_id}.{n} from the load run"
+                await user.type_plan(editor, text)
+                started = time.perf_counter()
+                await asyncio.wait_for(user.save(editor, text), TIMEOUT_MS / 1000)
+                result.save.append(time.perf_counter() - started)
+                result.saved[event_id] = text
+                n += 1
+            except Exception as exc:  # noqa: BLE001 - counted and reported, the user goes on
+                result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+                                     if str(exc) else type(exc).__name__)
+    finally:
+        await user.close()
+
+
+async def drive_wire(base: str, work: list[tuple[str, int]], seconds: float,
+                     result: Result) -> None:
+    # Tornado's client queues requests beyond ten at a time: every user gets its own.
+    AsyncHTTPClient.configure(None, max_clients=max(10, 2 * len(work)))
+    until = time.monotonic() + seconds
+    await asyncio.gather(*(one_wire_user(base, login, event_id, until, result)
+                           for login, event_id in work))
+
+
 async def drive(base: str, work: list[tuple[str, int]], seconds: float, result: Result) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -157,7 +203,7 @@ def count_lost(db: Database, saved: dict[int, str]) -> int:
 
 
 def run_one(engine: str, users: int, seconds: float, master: Path, cluster: Any,
-            folder: Path) -> Result:
+            folder: Path, kind: str = "wire") -> Result:
     result = Result(engine, 2 if engine == "postgresql" else 1, users, seconds)
     if engine == "duckdb":
         target: str = str(folder / f"load-{users}-{time.monotonic_ns()}.duckdb")
@@ -170,7 +216,8 @@ def run_one(engine: str, users: int, seconds: float, master: Path, cluster: Any,
         work = assignments(db, users)
     result.load["before"] = round(os.getloadavg()[0], 2)
     with thera_serve(target, processes=result.processes) as (instance, *_):
-        asyncio.run(drive(instance.base, work, seconds, result))
+        driver = drive_wire if kind == "wire" else drive
+        asyncio.run(driver(instance.base, work, seconds, result))
     result.load["after"] = round(os.getloadavg()[0], 2)
     with Database(target) as db:
         result.lost = count_lost(db, result.saved)
@@ -182,8 +229,8 @@ def run_one(engine: str, users: int, seconds: float, master: Path, cluster: Any,
 def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     lines = [
         f"Run {meta['started_at']} on {meta['cores']} cores; each configuration "
-        f"{meta['seconds']:.0f} s of simulated users (headless Chromium pages on the same "
-        "machine), configurations interleaved.",
+        f"{meta['seconds']:.0f} s of simulated users ({USERS_KINDS[meta['users_kind']]} on "
+        "the same machine), configurations interleaved.",
         "",
         "| users | server | pages | page ready p50 / p95 | saves | save p50 / p95 | errors "
         "| lost saves | load average before → after |",
@@ -204,6 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[20, 40])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--users-kind", choices=sorted(USERS_KINDS), default="wire",
+                        help="wire: the browser's messages over HTTP and the websocket "
+                             "(default); browser: headless Chromium pages")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
     started = datetime.now(UTC)
@@ -215,12 +265,13 @@ def main(argv: list[str] | None = None) -> None:
         for i, users in enumerate(args.users):
             order = ("duckdb", "postgresql") if i % 2 == 0 else ("postgresql", "duckdb")
             for engine in order:
-                result = run_one(engine, users, args.seconds, master, cluster, folder)
+                result = run_one(engine, users, args.seconds, master, cluster, folder,
+                                 args.users_kind)
                 rows.append(result.row())
                 print(json.dumps(rows[-1]), flush=True)
     rows.sort(key=lambda r: (r["users"], r["engine"]))
     meta = {"started_at": started.isoformat(timespec="seconds"), "cores": os.cpu_count(),
-            "seconds": args.seconds, "users": args.users}
+            "seconds": args.seconds, "users": args.users, "users_kind": args.users_kind}
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "load.json").write_text(json.dumps({**meta, "rows": rows}, indent=2) + "\n")
     (args.out_dir / "load.md").write_text(markdown(rows, meta))

@@ -14,15 +14,17 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ui
 
 
-def test_one_user_saves_on_both_set_ups_and_no_save_is_lost(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["wire", "browser"])
+def test_one_user_saves_on_both_set_ups_and_no_save_is_lost(tmp_path: Path, kind: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.load", "--users", "1", "--seconds", "1",
-         "--out-dir", str(tmp_path)],
+         "--users-kind", kind, "--out-dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     doc = json.loads((tmp_path / "load.json").read_text())
     rows = {(r["engine"], r["processes"]): r for r in doc["rows"]}
     assert set(rows) == {("duckdb", 1), ("postgresql", 2)}
+    assert doc["users_kind"] == kind
     for row in rows.values():
         assert row["errors"] == 0, row["error_examples"]
         assert row["saves"] >= 1 and row["pages"] >= 1

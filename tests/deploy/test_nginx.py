@@ -2,7 +2,10 @@
 
 deploy/nginx/thera.conf runs as shipped (only its ports changed) in front of two instances of one
 PostgreSQL practice; a browser signs in through nginx, opens the week, saves a plan, and every
-one of its requests, the websocket included, reaches the same instance.
+one of its requests, the websocket included, reaches the same instance. The instances run as
+documented, without ``--allow-websocket-origin``: the page and its websocket both come from
+nginx's address, so the browser marks the websocket same-origin (``Sec-Fetch-Site``) and
+Tornado lets it through, while a page of another site is still refused.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from benchmarks.wire_user import WireError, WireUser, run_apart
 from tests import factories
-from tests.deploy.servers import Instance, Nginx, free_port, running_nginx, thera_serve
+from tests.deploy.servers import Instance, Nginx, running_nginx, thera_serve
 from tests.ui.conftest import login, wait_for_panel
 from thera_analytics.practice import Practice
 
@@ -39,11 +43,9 @@ def practice(pg_url: str) -> factories.TestPractice:
 @pytest.fixture
 def proxied(pg_url: str, practice: factories.TestPractice
             ) -> Iterator[tuple[Nginx, list[Instance]]]:
-    # As deployed, the instances allow the proxy's address as a websocket origin, so nginx
-    # takes the port chosen here (another only if this one is taken meanwhile).
-    port = free_port()
-    with thera_serve(pg_url, count=2, origins=[f"127.0.0.1:{port}"]) as instances:
-        with running_nginx([i.port for i in instances], port=port) as nginx:
+    # As documented: no --allow-websocket-origin (the instances know only their own address).
+    with thera_serve(pg_url, count=2) as instances:
+        with running_nginx([i.port for i in instances]) as nginx:
             yield nginx, instances
 
 
@@ -80,6 +82,28 @@ def test_a_browser_stays_on_one_instance_through_nginx(
     upstreams = {r[1] for r in mine}
     assert len(upstreams) == 1, mine
     assert upstreams <= {f"127.0.0.1:{i.port}" for i in instances}
+
+
+def test_a_page_of_another_site_cannot_open_the_websocket_through_nginx(
+        proxied: tuple[Nginx, list[Instance]], practice: factories.TestPractice) -> None:
+    """Without the option, the origin check still refuses a cross-site page's websocket."""
+    nginx, _instances = proxied
+    event_id = practice.extra["event"]
+
+    async def open_from(origin: str | None, cross_site: bool) -> None:
+        user = WireUser(nginx.base, "ann", origin=origin, cross_site=cross_site)
+        await user.sign_in()
+        await user.open_session(event_id)
+        await user.close()
+
+    run_apart(open_from(None, False))  # the page's own websocket, as the browser sends it
+    with pytest.raises(WireError, match="websocket was refused: HTTP 403"):
+        run_apart(open_from("http://elsewhere.example.org", True))
+    deadline = time.monotonic() + 20  # nginx logs a websocket once it has ended
+    while len([r for r in nginx.routes() if "/ws" in r[3]]) < 2:
+        assert time.monotonic() < deadline, nginx.routes()
+        time.sleep(0.05)
+    assert sorted(r[2] for r in nginx.routes() if "/ws" in r[3]) == ["101", "403"]
 
 
 def test_nginx_spreads_browsers_over_both_instances(
