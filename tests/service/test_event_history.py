@@ -12,6 +12,7 @@ import pytest
 
 from tests.factories import table_contents
 from tests.service.history_support import (
+    client_rows,
     current_version,
     history_matches_rows,
     reading,
@@ -57,6 +58,24 @@ def test_every_change_to_an_event_writes_a_version_closing_the_one_before(tp):
     kept = current_version(tp, e)
     assert kept["clients"] == {tp.clients[0]: "attended", tp.clients[1]: "no_show"}
     assert kept["completed_at"] == instants[-1]  # the amended plan moved completion
+
+
+def test_a_plan_or_a_signature_keeps_the_client_rows_a_new_attendance_closes_them(tp):
+    p = tp.practice
+    e = tp.create()
+    opened = tp.clock()
+    tp.clock.set(opened + timedelta(hours=1))
+    v = p.save_plan(tp.ann, e, tp.version(e), "Graded exposure")
+    tp.clock.set(opened + timedelta(hours=2))
+    v = p.record_attendance(tp.ann, e, v, {tp.clients[0]: "attended"})
+    marked = tp.clock()
+    tp.clock.set(opened + timedelta(hours=3))
+    p.sign(tp.ann, e, v)
+    assert [r[0] for r in versions(tp, e)] == [1, 2, 3, 4]
+    # The plan and the signature left the client as it was: its row stays open across them.
+    assert client_rows(tp, e) == [(1, tp.clients[0], None, opened, marked),
+                                  (3, tp.clients[0], "attended", marked, None)]
+    assert history_matches_rows(tp, e)
 
 
 def test_series_changes_and_cancellations_write_a_version_of_each_event(tp):

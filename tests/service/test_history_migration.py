@@ -23,7 +23,7 @@ def test_an_older_practice_gets_its_history_from_the_audit_log(tmp_path, monkeyp
     path = str(tmp_path / "old.duckdb")
     with monkeypatch.context() as m:  # the code and schema as they were before migration 008
         m.setattr(database_module, "migrations", lambda: migrations()[:7])
-        m.setattr(history, "record", lambda *args: None)
+        m.setattr(history, "record", lambda *args, **kwargs: None)
         m.setattr(cancellations, "load_reasons", lambda cur: {})  # no reasons list before 009
         tp = make_practice(path)
         assert tp.db.schema_version() == 7

@@ -2,7 +2,9 @@
 
 Each use case that changes an event calls ``record`` in its transaction once the event's rows
 hold the new state: the current version is closed at ``now`` and the new one opened at ``now``,
-copied from the rows (event, plan, outcome, clients). Reports "as of" a past instant read these
+copied from the rows (event, plan, outcome, clients). A client row holds from the version that
+wrote it until a change to the event's clients (or to the start or liveness it repeats) closes
+it, so a change that leaves them alone writes none. Reports "as of" a past instant read these
 versions instead of the rows (``reports.source``). Rows loaded in bulk get one version each
 (``fill_from_rows``); migration 008 rebuilds the history of existing events (``rebuild``).
 """
@@ -27,13 +29,19 @@ from thera_analytics.store.sql import query
 Cursor = duckdb.DuckDBPyConnection
 
 
-def record(cur: Cursor, event_id: int, now: datetime) -> None:
+def record(cur: Cursor, event_id: int, now: datetime, *, clients: bool = True) -> None:
     """Write the event's state as its rows now hold it as a new version valid from ``now``,
-    closing the version before it at the same instant."""
+    closing the version before it at the same instant.
+
+    ``clients=False`` says the change left the event's clients as they were (their attendance,
+    and the event's start, kind and cancellation the client rows repeat): their rows then stay
+    open across the new version, two statements instead of four (a plan saved, a note signed).
+    """
     cur.execute(query("history_close"), [now, event_id])
-    cur.execute(query("history_close_clients"), [now, event_id])
     cur.execute(query("history_open"), [now, event_id])
-    cur.execute(query("history_open_clients"), [now, event_id])
+    if clients:
+        cur.execute(query("history_close_clients"), [now, event_id])
+        cur.execute(query("history_open_clients"), [now, event_id])
 
 
 def record_all(cur: Cursor, event_ids: Iterable[int], now: datetime) -> None:

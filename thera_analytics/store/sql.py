@@ -25,8 +25,9 @@ def query(name: str, package: str = "thera_analytics.store", engine: str | None 
 
 
 # Packaged queries that other statements (queries and migrations) inline as ``{name}``, so a
-# rule stated in SQL is written once: the completion rule (event_dots).
-FRAGMENTS = ("event_dots",)
+# rule stated in SQL is written once: the completion rule (event_dots), the event history's
+# columns (history_columns).
+FRAGMENTS = ("event_dots", "history_columns")
 
 
 def inline_fragments(text: str) -> str:
