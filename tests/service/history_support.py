@@ -41,6 +41,13 @@ def client_rows(tp: TestPractice, event_id: int) -> list[tuple[Any, ...]]:
         " WHERE event_id = ? ORDER BY valid_from, version, client_id", [event_id]).fetchall()]
 
 
+def first_visits(tp: TestPractice) -> list[tuple[Any, ...]]:
+    """(client_id, valid_from, valid_to, event_id) of every first visit kept, oldest first."""
+    return [tuple(r) for r in tp.db.cursor().execute(
+        "SELECT client_id, valid_from, valid_to, event_id FROM first_visit_history"
+        " ORDER BY client_id, valid_from").fetchall()]
+
+
 def rows_now(tp: TestPractice, event_id: int) -> dict[str, Any]:
     """What the tables hold for an event, in the history's column names."""
     cur = tp.db.cursor()

@@ -144,6 +144,7 @@ def generate_practice(
         bar.set_description("dots and first visits")
         derived.backfill(cur)
         history.fill_from_rows(cur)  # one version per event, valid from its creation
+        history.rebuild_first_visits(cur)
         bar.update()
         summary = SampleSummary(
             clinicians=spec.clinicians,
