@@ -126,7 +126,8 @@ def size(db: Database) -> dict[str, Any]:
     """Rows and bytes on disk (DuckDB blocks; PostgreSQL relation with its indexes) of the
     history tables beside the events' own."""
     out = {}
-    for table in ("events", "event_clients", "event_history", "event_client_history"):
+    for table in ("events", "event_clients", "event_history", "event_client_history",
+                  "first_visit_history"):
         rows = db.cursor().execute(f'SELECT count(*) FROM "{table}"').fetchone()
         if db.engine == "postgresql":
             size_bytes = db.cursor().execute(
