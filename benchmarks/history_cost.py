@@ -4,10 +4,15 @@
   interleaved, each on a different real unsigned past session of the generated practice;
 - each report as of a past instant (read from the history) against the same report now (read
   from the tables), interleaved (target: within 2x);
-- the history's rows and blocks on disk beside the events' own.
+- the history's rows and size on disk beside the events' own.
+
+Each engine asked for is measured on the same generated practice: the DuckDB file, and its copy
+moved to PostgreSQL (a throwaway cluster, as the tests start one, unless ``--pg-url`` names a
+database) before any benchmark save.
 
 ```bash
 .venv/bin/python -m benchmarks.history_cost                     # 200 clinicians x 260 weeks
+.venv/bin/python -m benchmarks.history_cost --engines duckdb postgresql
 .venv/bin/python -m benchmarks.history_cost --clinicians 50 --weeks 104
 .venv/bin/python -m benchmarks.history_cost --quick             # 3 x 8 weeks, seconds
 ```
@@ -19,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,12 +40,13 @@ from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.practice import Practice
 from thera_analytics.sample import generate_practice
-from thera_analytics.store import Database, history
+from thera_analytics.store import Database, copying, history
 
 NOW = datetime(2026, 6, 12, 6, 0, tzinfo=UTC)
 PAST = NOW - timedelta(days=3)  # before the benchmark's saves and later bookings
 MONTH = ("2026-05-01", "2026-05-31")
 BLOCK_BYTES = 262_144  # DuckDB's block size
+ENGINES = ("duckdb", "postgresql")
 
 
 def _median_ms(values: list[float]) -> float:
@@ -66,7 +74,7 @@ def saves(db: Database, count: int, rng: random.Random) -> dict[str, Any]:
                       int(row.clinician_id))
         clock.advance(timedelta(seconds=1))
         if kind == "without":
-            history.record = lambda *args: None  # type: ignore[assignment]
+            history.record = lambda *args, **kwargs: None  # type: ignore[assignment]
         try:
             started = time.perf_counter()
             practice.save_plan(actor, int(row.id), int(row.version), f"Benchmark plan {i}",
@@ -115,36 +123,82 @@ def as_of_reports(db: Database, rounds: int) -> dict[str, Any]:
 
 
 def size(db: Database) -> dict[str, Any]:
-    """Rows and DuckDB blocks of the history tables beside the events' own."""
+    """Rows and bytes on disk (DuckDB blocks; PostgreSQL relation with its indexes) of the
+    history tables beside the events' own."""
     out = {}
-    for table in ("events", "event_clients", "event_history", "event_client_history"):
+    for table in ("events", "event_clients", "event_history", "event_client_history",
+                  "first_visit_history"):
         rows = db.cursor().execute(f'SELECT count(*) FROM "{table}"').fetchone()
-        blocks = db.cursor().execute(
-            f"SELECT count(DISTINCT block_id) FROM pragma_storage_info('{table}')"
-            " WHERE block_id >= 0").fetchone()
-        assert rows is not None and blocks is not None
-        out[table] = {"rows": int(rows[0]),
-                      "mb": round(int(blocks[0]) * BLOCK_BYTES / 1e6, 1)}
+        if db.engine == "postgresql":
+            size_bytes = db.cursor().execute(
+                "SELECT pg_total_relation_size(CAST(? AS regclass))", [table]).fetchone()
+        else:
+            size_bytes = db.cursor().execute(
+                f"SELECT count(DISTINCT block_id) * {BLOCK_BYTES}"
+                f" FROM pragma_storage_info('{table}') WHERE block_id >= 0").fetchone()
+        assert rows is not None and size_bytes is not None
+        out[table] = {"rows": int(rows[0]), "mb": round(int(size_bytes[0]) / 1e6, 1)}
     return out
 
 
+def measure(db: Database, args: argparse.Namespace) -> dict[str, Any]:
+    """Saves, as-of reports and size on one engine's copy of the practice."""
+    if db.engine == "duckdb":
+        db.cursor().execute("CHECKPOINT")
+    doc: dict[str, Any] = {"saves": saves(db, args.saves, random.Random(1))}
+    if db.engine == "duckdb":
+        db.cursor().execute("CHECKPOINT")
+        doc["as_of_reports"] = as_of_reports(db, args.rounds)
+    # Reports on a PostgreSQL practice read a DuckDB snapshot of it (reports.source), so they
+    # are measured on DuckDB only.
+    doc["size"] = size(db)
+    return doc
+
+
 def markdown(doc: dict[str, Any]) -> str:
-    s = doc["saves"]
     lines = [f"# Event history cost, {doc['clinicians']} clinicians x {doc['weeks']} weeks",
-             "", f"Generated in {doc['generate_seconds']} s (history included).", "",
-             "| what | without history | with history | ratio | target |",
-             "|---|---:|---:|---:|---:|",
-             f"| save a plan (median of {s['saves_each']}) | {s['without_history_ms']} ms |"
-             f" {s['with_history_ms']} ms | {s['ratio']}x | {s['target']}x |", "",
-             "| report | now (tables) | as of a past instant (history) | ratio | target |",
-             "|---|---:|---:|---:|---:|"]
-    for name, r in doc["as_of_reports"].items():
-        lines.append(f"| {name} | {r['now_ms']} ms | {r['as_of_ms']} ms | {r['ratio']}x |"
-                     f" {r['target']}x |")
-    lines += ["", "| table | rows | MB (DuckDB blocks) |", "|---|---:|---:|"]
-    for table, t in doc["size"].items():
-        lines.append(f"| {table} | {t['rows']:,} | {t['mb']} |")
+             "", f"Generated in {doc['generate_seconds']} s (history included);"
+             f" load average {doc['load_average']} at the start."]
+    for engine, e in doc["engines"].items():
+        s = e["saves"]
+        lines += ["", f"## {engine}", "",
+                  "| what | without history | with history | ratio | target |",
+                  "|---|---:|---:|---:|---:|",
+                  f"| save a plan (median of {s['saves_each']}) | {s['without_history_ms']} ms |"
+                  f" {s['with_history_ms']} ms | {s['ratio']}x | {s['target']}x |", "",
+                  "| report | now (tables) | as of a past instant (history) | ratio | target |",
+                  "|---|---:|---:|---:|---:|"]
+        if "as_of_reports" not in e:
+            lines.append("| (reports read a DuckDB snapshot of this practice) | | | | |")
+        for name, r in e.get("as_of_reports", {}).items():
+            lines.append(f"| {name} | {r['now_ms']} ms | {r['as_of_ms']} ms | {r['ratio']}x |"
+                         f" {r['target']}x |")
+        lines += ["", "| table | rows | MB on disk |", "|---|---:|---:|"]
+        for table, size_of in e["size"].items():
+            lines.append(f"| {table} | {size_of['rows']:,} | {size_of['mb']} |")
     return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def engine_copies(path: Path, engines: list[str], pg_url: str | None) -> Iterator[
+        dict[str, Database]]:
+    """The generated practice on each engine asked for, opened (PostgreSQL: moved first)."""
+    opened: dict[str, Database] = {}
+    with ExitStack() as stack:
+        if "postgresql" in engines:
+            if pg_url is None:
+                from tests.pg_cluster import running_cluster  # a throwaway cluster
+
+                pg_url = stack.enter_context(running_cluster()).create_database()
+            with Database(path) as source:
+                copying.copy_practice(source, pg_url)
+        try:
+            for engine in engines:
+                opened[engine] = Database(path if engine == "duckdb" else str(pg_url))
+            yield opened
+        finally:
+            for db in opened.values():
+                db.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -154,24 +208,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument("--saves", type=int, default=100, help="saves of each kind")
     parser.add_argument("--rounds", type=int, default=9, help="runs of each report")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=["duckdb"],
+                        help="engines to measure (default: duckdb)")
+    parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a"
+                        " throwaway cluster")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
     if args.quick:
         args.clinicians, args.weeks, args.saves, args.rounds = 3, 8, 10, 3
     with tempfile.TemporaryDirectory(prefix="history-cost-") as folder:
-        db = Database(Path(folder) / "practice.duckdb")
-        started = time.perf_counter()
-        generate_practice(db, clinicians=args.clinicians, weeks=args.weeks, seed=1, now=NOW,
-                          progress=False)
-        generated = round(time.perf_counter() - started, 1)
-        db.cursor().execute("CHECKPOINT")
-        doc = {"clinicians": args.clinicians, "weeks": args.weeks,
-               "generate_seconds": generated,
-               "saves": saves(db, args.saves, random.Random(1))}
-        db.cursor().execute("CHECKPOINT")
-        doc["as_of_reports"] = as_of_reports(db, args.rounds)
-        doc["size"] = size(db)
-        db.close()
+        path = Path(folder) / "practice.duckdb"
+        load = round(os.getloadavg()[0], 2)
+        with Database(path) as db:
+            started = time.perf_counter()
+            generate_practice(db, clinicians=args.clinicians, weeks=args.weeks, seed=1,
+                              now=NOW, progress=False)
+            generated = round(time.perf_counter() - started, 1)
+            db.cursor().execute("CHECKPOINT")
+        doc: dict[str, Any] = {"clinicians": args.clinicians, "weeks": args.weeks,
+                               "generate_seconds": generated, "load_average": load,
+                               "engines": {}}
+        with engine_copies(path, list(dict.fromkeys(args.engines)), args.pg_url) as dbs:
+            for engine, db in dbs.items():
+                doc["engines"][engine] = measure(db, args)
     name = f"history_cost-{args.clinicians}x{args.weeks}"
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")

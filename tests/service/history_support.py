@@ -19,7 +19,8 @@ def versions(tp: TestPractice, event_id: int) -> list[tuple[Any, ...]]:
 
 
 def current_version(tp: TestPractice, event_id: int) -> dict[str, Any]:
-    """The open version of an event as a dict, with its clients' attendance."""
+    """The open version of an event as a dict, with its clients' attendance (their open
+    rows)."""
     cur = tp.db.cursor()
     cur.execute("SELECT * FROM event_history WHERE event_id = ? AND valid_to IS NULL",
                 [event_id])
@@ -29,8 +30,22 @@ def current_version(tp: TestPractice, event_id: int) -> dict[str, Any]:
     found = dict(zip(names, row, strict=True))
     found["clients"] = {int(c): a for c, a in cur.execute(
         "SELECT client_id, attendance FROM event_client_history WHERE event_id = ?"
-        " AND version = ?", [event_id, found["version"]]).fetchall()}
+        " AND valid_to IS NULL", [event_id]).fetchall()}
     return found
+
+
+def client_rows(tp: TestPractice, event_id: int) -> list[tuple[Any, ...]]:
+    """(version, client_id, attendance, valid_from, valid_to) of each client row of an event."""
+    return [tuple(r) for r in tp.db.cursor().execute(
+        "SELECT version, client_id, attendance, valid_from, valid_to FROM event_client_history"
+        " WHERE event_id = ? ORDER BY valid_from, version, client_id", [event_id]).fetchall()]
+
+
+def first_visits(tp: TestPractice) -> list[tuple[Any, ...]]:
+    """(client_id, valid_from, valid_to, event_id) of every first visit kept, oldest first."""
+    return [tuple(r) for r in tp.db.cursor().execute(
+        "SELECT client_id, valid_from, valid_to, event_id FROM first_visit_history"
+        " ORDER BY client_id, valid_from").fetchall()]
 
 
 def rows_now(tp: TestPractice, event_id: int) -> dict[str, Any]:

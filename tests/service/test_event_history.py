@@ -12,7 +12,9 @@ import pytest
 
 from tests.factories import table_contents
 from tests.service.history_support import (
+    client_rows,
     current_version,
+    first_visits,
     history_matches_rows,
     reading,
     versions,
@@ -57,6 +59,24 @@ def test_every_change_to_an_event_writes_a_version_closing_the_one_before(tp):
     kept = current_version(tp, e)
     assert kept["clients"] == {tp.clients[0]: "attended", tp.clients[1]: "no_show"}
     assert kept["completed_at"] == instants[-1]  # the amended plan moved completion
+
+
+def test_a_plan_or_a_signature_keeps_the_client_rows_a_new_attendance_closes_them(tp):
+    p = tp.practice
+    e = tp.create()
+    opened = tp.clock()
+    tp.clock.set(opened + timedelta(hours=1))
+    v = p.save_plan(tp.ann, e, tp.version(e), "Graded exposure")
+    tp.clock.set(opened + timedelta(hours=2))
+    v = p.record_attendance(tp.ann, e, v, {tp.clients[0]: "attended"})
+    marked = tp.clock()
+    tp.clock.set(opened + timedelta(hours=3))
+    p.sign(tp.ann, e, v)
+    assert [r[0] for r in versions(tp, e)] == [1, 2, 3, 4]
+    # The plan and the signature left the client as it was: its row stays open across them.
+    assert client_rows(tp, e) == [(1, tp.clients[0], None, opened, marked),
+                                  (3, tp.clients[0], "attended", marked, None)]
+    assert history_matches_rows(tp, e)
 
 
 def test_series_changes_and_cancellations_write_a_version_of_each_event(tp):
@@ -129,6 +149,49 @@ def test_an_unsigned_session_cancelled_on_4_june_is_in_the_backlog_as_of_3_june(
         counts = reports.backlog_by_clinician(db, utc(3, 12))
         assert counts["total"].tolist() == [1]
         assert reports.backlog_items(db, utc(4, 12)).empty  # withdrawn since
+
+
+def test_an_earlier_session_cancelled_later_moves_the_first_visit_from_that_instant(
+        tp, tmp_path):
+    created = tp.clock()
+    first = tp.create()  # Monday 1 June
+    second = tp.create(start=datetime(2026, 6, 8, 10, 0), end=datetime(2026, 6, 8, 10, 50))
+    client = tp.clients[0]
+    assert first_visits(tp) == [(client, created, None, first)]
+    tp.clock.set(utc(4, 9))
+    tp.practice.cancel(tp.ann, first, tp.version(first), reason="client_illness")
+    assert first_visits(tp) == [(client, created, utc(4, 9), first),
+                                (client, utc(4, 9), None, second)]
+    with reading(tp, tmp_path) as db:
+        then = reports.session_facts_as_of(db, utc(3, 12))
+        assert dict(zip(then["event_id"], then["first_visit"], strict=True)) == {
+            first: True, second: False}
+        later = reports.session_facts_as_of(db, utc(4, 12))
+        assert dict(zip(later["event_id"], later["first_visit"], strict=True)) == {second: True}
+        for at, first_visits_then in ((utc(3, 12), 1), (utc(4, 12), 1)):
+            visit = reports.attendance_breakdowns(db, "2026-06-01", "2026-06-30",
+                                                  as_of=at)["visit"]
+            assert visit.loc[visit["first_visit"], "sessions"].sum() == first_visits_then
+        repeat = reports.attendance_breakdowns(db, "2026-06-01", "2026-06-30",
+                                               as_of=utc(3, 12))["visit"]
+        assert repeat.loc[~repeat["first_visit"], "sessions"].sum() == 1  # the 8 June one
+
+
+def test_first_visits_moved_twice_at_one_instant_keep_one_open_row(tp):
+    """A frozen clock: the move and its undoing at the same instant leave no row valid for no
+    time and exactly one open row."""
+    created = tp.clock()
+    first = tp.create()
+    second = tp.create(start=datetime(2026, 6, 8, 10, 0), end=datetime(2026, 6, 8, 10, 50))
+    p = tp.practice
+    tp.clock.set(utc(2, 9))
+    p.reschedule(tp.ann, first, tp.version(first), datetime(2026, 6, 9, 10, 0),
+                 datetime(2026, 6, 9, 10, 50))
+    p.reschedule(tp.ann, first, tp.version(first), datetime(2026, 6, 1, 10, 0),
+                 datetime(2026, 6, 1, 10, 50))
+    assert first_visits(tp) == [(tp.clients[0], created, utc(2, 9), first),
+                                (tp.clients[0], utc(2, 9), None, first)]
+    assert second not in [r[3] for r in first_visits(tp)]
 
 
 def test_an_indirect_status_changed_back_and_forth_reads_right_at_each_instant(tp, tmp_path):

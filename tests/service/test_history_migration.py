@@ -12,7 +12,7 @@ from thera_analytics import reports
 from thera_analytics.service import cancellations
 from thera_analytics.store import Database, history
 from thera_analytics.store import database as database_module
-from thera_analytics.store.sql import migrations
+from thera_analytics.store.sql import migrations, query
 
 
 def utc(hour: int, minute: int = 0) -> datetime:
@@ -23,7 +23,7 @@ def test_an_older_practice_gets_its_history_from_the_audit_log(tmp_path, monkeyp
     path = str(tmp_path / "old.duckdb")
     with monkeypatch.context() as m:  # the code and schema as they were before migration 008
         m.setattr(database_module, "migrations", lambda: migrations()[:7])
-        m.setattr(history, "record", lambda *args: None)
+        m.setattr(history, "record", lambda *args, **kwargs: None)
         m.setattr(cancellations, "load_reasons", lambda cur: {})  # no reasons list before 009
         tp = make_practice(path)
         assert tp.db.schema_version() == 7
@@ -76,4 +76,54 @@ def test_the_sample_practice_has_a_version_of_every_event(tmp_path):
         " ON c.event_id = ec.event_id AND c.client_id = ec.client_id"
         " AND c.attendance IS NOT DISTINCT FROM ec.attendance WHERE c.event_id IS NULL"
     ).fetchone() == (0,)
+    db.close()
+
+
+def test_migration_010_works_out_each_clients_first_visit_over_time_from_the_history(
+        tmp_path, monkeypatch):
+    path = str(tmp_path / "before010.duckdb")
+
+    def record_before_010(cur, event_id, now, *, clients=True):  # without first visits
+        for step in ("history_close", "history_open", "history_close_clients",
+                     "history_open_clients"):
+            cur.execute(query(step), [now, event_id])
+
+    with monkeypatch.context() as m:  # the code and schema as they were before migration 010
+        m.setattr(database_module, "migrations", lambda: migrations()[:9])
+        m.setattr(history, "record", record_before_010)
+        tp = make_practice(path)
+        assert tp.db.schema_version() == 9
+        created = tp.clock()
+        first = tp.create()
+        second = tp.create(start=datetime(2026, 6, 8, 10, 0), end=datetime(2026, 6, 8, 10, 50))
+        tp.clock.set(utc(9))
+        tp.practice.cancel(tp.ann, first, tp.version(first), reason="client_illness")
+        tp.db.close()
+
+    db = Database(path)
+    assert db.schema_version() == len(migrations())
+    assert [tuple(r) for r in db.cursor().execute(
+        "SELECT client_id, valid_from, valid_to, event_id FROM first_visit_history"
+        " ORDER BY valid_from").fetchall()] == [
+        (tp.clients[0], created, utc(9), first), (tp.clients[0], utc(9), None, second)]
+    db.close()
+
+
+def test_the_sample_practices_first_visits_are_set_based_and_equal_the_sweep(tmp_path):
+    from thera_analytics.sample.generator import generate_practice
+
+    db = Database(str(tmp_path / "sample.duckdb"))
+    generate_practice(db, clinicians=3, weeks=10, seed=5, now=datetime(2026, 6, 12, 6,
+                                                                       tzinfo=UTC))
+    cur = db.cursor()
+    rows = "SELECT * FROM first_visit_history ORDER BY client_id, valid_from"
+    set_based = cur.execute(rows).fetchall()
+    # Each client's first visit now is the one event_clients.first_visit marks.
+    assert sorted((r[0], r[3]) for r in set_based if r[2] is None) == sorted(
+        tuple(r) for r in cur.execute(
+            "SELECT client_id, event_id FROM event_clients WHERE first_visit").fetchall())
+    assert any(r[2] is not None for r in set_based)  # a later booking came first
+    with db.transaction() as tx:
+        history.rebuild_first_visits(tx, sweep=True)
+    assert cur.execute(rows).fetchall() == set_based
     db.close()

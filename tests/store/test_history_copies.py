@@ -16,6 +16,7 @@ from thera_analytics.store.copying import copy_practice
 HISTORY = ("SELECT event_id, version, valid_from, valid_to, status, signed_at, completed_at"
            " FROM event_history ORDER BY event_id, version")
 CLIENTS = "SELECT * FROM event_client_history ORDER BY event_id, version, client_id"
+FIRST_VISITS = "SELECT * FROM first_visit_history ORDER BY client_id, valid_from"
 
 
 def test_snapshots_and_moves_carry_the_history(tmp_path: Path, pg_url: str) -> None:
@@ -33,20 +34,25 @@ def test_snapshots_and_moves_carry_the_history(tmp_path: Path, pg_url: str) -> N
     cur = tp.db.cursor()
     kept = cur.execute(HISTORY).fetchall(), cur.execute(CLIENTS).fetchall()
     assert len(kept[0]) == 5
+    first_visits = cur.execute(FIRST_VISITS).fetchall()
+    assert len(first_visits) == 1
 
     snapshot = take_snapshot(tp.db, tmp_path / "snap.duckdb")
     with ReadOnlyPractice(snapshot.path) as copy:
         cur = copy.cursor()
         assert (cur.execute(HISTORY).fetchall(), cur.execute(CLIENTS).fetchall()) == kept
+        assert cur.execute(FIRST_VISITS).fetchall() == first_visits
         assert reports.session_facts_as_of(copy, signed)["plan_saved_at"].tolist() == [
             signed - timedelta(hours=1)]
 
     moved = copy_practice(tp.db, pg_url)
-    assert {"event_history", "event_client_history"} <= {t.table for t in moved.tables}
+    assert {"event_history", "event_client_history", "first_visit_history"} <= {
+        t.table for t in moved.tables}
     tp.db.close()
     with Database(pg_url) as pg:
         cur = pg.cursor()
         assert (cur.execute(HISTORY).fetchall(), cur.execute(CLIENTS).fetchall()) == kept
+        assert cur.execute(FIRST_VISITS).fetchall() == first_visits
         # The moved practice goes on: the next change closes the version it brought.
         tp.clock.advance(timedelta(hours=1))
         there = Practice(pg, tp.clock)

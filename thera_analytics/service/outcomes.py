@@ -171,7 +171,7 @@ def sign(db: Database, actor: Actor, event_id: int, version: int, now: datetime)
         )
         signed = replace(rec, signed_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, signed.completion)
-        history.record(cur, event_id, now)
+        history.record(cur, event_id, now, clients=False)
         audit.record(cur, actor, now, "sign", "event", event_id, {"signed_at": None},
                      {"signed_at": now})
     return new_version

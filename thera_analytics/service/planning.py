@@ -75,7 +75,7 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
         )
         saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
-        history.record(cur, event_id, now)
+        history.record(cur, event_id, now, clients=False)
         audit.record(cur, actor, now, "save_plan", "event", event_id,
                      old if rec.plan_saved_at else None, new)
     return new_version

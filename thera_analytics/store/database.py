@@ -26,7 +26,9 @@ from thera_analytics.store.sql import migrations, query
 Cursor = duckdb.DuckDBPyConnection
 
 # Work a schema migration needs done on the rows that exist, in its transaction.
-_DATA_STEPS = {5: derived.backfill, 6: derived.rederive_completion, 8: history.rebuild}
+_DATA_STEPS: dict[int, Callable[[Cursor], object]] = {
+    5: derived.backfill, 6: derived.rederive_completion, 8: history.rebuild,
+    10: history.rebuild_first_visits}
 
 
 # Other engines a ``Database(target)`` may open: (does this target name it?, its class).

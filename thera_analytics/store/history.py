@@ -2,21 +2,26 @@
 
 Each use case that changes an event calls ``record`` in its transaction once the event's rows
 hold the new state: the current version is closed at ``now`` and the new one opened at ``now``,
-copied from the rows (event, plan, outcome, clients). Reports "as of" a past instant read these
+copied from the rows (event, plan, outcome, clients). A client row holds from the version that
+wrote it until a change to the event's clients (or to the start or liveness it repeats) closes
+it, so a change that leaves them alone writes none. Reports "as of" a past instant read these
 versions instead of the rows (``reports.source``). Rows loaded in bulk get one version each
 (``fill_from_rows``); migration 008 rebuilds the history of existing events (``rebuild``).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.dots import completion_of
@@ -27,13 +32,24 @@ from thera_analytics.store.sql import query
 Cursor = duckdb.DuckDBPyConnection
 
 
-def record(cur: Cursor, event_id: int, now: datetime) -> None:
+def record(cur: Cursor, event_id: int, now: datetime, *, clients: bool = True) -> None:
     """Write the event's state as its rows now hold it as a new version valid from ``now``,
-    closing the version before it at the same instant."""
+    closing the version before it at the same instant.
+
+    ``clients=False`` says the change left the event's clients as they were (their attendance,
+    and the event's start, kind and cancellation the client rows repeat): their rows then stay
+    open across the new version, two statements instead of four (a plan saved, a note signed).
+    Otherwise the first visit of each of its clients (``first_visit_history``) is moved if the
+    change moved it.
+    """
     cur.execute(query("history_close"), [now, event_id])
-    cur.execute(query("history_close_clients"), [now, event_id])
     cur.execute(query("history_open"), [now, event_id])
-    cur.execute(query("history_open_clients"), [now, event_id])
+    if clients:
+        cur.execute(query("history_close_clients"), [now, event_id])
+        cur.execute(query("history_open_clients"), [now, event_id])
+        # The change may have moved the first visit of its clients (old and new).
+        for step in ("first_visit_drop", "first_visit_close", "first_visit_open"):
+            cur.execute(query(step), [now, event_id])
 
 
 def record_all(cur: Cursor, event_ids: Iterable[int], now: datetime) -> None:
@@ -46,6 +62,71 @@ def fill_from_rows(cur: Cursor) -> None:
     """One version, valid from its creation, for every event without any (bulk loads)."""
     cur.execute(query("history_from_rows"))
     cur.execute(query("history_from_rows_clients"))
+
+
+def rebuild_first_visits(cur: Cursor, *, sweep: bool = False) -> int:
+    """Fill ``first_visit_history`` from the event history (migration 010, bulk loads): for each
+    client, their first live client event over time, worked out from their client rows' validity.
+    While no client row has closed, one set-based statement does it; otherwise (or with
+    ``sweep``) each client's rows are swept in Python. Returns the rows written."""
+    cur.execute("DELETE FROM first_visit_history")
+    closed = cur.execute("SELECT count(*) FROM (SELECT 1 FROM event_client_history"
+                         " WHERE valid_to IS NOT NULL LIMIT 1) AS x").fetchone()
+    if not sweep and closed is not None and not closed[0]:
+        cur.execute(query("first_visits_from_open_rows"))
+        written = cur.execute("SELECT count(*) FROM first_visit_history").fetchone()
+        return int(written[0]) if written else 0
+    rows = cur.execute(
+        "SELECT client_id, valid_from, valid_to, starts_at, event_id FROM event_client_history"
+        " WHERE live ORDER BY client_id").fetchall()
+    out: dict[str, list[Any]] = {"client_id": [], "valid_from": [], "valid_to": [],
+                                 "event_id": []}
+    for client_id, group in groupby(rows, key=lambda r: r[0]):
+        for valid_from, valid_to, event_id in _first_visits(list(group)):
+            out["client_id"].append(client_id)
+            out["valid_from"].append(valid_from)
+            out["valid_to"].append(valid_to)
+            out["event_id"].append(event_id)
+    if not out["client_id"]:
+        return 0
+    if isinstance(cur, duckdb.DuckDBPyConnection):  # one set-based insert from a frame
+        from thera_analytics.store.bulk import bulk_insert  # bulk imports the database module
+
+        return bulk_insert(cur, "first_visit_history", pd.DataFrame({
+            "client_id": pd.array(out["client_id"], dtype="Int32"),
+            "valid_from": pd.to_datetime(pd.Series(out["valid_from"], dtype=object), utc=True),
+            "valid_to": pd.to_datetime(pd.Series(out["valid_to"], dtype=object), utc=True),
+            "event_id": pd.array(out["event_id"], dtype="Int64")}))
+    cur.executemany(
+        "INSERT INTO first_visit_history (client_id, valid_from, valid_to, event_id)"
+        " VALUES (?, ?, ?, ?)", list(zip(*out.values(), strict=True)))
+    return len(out["client_id"])
+
+
+def _first_visits(rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, Any, int]]:
+    """(valid_from, valid_to, event id) of one client's first visit over time, from their live
+    client rows (client, valid_from, valid_to, starts_at, event id): a sweep over the instants
+    a row begins or ends, keeping the rows valid then in a heap by (start, event id)."""
+    starts = sorted(range(len(rows)), key=lambda i: rows[i][1])
+    instants = sorted({r[1] for r in rows} | {r[2] for r in rows if r[2] is not None})
+    heap: list[tuple[Any, int, int]] = []
+    nxt = 0
+    current: tuple[Any, int] | None = None  # (since, event id)
+    for at in instants:
+        while nxt < len(starts) and rows[starts[nxt]][1] <= at:
+            row = rows[starts[nxt]]
+            heapq.heappush(heap, (row[3], int(row[4]), starts[nxt]))
+            nxt += 1
+        while heap and rows[heap[0][2]][2] is not None and rows[heap[0][2]][2] <= at:
+            heapq.heappop(heap)  # that row had ended by now
+        first = heap[0][1] if heap else None
+        if current is not None and current[1] != first:
+            yield current[0], at, current[1]
+            current = None
+        if current is None and first is not None:
+            current = (at, first)
+    if current is not None:
+        yield current[0], None, current[1]
 
 
 # -- rebuilding from the audit log (migration 008) -------------------------------------------

@@ -2,11 +2,7 @@
 -- creation (rows loaded in bulk, and events whose changes the audit log cannot replay).
 -- The reports' as-of tests on signature, plan and completion instants still apply to it, so
 -- as of an instant before its last change it reads as the reports did before history existed.
-INSERT INTO event_history (
-    event_id, version, valid_from, valid_to, kind, clinician_id, service_id, direct, series_id,
-    starts_at, ends_at, duration_minutes, local_start, local_date, week_start, month_key,
-    weekday, cancelled_at, plan_saved_at, status, signed_at, signed_by, dot_details, dot_plan,
-    dot_outcome, completed_at, changed_by)
+INSERT INTO event_history ({history_columns})
 SELECT e.id, e.version, e.created_at, NULL, e.kind, e.clinician_id, e.service_id,
        e.direct, e.series_id, e.starts_at, e.ends_at, e.duration_minutes, e.local_start,
        e.local_date, e.week_start, e.month_key, e.weekday, e.cancelled_at, p.saved_at,

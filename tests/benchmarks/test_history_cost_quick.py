@@ -1,0 +1,27 @@
+"""The event history cost benchmark runs at its smallest on both engines (CI's --quick run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks import history_cost
+
+
+def test_history_cost_measures_saves_on_both_engines_and_reports_on_duckdb(
+        tmp_path: Path, pg_url: str) -> None:
+    history_cost.main(["--quick", "--engines", "duckdb", "postgresql", "--pg-url", pg_url,
+                       "--out-dir", str(tmp_path)])
+    doc = json.loads((tmp_path / "history_cost-3x8.json").read_text())
+    assert list(doc["engines"]) == ["duckdb", "postgresql"]
+    for engine, measured in doc["engines"].items():
+        saves = measured["saves"]
+        assert saves["saves_each"] == 10 and saves["with_history_ms"] > 0, engine
+        sizes = measured["size"]
+        assert sizes["event_history"]["rows"] >= sizes["events"]["rows"] > 0, engine
+        assert sizes["first_visit_history"]["rows"] > 0, engine
+    assert set(doc["engines"]["duckdb"]["as_of_reports"]) == set(
+        history_cost.report_calls(None))  # type: ignore[arg-type]
+    assert "as_of_reports" not in doc["engines"]["postgresql"]
+    text = (tmp_path / "history_cost-3x8.md").read_text()
+    assert "## duckdb" in text and "## postgresql" in text and "load average" in text
