@@ -39,6 +39,7 @@ from thera_analytics.domain.errors import (
     ValidationError,
 )
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.service import accounts, catalog, portal
 from thera_analytics.service.scheduling import OverlapError
@@ -68,8 +69,9 @@ def _after_session(tp: TP, event_id: int) -> None:
 def _signed(tp: TP) -> tuple[int, int]:
     event_id, v = _session(tp)
     _after_session(tp, event_id)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"},
-                                 note="signed note", homework="hw", homework_enabled=True)
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"},
+                                 note="signed note", homework="hw", homework_enabled=True))
     v = tp.practice.save_plan(tp.ann, event_id, v, "the plan")
     return event_id, tp.practice.sign(tp.ann, event_id, v)
 
@@ -182,7 +184,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("unknown event (plan)", lambda tp: lambda: p(tp).save_plan(tp.ann, 999, 1, "x"),
          NotFoundError, "event"),
         ("unknown event (outcome)", lambda tp: lambda: p(tp).save_outcome(
-            tp.ann, 999, 1, note="x"), NotFoundError, "event"),
+            tp.ann, 999, 1, OutcomeChange.of(note="x")), NotFoundError, "event"),
         ("unknown event (sign)", lambda tp: lambda: p(tp).sign(tp.ann, 999, 1),
          NotFoundError, "event"),
         ("unknown event (comment)", lambda tp: lambda: p(tp).add_comment(tp.ann, 999, "x"),
@@ -206,10 +208,11 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
             tp).record_attendance(tp.ann, e[0], e[1], {tp.clients[2]: "attended"}))(
             _session(tp)), ValidationError, "attendance"),
         ("shared homework not enabled", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, e[0], e[1], homework="x", homework_shared=True))(_session(tp)),
+            tp.ann, e[0], e[1],
+                OutcomeChange.of(homework="x", homework_shared=True)))(_session(tp)),
          ValidationError, "homework_shared"),
         ("outcome on a non-client event", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, e[0], e[1], note="x"))(_session(
+            tp.ann, e[0], e[1], OutcomeChange.of(note="x")))(_session(
                 tp, kind=EventKind.ADMIN, service_id=None, client_ids=(), direct=None)),
          ValidationError, "outcome"),
         ("plan on a non-client event", lambda tp: (lambda e: lambda: p(tp).save_plan(
@@ -231,11 +234,12 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
          "signature"),
         # the 24-hour rule: every change to a locked note
         ("locked: note", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note="late"))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e, OutcomeChange.of(note="late")))(_locked(tp)), LockedError, "outcome"),
         ("locked: homework", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework="late"))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e, OutcomeChange.of(homework="late")))(_locked(tp)), LockedError, "outcome"),
         ("locked: homework sharing", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework_shared=True))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e,
+                OutcomeChange.of(homework_shared=True)))(_locked(tp)), LockedError, "outcome"),
         ("locked: attendance", lambda tp: (lambda e: lambda: p(tp).record_attendance(
             tp.ann, *e, {tp.clients[0]: "no_show"}))(_locked(tp)), LockedError, "outcome"),
         ("locked: status", lambda tp: (lambda e: lambda: p(tp).record_status(
@@ -254,7 +258,8 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("signed: attendance cleared", lambda tp: (lambda e: lambda: p(tp).record_attendance(
             tp.ann, *e, {tp.clients[0]: None}))(_signed(tp)), ValidationError, "attendance"),
         ("signed: status cleared", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, status=None))(_signed_indirect(tp)), ValidationError, "status"),
+            tp.ann, *e,
+                OutcomeChange.of(status=None)))(_signed_indirect(tp)), ValidationError, "status"),
         # times that do not exist, or exist twice, in the practice's zone
         ("nonexistent start (create)", lambda tp: lambda: tp.create(start=GAP[0], end=GAP[1]),
          ValidationError, "start"),
@@ -281,7 +286,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("stale version (plan)", lambda tp: (lambda e: lambda: p(tp).save_plan(
             tp.ann, *e, "old copy"))(_stale(tp)), ConflictError, "version"),
         ("stale version (outcome)", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note="old copy"))(_stale(tp)), ConflictError, "version"),
+            tp.ann, *e, OutcomeChange.of(note="old copy")))(_stale(tp)), ConflictError, "version"),
         ("stale version (sign)", lambda tp: (lambda e: (_after_session(tp, e[0]), p(
             tp).record_attendance(tp.ann, e[0], e[1] + 1, {tp.clients[0]: "attended"}),
             lambda: p(tp).sign(tp.ann, *e))[2])(_stale(tp)), ConflictError, "version"),
@@ -368,12 +373,13 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
             tp.ann, *e, "p", previous_homework=s))(_session(tp)), "previous_homework"),
         ("previous note", lambda tp, s: (lambda e: lambda: p(tp).save_plan(
             tp.ann, *e, "p", previous_note=s))(_session(tp)), "previous_note"),
-        ("note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(tp.ann, *e, note=s))(
+        ("note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(tp.ann, *e,
+            OutcomeChange.of(note=s)))(
             _session(tp)), "note"),
         ("homework", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework=s))(_session(tp)), "homework"),
+            tp.ann, *e, OutcomeChange.of(homework=s)))(_session(tp)), "homework"),
         ("amended note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note=s))(_signed(tp)), "note"),
+            tp.ann, *e, OutcomeChange.of(note=s)))(_signed(tp)), "note"),
         ("comment", lambda tp, s: (lambda e: lambda: p(tp).add_comment(tp.ann, e[0], s))(
             _session(tp)), "comment"),
         ("comment on a locked note", lambda tp, s: (lambda e: lambda: p(tp).add_comment(
@@ -420,7 +426,8 @@ def test_20000_characters_are_stored_whole_in_every_long_text(tp: TP) -> None:
     event_id, v = _session(tp)
     v = tp.practice.save_plan(tp.ann, event_id, v, long_text, previous_homework=long_text,
                               previous_note=long_text)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, note=long_text, homework=long_text)
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(note=long_text, homework=long_text))
     tp.practice.add_comment(tp.ann, event_id, long_text.strip())
     rec = tp.practice.event(tp.manager, event_id)
     for value in (rec.plan_text, rec.previous_homework, rec.previous_note, rec.note,
@@ -486,10 +493,12 @@ TEXT_FIELDS: dict[str, tuple[Callable[[TP, str], Any],
     "previous note": (lambda tp, s: (lambda e: (tp.practice.save_plan(
         tp.ann, e, 1, "p", previous_note=s), e)[1])(_event_for(tp)),
         lambda tp, k: tp.practice.event(tp.ann, k).previous_note, str),
-    "note": (lambda tp, s: (lambda e: (tp.practice.save_outcome(tp.ann, e, 1, note=s), e)[1])(
+    "note": (lambda tp, s: (lambda e: (tp.practice.save_outcome(tp.ann, e, 1,
+        OutcomeChange.of(note=s)), e)[1])(
         _event_for(tp)), lambda tp, k: tp.practice.event(tp.ann, k).note, str),
     "homework (portal)": (lambda tp, s: (lambda e: (tp.practice.save_outcome(
-        tp.ann, e, 1, homework=s, homework_enabled=True, homework_shared=True), e)[1])(
+        tp.ann, e, 1,
+            OutcomeChange.of(homework=s, homework_enabled=True, homework_shared=True)), e)[1])(
         _event_for(tp)), lambda tp, k: next(h.homework for h in portal.shared_homework(
             tp.db, tp.client_actor) if h.event_id == k), str),
     "comment": (lambda tp, s: (lambda e: (tp.practice.add_comment(tp.ann, e, s), e)[1])(
@@ -593,8 +602,9 @@ def test_the_portal_and_the_editor_show_odd_text_as_text(tp: TP) -> None:
         [event_id] = tp.practice.create_event(actor, tp.details(
             clinician_id=clinician, start=tp.clock() + timedelta(days=1),
             end=tp.clock() + timedelta(days=1, minutes=50)), allow_overlap=True)
-        tp.practice.save_outcome(actor, event_id, 1, homework=payload, homework_enabled=True,
-                                 homework_shared=True)
+        tp.practice.save_outcome(actor, event_id, 1,
+            OutcomeChange.of(homework=payload, homework_enabled=True,
+                                 homework_shared=True))
     homework = tuple(portal.shared_homework(tp.db, tp.client_actor))
     sessions = tuple(portal.upcoming_sessions(tp.db, tp.client_actor, tp.clock()))
     assert len(homework) == len(sessions) == len(PAYLOADS)
@@ -905,7 +915,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
         marks: dict[str, Any] = ({"attendance": {c: "attended" for c in rec.client_ids}}
                                  if rec.direct else {"status": "completed"})
         version = self.call(lambda: tp.practice.save_outcome(tp.ann, event_id, rec.version,
-                                                             **marks))
+                                                             OutcomeChange.of(**marks)))
         if version is not None:
             self.call(lambda: tp.practice.sign(tp.ann, event_id, version))
 
@@ -967,7 +977,8 @@ class UseCaseFuzz(RuleBasedStateMachine):
                              ("homework_shared", st.booleans())):
             if data.draw(st.booleans()):
                 changes[name] = data.draw(values)
-        self.call(lambda: self.tp.practice.save_outcome(actor, event_id, version, **changes))
+        self.call(lambda: self.tp.practice.save_outcome(actor, event_id, version,
+            OutcomeChange.of(**changes)))
 
     @rule(data=st.data())
     def sign(self, data: st.DataObject) -> None:

@@ -8,12 +8,13 @@ from datetime import datetime
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import clean_text
 from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.signing import check_can_change
 from thera_analytics.service import audit
 from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, load_for_change
-from thera_analytics.service.records import EventRecord
 from thera_analytics.store import history
+from thera_analytics.store import records as stored
 from thera_analytics.store.database import Cursor, Database
 from thera_analytics.store.sql import query
 
@@ -66,13 +67,8 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
             for key, value in new.items():
                 if old[key] != value:
                     record_amendment(cur, actor, now, event_id, key, old[key], value)
-        cur.execute(
-            "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
-            " plan_text = excluded.plan_text, previous_homework = excluded.previous_homework,"
-            " previous_note = excluded.previous_note, saved_at = excluded.saved_at,"
-            " saved_by = excluded.saved_by",
-            [event_id, plan_text, previous_homework, previous_note, now, actor.user_id],
-        )
+        stored.save_plan(cur, event_id, plan_text, previous_homework, previous_note, now,
+                         actor.user_id)
         saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
         history.record(cur, event_id, now)

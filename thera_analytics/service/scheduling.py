@@ -21,10 +21,10 @@ from thera_analytics.domain.details import (
 )
 from thera_analytics.domain.errors import LockedError, NotFoundError, PracticeError, ValidationError
 from thera_analytics.domain.local_time import LocalKeys, to_instant, to_local
+from thera_analytics.domain.record import ClientMark, EventRecord
 from thera_analytics.domain.recurrence import Recurrence, occurrences
 from thera_analytics.service import audit, cancellations, records
 from thera_analytics.service.guard import bump_version, check_owner, load_for_change
-from thera_analytics.service.records import ClientMark
 from thera_analytics.store import history
 from thera_analytics.store.database import Cursor, Database
 from thera_analytics.store.derived import refresh_first_visits
@@ -256,7 +256,7 @@ def _summary(d: EventDetails) -> dict[str, object]:
     }
 
 
-def _details_of(rec: records.EventRecord) -> EventDetails:
+def _details_of(rec: EventRecord) -> EventDetails:
     return EventDetails(
         kind=rec.kind, clinician_id=rec.clinician_id, start=rec.start, end=rec.end,
         title=rec.title, service_id=rec.service_id, client_ids=rec.client_ids,
@@ -265,7 +265,7 @@ def _details_of(rec: records.EventRecord) -> EventDetails:
     )
 
 
-def _refuse_if_signed(rec: records.EventRecord, what: str) -> None:
+def _refuse_if_signed(rec: EventRecord, what: str) -> None:
     if rec.signed_at is not None:
         raise LockedError(
             f"{what}: this session's note is signed, so its details and time can no longer "
@@ -330,7 +330,7 @@ def parse_scope(value: Scope | str) -> Scope:
         raise ValidationError("scope", f"{value!r} is not 'this' or 'following'") from None
 
 
-def _targets(cur: Cursor, rec: records.EventRecord, scope: Scope) -> list[records.EventRecord]:
+def _targets(cur: Cursor, rec: EventRecord, scope: Scope) -> list[EventRecord]:
     if parse_scope(scope) is Scope.THIS or rec.series_id is None:
         return [rec]
     ids = [int(r[0]) for r in cur.execute(
