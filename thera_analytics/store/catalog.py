@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from thera_analytics.store.database import Cursor, Database
@@ -47,3 +49,14 @@ def services(db: Database) -> pd.DataFrame:
 
 def third_parties(db: Database, client_ids: list[int]) -> pd.DataFrame:
     return db.df(query("catalog_third_parties"), [list(client_ids)])
+
+
+def clinician_name(cur: Cursor, clinician_id: int) -> str | None:
+    row = cur.execute(query("catalog_clinician_name"), [clinician_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def practice_facts(cur: Cursor) -> tuple[str, datetime] | None:
+    """The practice's name and when it was set up (None before ``thera init``)."""
+    row = cur.execute(query("practice_facts")).fetchone()
+    return None if row is None else (row[0], row[1])
