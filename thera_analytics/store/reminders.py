@@ -38,3 +38,32 @@ def insert(cur: Cursor, event_id: int, r: ReminderRequest, due_at: datetime) -> 
          r.recipient_id if r.recipient_kind is RecipientKind.THIRD_PARTY else None,
          r.channel.value, r.lead_minutes, due_at],
     )
+
+
+def settle(cur: Cursor, reminder_id: int, state: str, reason: str) -> None:
+    """Close a reminder without sending it (``cancelled`` or ``failed``)."""
+    cur.execute(query("reminder_settle"), [state, reason, reminder_id])
+
+
+def sent_now(cur: Cursor, reminder_id: int, now: datetime) -> None:
+    """A reminder delivered in the same transaction that picked it (no claim)."""
+    cur.execute(query("reminder_sent_now"), [now, reminder_id])
+
+
+def sent_claimed(cur: Cursor, reminder_id: int, now: datetime) -> None:
+    cur.execute(query("reminder_sent_claimed"), [now, reminder_id])
+
+
+def attempts(cur: Cursor, reminder_id: int) -> int | None:
+    row = cur.execute(query("reminder_attempts"), [reminder_id]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def after_failure(cur: Cursor, reminder_id: int, state: str, error: str,
+                  retry_at: datetime | None) -> None:
+    cur.execute(query("reminder_after_failure"), [state, error, retry_at, reminder_id])
+
+
+def pending_count(cur: Cursor, now: datetime) -> int:
+    row = cur.execute(query("reminder_pending_count"), [now, now]).fetchone()
+    return int(row[0]) if row else 0
