@@ -16,7 +16,6 @@ from thera_analytics.service.guard import bump_version, load_for_change
 from thera_analytics.store import history
 from thera_analytics.store import records as stored
 from thera_analytics.store.database import Cursor, Database
-from thera_analytics.store.sql import query
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,7 @@ def prefill(cur: Cursor, rec: EventRecord) -> PlanPrefill:
     if not rec.client_ids:
         return PlanPrefill("", "", None)
     clients = sorted(set(rec.client_ids))
-    row = cur.execute(
-        query("plan_prefill"),
-        [rec.clinician_id, rec.start, rec.id, clients[0], len(clients), clients, len(clients)],
-    ).fetchone()
+    row = stored.plan_prefill(cur, rec.clinician_id, rec.start, rec.id, clients)
     if row is None:
         return PlanPrefill("", "", None)
     return PlanPrefill(row[1] or "", row[2] or "", int(row[0]))

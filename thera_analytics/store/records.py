@@ -134,3 +134,14 @@ def add_comment(cur: Cursor, event_id: int, body: str, now: datetime,
     comment_id = int(row[0])
     cur.execute(query("record_add_comment"), [comment_id, event_id, user_id, now, body])
     return comment_id
+
+
+def plan_prefill(cur: Cursor, clinician_id: int, start: datetime, event_id: int,
+                 clients: list[int]) -> tuple[int, str | None, str | None] | None:
+    """The clinician's latest earlier session with exactly ``clients`` (sorted): its id,
+    homework and note."""
+    row = cur.execute(
+        query("plan_prefill"),
+        [clinician_id, start, event_id, clients[0], len(clients), clients, len(clients)],
+    ).fetchone()
+    return None if row is None else (int(row[0]), row[1], row[2])
