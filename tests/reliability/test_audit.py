@@ -357,6 +357,8 @@ ATTEMPTS: dict[str, Callable[[TP, int, int], object]] = {
         tp.ann, e, v, {tp.clients[0]: "no_show"}),
     "record_status": lambda tp, e, v: tp.practice.record_status(tp.ann, e, v, "on_hold"),
     "sign": lambda tp, e, v: tp.practice.sign(tp.ann, e, v),
+    "save_and_sign": lambda tp, e, v: tp.practice.save_and_sign(
+        tp.ann, e, v, OutcomeChange.of(note="Changed")),
 }
 OUTCOME_CHANGES: list[dict[str, Any]] = [
     {"note": "Changed"}, {"homework": "Changed"}, {"homework_enabled": False},
