@@ -334,4 +334,4 @@ class OutcomeForm(pn.viewable.Viewer):
         ):
             if value != before:
                 out[key] = value
-        return OutcomeChange.of(**out)  # type: ignore[arg-type]
+        return OutcomeChange.of(**out)
