@@ -18,6 +18,7 @@ from benchmarks.measuring import (
 )
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service.calendar import week_events
 from thera_analytics.store.database import Database
@@ -139,7 +140,8 @@ def saves(db: Database, plan: Plan, rng: random.Random) -> dict[str, Timing]:
             {"attendance": dict.fromkeys(clients, "attended")} if bool(row.direct)
             else {"status": "completed"})
         timed(timings["outcome"], lambda r=row, a=actor, v=version, o=outcome, t=text:
-              practice.save_outcome(a, int(r.id), v, note=f"Session went as planned {t}.", **o))
+              practice.save_outcome(a, int(r.id), v,
+                  OutcomeChange.of(note=f"Session went as planned {t}.", **o)))
     written = count_rows(db, "audit_log") - audit_before
     assert written == 2 * len(picked), f"{written} audit rows for {2 * len(picked)} saves"
     return timings

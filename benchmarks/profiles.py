@@ -20,6 +20,7 @@ from pyinstrument import Profiler
 from benchmarks.run import NOW, past_weeks
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.reports import attendance_breakdowns
 from thera_analytics.service.calendar import week_events
@@ -71,7 +72,8 @@ def main(argv: list[str] | None = None) -> None:
                                    previous_homework="", previous_note="")
             marks = {"attendance": dict.fromkeys(clients, "attended")} if direct else {
                 "status": "completed"}
-            practice.save_outcome(actor, event_id, v, note=f"Profiled note {event_id}", **marks)
+            practice.save_outcome(actor, event_id, v,
+                OutcomeChange.of(note=f"Profiled note {event_id}", **marks))
 
     parts.append(profile("A plan and an outcome saved, 100 sessions (Practice.save_plan, "
                          "Practice.save_outcome)", saves))

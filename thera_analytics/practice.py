@@ -17,6 +17,8 @@ from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.cancellation import CancellationReason
 from thera_analytics.domain.details import EventDetails
+from thera_analytics.domain.outcome_change import OutcomeChange
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.service import (
     accounts,
@@ -28,7 +30,6 @@ from thera_analytics.service import (
     scheduling,
 )
 from thera_analytics.service.planning import PlanPrefill
-from thera_analytics.service.records import EventRecord
 from thera_analytics.service.scheduling import Scope
 from thera_analytics.store.database import Database
 
@@ -95,27 +96,33 @@ class Practice:
                                   previous_note=previous_note)
 
     # -- step 3 -----------------------------------------------------------------------------
-    def save_outcome(self, actor: Actor, event_id: int, version: int, **changes: object) -> int:
-        """Attendance (``attendance={client_id: value}``) or ``status``, ``note``,
-        ``homework``, ``homework_enabled``, ``homework_shared``."""
-        return outcomes.save_outcome(self.db, actor, event_id, version, self.now(),
-                                     **changes)  # type: ignore[arg-type]
+    def save_outcome(self, actor: Actor, event_id: int, version: int,
+                     change: OutcomeChange) -> int:
+        """Save what ``change`` changes on step 3 (``OutcomeChange.of(note=..., ...)`` from
+        raw values)."""
+        return outcomes.save_outcome(self.db, actor, event_id, version, self.now(), change)
 
     def record_attendance(
         self, actor: Actor, event_id: int, version: int,
         attendance: Mapping[int, Attendance | str | None],
         reasons: Mapping[int, CancellationReason | str | tuple[str, str] | None] | None = None,
     ) -> int:
-        return outcomes.save_outcome(self.db, actor, event_id, version, self.now(),
-                                     attendance=attendance, reasons=reasons)
+        change = OutcomeChange.of(attendance=attendance, reasons=reasons)
+        return outcomes.save_outcome(self.db, actor, event_id, version, self.now(), change)
 
     def record_status(self, actor: Actor, event_id: int, version: int,
                       status: SessionStatus | str) -> int:
         return outcomes.save_outcome(self.db, actor, event_id, version, self.now(),
-                                     status=status)
+                                     OutcomeChange.of(status=status))
 
     def sign(self, actor: Actor, event_id: int, version: int) -> int:
         return outcomes.sign(self.db, actor, event_id, version, self.now())
+
+    def save_and_sign(self, actor: Actor, event_id: int, version: int,
+                      change: OutcomeChange) -> int:
+        """Save ``change`` and sign the note in one transaction: a refused signature saves
+        nothing."""
+        return outcomes.save_and_sign(self.db, actor, event_id, version, self.now(), change)
 
     def add_comment(self, actor: Actor, event_id: int, body: str) -> int:
         return outcomes.add_comment(self.db, actor, event_id, body, self.now())

@@ -21,8 +21,8 @@ from thera_analytics.domain import palette
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.labels import field_label, value_label
 from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.service import catalog, records
-from thera_analytics.service.records import EventRecord
 
 DRAWER_WIDTH = 430
 

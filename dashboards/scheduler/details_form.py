@@ -30,10 +30,10 @@ from thera_analytics.domain.details import EventDetails, RecipientKind, Reminder
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import CLIENT_KINDS, NON_CLIENT_KINDS, EventKind
 from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.practice import Practice
 from thera_analytics.service import catalog
-from thera_analytics.service.records import EventRecord
 
 FIELDS = ("kind", "title", "service", "clients", "direct", "start", "end", "video_link",
           "team_members", "third_parties", "reminders", "repeat", "count", "until", "clinician")

@@ -42,9 +42,10 @@ from thera_analytics.domain.errors import (
 )
 from thera_analytics.domain.labels import value_label
 from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.permissions import can_change, can_comment
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.steps import Step
 from thera_analytics.practice import Practice
-from thera_analytics.service.records import EventRecord
 from thera_analytics.service.scheduling import OverlapError
 from thera_analytics.store.database import WriteConflict
 
@@ -227,11 +228,10 @@ class EventEditor(pn.viewable.Viewer):
 
     # -- who may do what -----------------------------------------------------------------------
     def _owner(self, rec: EventRecord) -> bool:
-        return self.actor.is_clinician and self.actor.clinician_id == rec.clinician_id
+        return can_change(self.actor, rec.clinician_id)
 
     def _can_comment(self, rec: EventRecord) -> bool:
-        return self.actor.is_manager or (self.actor.is_clinician and (
-            self._owner(rec) or self.actor.clinician_id in rec.team_member_ids))
+        return can_comment(self.actor, rec.clinician_id, rec.team_member_ids)
 
     # -- opening -------------------------------------------------------------------------------
     def open(self, event_id: int, step: Step | None = None) -> bool:
@@ -524,23 +524,17 @@ class EventEditor(pn.viewable.Viewer):
         self._after_save(rec.id, Step.OUTCOME if go_next else Step.PLAN, "Plan saved.")
 
     # -- step 3 --------------------------------------------------------------------------------
-    def _write_outcome(self, rec: EventRecord) -> int:
-        """Save what changed on the outcome step; returns the event's version afterwards."""
-        changes = self.outcome.changes(rec)
-        if not changes:
-            return rec.version
-        return self.practice.save_outcome(self.actor, rec.id, rec.version, **changes)
-
     def _save_outcome(self) -> None:
         rec = self.record
         if rec is None:
             return
         self._clear_errors()
-        if not self.outcome.changes(rec):
-            self.banner.show("info", "Nothing has changed since the last save.")
-            return
         try:
-            version = self._write_outcome(rec)
+            change = self.outcome.changes(rec)
+            if change.empty:
+                self.banner.show("info", "Nothing has changed since the last save.")
+                return
+            version = self.practice.save_outcome(self.actor, rec.id, rec.version, change)
         except PracticeError as exc:
             self._refused(exc, self.outcome.errors, lambda: None)
             return
@@ -557,28 +551,24 @@ class EventEditor(pn.viewable.Viewer):
         self.outcome.show_sign_warning()
 
     def _on_confirm_sign(self, _: object) -> None:
+        """Save what changed on the outcome step and sign, in one use case: a refused
+        signature saves nothing, and the form keeps what the clinician typed."""
         rec = self.record
         if rec is None:
             return
         self.outcome.hide_sign_warning()
         self._clear_errors()
         try:
-            version = self._write_outcome(rec)
+            self.practice.save_and_sign(self.actor, rec.id, rec.version,
+                                        self.outcome.changes(rec))
         except PracticeError as exc:
-            self._refused(exc, self.outcome.errors, lambda: None)
-            return
-        try:
-            self.practice.sign(self.actor, rec.id, version)
-        except PracticeError as exc:
-            if version != rec.version:  # the outcome was saved: show it, then the refusal
-                self.open(rec.id, Step.OUTCOME)
-                self.saved = True
             field, message = split_refusal(exc)
-            if isinstance(exc, ConflictError):
+            if isinstance(exc, ConflictError) or field != "signature":
                 self._refused(exc, self.outcome.errors, lambda: None)
             else:
                 self.outcome.errors.show("signature", message)
-                self.banner.show("error", "The note was not signed.", title="Not signed.")
+                self.banner.show("error", "Nothing was saved: the note was not signed.",
+                                 title="Not signed.")
             return
         self._after_save(rec.id, Step.OUTCOME, "Signed. Amendments are possible for 24 hours.")
 

@@ -10,63 +10,39 @@ import panel as pn
 import param
 
 from dashboards.scheduler.details_form import FORM_CSS, section
+from dashboards.scheduler.outcome_record import (
+    NOT_MARKED,
+    RECORD_CSS,
+    SECTION,
+    comments_html,
+    history_html,
+    record_html,
+    signature_html,
+)
 from dashboards.scheduler.read_only import READ_ONLY_CSS
 from dashboards.scheduler.reason_picker import ReasonPicker
 from dashboards.shared.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.cancellation import MAY_TAKE_REASON, reason_needed
-from thera_analytics.domain.labels import field_label, value_label
-from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.outcome_change import OutcomeChange
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.signing import SIGNING_WARNING, sign_blocked_reason, sign_blockers
 from thera_analytics.practice import Practice
-from thera_analytics.service.records import EventRecord
 
 FIELDS = ("attendance", "status", "note", "homework", "homework_enabled", "homework_shared",
           "signature", "comment", "outcome")
 
-NOT_MARKED = "— not marked —"
 ATTENDANCE_OPTIONS: dict[str, str | None] = {NOT_MARKED: None,
                                              **{a.label: a.value for a in Attendance}}
 HOMEWORK_FLAGS = {"Homework enabled": "enabled", "Share with the client portal": "shared"}
 STATUS_OPTIONS: dict[str, str | None] = {"Not marked": None,
                                          **{s.label: s.value for s in SessionStatus}}
 
-RECORD_CSS = """
-.thera-record { font: 13.5px system-ui, sans-serif; color: #1f2328; }
-.thera-record dt { font-weight: 600; color: #57606a; margin-top: 8px; font-size: 12px;
-                   text-transform: uppercase; letter-spacing: .04em; }
-.thera-record dd { margin: 2px 0 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.thera-chip { display: inline-block; padding: 0 7px; border-radius: 10px; color: #1f2328;
-              background: #ffffff !important; border: 2px solid; font-size: 12px;
-              font-weight: 600; margin-left: 6px; }
-.thera-history { border-collapse: collapse; width: 100%; font: 12.5px system-ui, sans-serif; }
-.thera-history th { text-align: left; color: #57606a; border-bottom: 1px solid #d0d7de;
-                    padding: 3px 4px; }
-.thera-history td { border-bottom: 1px solid #eaeef2; padding: 3px 4px; vertical-align: top;
-                    white-space: pre-wrap; overflow-wrap: anywhere; }
-.thera-comment { border-left: 3px solid #8c959f; padding: 2px 8px; margin: 6px 0;
-                 font: 13px system-ui, sans-serif; }
-.thera-comment .meta { color: #57606a; font-size: 12px; }
-.thera-comment .body { white-space: pre-wrap; overflow-wrap: anywhere; }
-"""
-
-
 # Bokeh's green (#5cb85c) gives white text 2.48:1; this green gives 5.1:1 (WCAG AA).
 SIGN_CSS = """
 .bk-btn-success { background-color: #1a7f37; border-color: #116329; color: #ffffff; }
 .bk-btn-success:hover, .bk-btn-success:focus { background-color: #116329; }
 """
-
-
-_SECTION = ('<div style="font: 600 12px system-ui, sans-serif; color: #57606a; '
-            'text-transform: uppercase; letter-spacing: .04em; margin: 12px 0 4px">{}</div>')
-
-
-def _chip(label: str, colour: str) -> str:
-    # Dark text on white inside a border of the value's colour: readable (WCAG AA) whatever
-    # the colour, and the label, not the colour, says the value.
-    return (f'<span class="thera-chip" style="border-color:{colour}">'
-            f"{escape(label)}</span>")
 
 
 class _OutcomeErrors(FieldErrors):
@@ -319,88 +295,22 @@ class OutcomeForm(pn.viewable.Viewer):
         self.param.update(direct=bool(rec.direct), editable=editable and not locked,
                           locked=locked, can_comment=can_comment and rec.signed_at is not None,
                           can_sign=owner and rec.signed_at is None)
-        self._top.object = self._signature_html(rec, now) + (
-            self._record_html(rec) if locked else "")
+        self._top.object = signature_html(rec, now, zone) + (
+            record_html(rec) if locked else "")
         bottom = ""
         if rec.amendments:
-            bottom += _SECTION.format("Amendment history") + self._history_html(rec)
+            bottom += SECTION.format("Amendment history") + history_html(rec, zone)
         if rec.signed_at is not None or rec.comments:
-            bottom += _SECTION.format("Comments") + self._comments_html(rec, zone)
+            bottom += SECTION.format("Comments") + comments_html(rec, zone)
         self._bottom.object = bottom
         self.comment.value = ""
         self._on_state()
 
-    def _signature_html(self, rec: EventRecord, now: datetime) -> str:
-        zone = self.practice.db.zone
-        if rec.signed_at is None:
-            return ""
-        signed = to_local(rec.signed_at, zone)
-        until = rec.amendable_until()
-        assert until is not None
-        closes = to_local(until, zone)
-        who = rec.signed_by or "the clinician"
-        if rec.locked(now):
-            text = (f"Signed by {who} on {signed:%a %-d %b %Y %H:%M}. The 24-hour amendment "
-                    f"window closed on {closes:%a %-d %b %H:%M}: this record is locked and "
-                    "only comments can be added.")
-            kind = "info"
-        else:
-            text = (f"Signed by {who} on {signed:%a %-d %b %Y %H:%M}. Amendments are possible "
-                    f"until {closes:%a %-d %b %H:%M}; each keeps the previous value.")
-            kind = "success"
-        return (f'<div class="thera-notice {kind} thera-signature">{escape(text)}</div>')
-
-    def _record_html(self, rec: EventRecord) -> str:
-        parts = ['<dl class="thera-record">']
-        if rec.direct:
-            parts.append("<dt>Attendance</dt>")
-            for c in rec.clients:
-                chip = (_chip(c.attendance.label, c.attendance.colour) if c.attendance
-                        else escape(NOT_MARKED))
-                parts.append(f"<dd>{escape(c.name)} {chip}</dd>")
-        else:
-            status = rec.status
-            parts.append("<dt>Status</dt><dd>"
-                         + (_chip(status.label, status.colour) if status else "Not marked")
-                         + "</dd>")
-        parts.append(f'<dt>Session note</dt><dd class="thera-note">{escape(rec.note or "—")}</dd>')
-        flags = ", ".join(x for x, on in (("enabled", rec.homework_enabled),
-                                           ("shared with the client", rec.homework_shared)) if on)
-        parts.append(f"<dt>Homework{(' (' + escape(flags) + ')') if flags else ''}</dt>"
-                     f'<dd class="thera-homework">{escape(rec.homework or "—")}</dd>')
-        parts.append("</dl>")
-        return "".join(parts)
-
-    def _history_html(self, rec: EventRecord) -> str:
-        zone = self.practice.db.zone
-        names = {c.client_id: c.name for c in rec.clients}
-        rows = []
-        for a in rec.amendments:
-            field = field_label(a.field)
-            if a.client_id is not None:
-                field += f" ({names.get(a.client_id, a.client_id)})"
-            rows.append(
-                f"<tr><td>{to_local(a.amended_at, zone):%-d %b %H:%M}</td>"
-                f"<td>{escape(a.amended_by)}</td><td>{escape(field)}</td>"
-                f"<td>{escape(value_label(a.field, a.previous_value))}</td>"
-                f"<td>{escape(value_label(a.field, a.new_value))}</td></tr>")
-        return ('<table class="thera-history"><thead><tr><th>When</th><th>Who</th>'
-                "<th>Field</th><th>Was</th><th>Now</th></tr></thead><tbody>"
-                + "".join(rows) + "</tbody></table>")
-
-    @staticmethod
-    def _comments_html(rec: EventRecord, zone: object) -> str:
-        if not rec.comments:
-            return '<div class="thera-comment"><span class="meta">No comments yet.</span></div>'
-        return "".join(
-            f'<div class="thera-comment"><div class="meta">{escape(c.author)} · '
-            f"{to_local(c.created_at, zone):%a %-d %b %Y %H:%M}</div>"  # type: ignore[arg-type]
-            f'<div class="body">{escape(c.body)}</div></div>'
-            for c in rec.comments)
-
     # -- reading -------------------------------------------------------------------------------
-    def changes(self, rec: EventRecord) -> dict[str, object]:
-        """What differs from ``rec``: the keyword arguments of ``Practice.save_outcome``."""
+    def changes(self, rec: EventRecord) -> OutcomeChange:
+        """What differs from ``rec``, the one diff of a save: what ``Practice.save_outcome``
+        and ``Practice.save_and_sign`` write. Text the rules refuse (a NUL, too long) raises
+        ``ValidationError`` naming its field."""
         out: dict[str, object] = {}
         if rec.direct:
             old = {c.client_id: (c.attendance.value if c.attendance else None)
@@ -424,4 +334,4 @@ class OutcomeForm(pn.viewable.Viewer):
         ):
             if value != before:
                 out[key] = value
-        return out
+        return OutcomeChange.of(**out)

@@ -10,8 +10,8 @@ import param
 from dashboards.scheduler.details_form import FORM_CSS
 from dashboards.shared.feedback import FEEDBACK_CSS, FieldErrors
 from thera_analytics.domain.local_time import to_local
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.practice import Practice
-from thera_analytics.service.records import EventRecord
 
 FIELDS = ("plan", "previous_homework", "previous_note")
 

@@ -12,10 +12,10 @@ from dashboards.scheduler.form_parts import FORM_CSS, field_row
 from dashboards.scheduler.read_only import keep_readable
 from dashboards.scheduler.reminder_states import NO_MAIL_SERVER, STATES_CSS, reminder_states_html
 from thera_analytics.domain.details import Channel, RecipientKind, ReminderRequest
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.practice import Practice
 from thera_analytics.service import reminders
 from thera_analytics.service.notifications import email_configured
-from thera_analytics.service.records import EventRecord
 
 CHANNEL_OPTIONS = {"No reminder": "", "Email": Channel.EMAIL.value,
                    "Browser": Channel.BROWSER.value}

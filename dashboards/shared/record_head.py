@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from thera_analytics.domain import palette
 from thera_analytics.domain.dots import Dots
 from thera_analytics.domain.local_time import to_local
-from thera_analytics.service.records import EventRecord
+from thera_analytics.domain.record import EventRecord
 
 DOT_LABELS = ("Details", "Plan", "Outcome & signed")
 

@@ -29,6 +29,7 @@ from thera_analytics import reports
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain import palette
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.reports import analyst_snapshot
 from thera_analytics.reports.source import snapshot_path
@@ -260,8 +261,9 @@ def test_the_record_is_read_only_and_escapes_what_it_shows() -> None:
     client = catalog.add_client(tp.db, evil, tp.clock.now)
     event_id = tp.create(client_ids=(client,))
     tp.clock.set(tp.clock.now + timedelta(hours=3))
-    version = tp.practice.save_outcome(tp.ann, event_id, 1, attendance={client: "attended"},
-                                       note="<script>x()</script>\nsecond line")
+    version = tp.practice.save_outcome(tp.ann, event_id, 1,
+        OutcomeChange.of(attendance={client: "attended"},
+                                       note="<script>x()</script>\nsecond line"))
     version = tp.practice.save_plan(tp.ann, event_id, version, "plan")
     tp.practice.sign(tp.ann, event_id, version)
     context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
@@ -287,12 +289,13 @@ def test_the_record_shows_every_stored_value_by_its_label() -> None:
     bo = catalog.add_client(tp.db, "Bo Diddley", tp.clock.now)
     event_id = tp.create(kind=EventKind.GROUP_SESSION, client_ids=(ada, bo))
     tp.clock.set(tp.clock.now + timedelta(hours=3))
-    version = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id),
-                                       attendance={ada: "attended", bo: "non_billable"})
+    version = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), OutcomeChange.of(
+        attendance={ada: "attended", bo: "non_billable"}))
     version = tp.practice.save_plan(tp.ann, event_id, version, "Plan")
     version = tp.practice.sign(tp.ann, event_id, version)
-    tp.practice.save_outcome(tp.ann, event_id, version, attendance={ada: "late_cancellation"},
-                             reasons={ada: "transport"}, homework_enabled=True)
+    tp.practice.save_outcome(tp.ann, event_id, version,
+        OutcomeChange.of(attendance={ada: "late_cancellation"},
+                             reasons={ada: "transport"}, homework_enabled=True))
     context = PracticeContext(db=tp.db, actor=tp.manager, clock=tp.clock)
     panel = RecordPanel(context=context)
     assert panel.show(event_id)

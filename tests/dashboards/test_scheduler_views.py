@@ -20,6 +20,7 @@ from tests.factories import make_practice
 from thera_analytics.domain import palette
 from thera_analytics.domain.errors import SigningError, ValidationError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.domain.steps import Step
@@ -403,8 +404,8 @@ def _signed_earlier(tp: Sample) -> None:
     earlier = tp.create(start=datetime(2026, 5, 25, 10, 0), end=datetime(2026, 5, 25, 10, 50))
     p = tp.practice
     v = p.save_plan(tp.ann, earlier, tp.version(earlier), "plan")
-    p.save_outcome(tp.ann, earlier, v, attendance={tp.clients[0]: "attended"},
-                   note="Slept better", homework="Breathing log")
+    p.save_outcome(tp.ann, earlier, v, OutcomeChange.of(attendance={tp.clients[0]: "attended"},
+                   note="Slept better", homework="Breathing log"))
 
 
 def test_the_plan_is_prefilled_from_the_last_session_and_saving_turns_dot_two_green(
@@ -560,12 +561,31 @@ def test_signing_without_attendance_is_refused_at_the_sign_button(tp: Sample) ->
     assert ed.record.signed_at is None
 
 
+def test_a_refused_signature_saves_nothing_and_keeps_the_form(tp: Sample) -> None:
+    """Save and sign is one use case: with the plan missing the signature is refused, and the
+    attendance and note typed with it are not saved (they stay in the form)."""
+    event_id = tp.create()
+    tp.clock.advance(timedelta(hours=3))
+    ed = editor_for(tp)
+    ed.open(event_id, Step.OUTCOME)
+    version = ed.record.version
+    ed.outcome._marks[tp.clients[0]].value = "attended"
+    ed.outcome.note.value = "Typed before signing"
+    click(ed.outcome.sign)
+    click(ed.outcome.confirm_sign)
+    assert "save the plan first" in ed.outcome.errors.shown()["signature"]
+    assert "Nothing was saved" in ed.banner.text
+    stored = tp.practice.event(tp.ann, event_id)
+    assert stored.version == version and stored.note == "" and stored.signed_at is None
+    assert ed.outcome.note.value == "Typed before signing"
+
+
 def _signed(tp: Sample) -> int:
     event_id = tp.create()
     tp.clock.advance(timedelta(hours=3))
     p = tp.practice
     v = p.save_outcome(tp.ann, event_id, tp.version(event_id),
-                       attendance={tp.clients[0]: "attended"}, note="First note")
+                       OutcomeChange.of(attendance={tp.clients[0]: "attended"}, note="First note"))
     v = p.save_plan(tp.ann, event_id, v, "plan")
     p.sign(tp.ann, event_id, v)
     return event_id
@@ -648,8 +668,9 @@ def test_names_and_notes_with_html_are_escaped(tp: Sample) -> None:
     event_id = tp.create(client_ids=(evil,))
     tp.clock.advance(timedelta(hours=3))
     p = tp.practice
-    v = p.save_outcome(tp.ann, event_id, tp.version(event_id), attendance={evil: "attended"},
-                       note="<script>alert(2)</script>")
+    v = p.save_outcome(tp.ann, event_id, tp.version(event_id),
+        OutcomeChange.of(attendance={evil: "attended"},
+                       note="<script>alert(2)</script>"))
     v = p.save_plan(tp.ann, event_id, v, "plan")
     p.sign(tp.ann, event_id, v)
     tp.clock.advance(timedelta(hours=30))

@@ -37,6 +37,7 @@ from tests.factories import make_practice, table_contents
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.errors import PermissionDenied, PracticeError, SigningError
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import accounts, catalog, ical, portal
 from thera_app import server as thera_server
 
@@ -352,13 +353,14 @@ class World:
         # Cara's upcoming session.
         self.e4 = tp.create(start=datetime(2026, 6, 10, 10, 0), end=datetime(2026, 6, 10, 11))
         tp.clock.set(NOW)
-        v = tp.practice.save_outcome(tp.ann, self.e1, 1, attendance={cara: "attended"},
+        v = tp.practice.save_outcome(tp.ann, self.e1, 1,
+            OutcomeChange.of(attendance={cara: "attended"},
                                      homework="Shared with Cara", homework_enabled=True,
-                                     homework_shared=True)
+                                     homework_shared=True))
         v = tp.practice.save_plan(tp.ann, self.e1, v, "Plan")
         self.e1_version = v
-        tp.practice.save_outcome(tp.ann, self.e2, 1, homework="Dan's own homework",
-                                 homework_enabled=True, homework_shared=True)
+        tp.practice.save_outcome(tp.ann, self.e2, 1, OutcomeChange.of(homework="Dan's own homework",
+                                 homework_enabled=True, homework_shared=True))
         self.actors: dict[str, Actor] = {"ann (owner)": tp.ann, "ben (other clinician)": tp.ben,
                                          "manager": tp.manager, "cara (client)": tp.client_actor}
 
@@ -395,11 +397,12 @@ USE_CASES: dict[str, tuple[Op, set[str]]] = {
     "save the plan of a session Ben sits in on": (lambda w, a: w.tp.practice.save_plan(
         a, w.e2, w.version(w.e2), "plan"), {OWNER}),
     "save the note": (lambda w, a: w.tp.practice.save_outcome(
-        a, w.e1, w.version(w.e1), note="note"), {OWNER}),
+        a, w.e1, w.version(w.e1), OutcomeChange.of(note="note")), {OWNER}),
     "record attendance": (lambda w, a: w.tp.practice.record_attendance(
         a, w.e1, w.version(w.e1), {w.tp.clients[0]: "no_show"}), {OWNER}),
     "share homework": (lambda w, a: w.tp.practice.save_outcome(
-        a, w.e1, w.version(w.e1), homework="more", homework_shared=False), {OWNER}),
+        a, w.e1, w.version(w.e1),
+            OutcomeChange.of(homework="more", homework_shared=False)), {OWNER}),
     "sign": (lambda w, a: w.tp.practice.sign(a, w.e1, w.version(w.e1)), {OWNER}),
     "comment on Ann's session": (lambda w, a: w.tp.practice.add_comment(a, w.e1, "addendum"),
                                  {OWNER, MANAGER}),
@@ -462,7 +465,8 @@ def test_a_client_sees_only_their_sessions_and_the_homework_shared_with_them() -
                                                                          tzinfo=UTC))
     assert b"Dan" not in calendar and b"Eve" not in calendar
     # Unshare it: it leaves the portal at once.
-    tp.practice.save_outcome(tp.ann, world.e1, world.version(world.e1), homework_shared=False)
+    tp.practice.save_outcome(tp.ann, world.e1, world.version(world.e1),
+        OutcomeChange.of(homework_shared=False))
     assert portal.shared_homework(tp.db, cara) == []
     # Another client of the practice (Dan) sees Dan's, never Cara's.
     dan_user = accounts.create_user(tp.db, username="dan", password="", role="client",

@@ -30,6 +30,7 @@ from thera_analytics.domain.errors import (
     ValidationError,
 )
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.service import accounts, catalog, portal
 from thera_analytics.service.scheduling import OverlapError
@@ -48,8 +49,9 @@ def _after_session(tp: TP, event_id: int) -> None:
 def _signed(tp: TP) -> tuple[int, int]:
     event_id, v = new_session(tp)
     _after_session(tp, event_id)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"},
-                                 note="signed note", homework="hw", homework_enabled=True)
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"},
+                                 note="signed note", homework="hw", homework_enabled=True))
     v = tp.practice.save_plan(tp.ann, event_id, v, "the plan")
     return event_id, tp.practice.sign(tp.ann, event_id, v)
 
@@ -159,7 +161,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("unknown event (plan)", lambda tp: lambda: p(tp).save_plan(tp.ann, 999, 1, "x"),
          NotFoundError, "event"),
         ("unknown event (outcome)", lambda tp: lambda: p(tp).save_outcome(
-            tp.ann, 999, 1, note="x"), NotFoundError, "event"),
+            tp.ann, 999, 1, OutcomeChange.of(note="x")), NotFoundError, "event"),
         ("unknown event (sign)", lambda tp: lambda: p(tp).sign(tp.ann, 999, 1),
          NotFoundError, "event"),
         ("unknown event (comment)", lambda tp: lambda: p(tp).add_comment(tp.ann, 999, "x"),
@@ -183,10 +185,11 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
             tp).record_attendance(tp.ann, e[0], e[1], {tp.clients[2]: "attended"}))(
             new_session(tp)), ValidationError, "attendance"),
         ("shared homework not enabled", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, e[0], e[1], homework="x", homework_shared=True))(new_session(tp)),
+            tp.ann, e[0], e[1],
+                OutcomeChange.of(homework="x", homework_shared=True)))(new_session(tp)),
          ValidationError, "homework_shared"),
         ("outcome on a non-client event", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, e[0], e[1], note="x"))(new_session(
+            tp.ann, e[0], e[1], OutcomeChange.of(note="x")))(new_session(
                 tp, kind=EventKind.ADMIN, service_id=None, client_ids=(), direct=None)),
          ValidationError, "outcome"),
         ("plan on a non-client event", lambda tp: (lambda e: lambda: p(tp).save_plan(
@@ -208,11 +211,12 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
          "signature"),
         # the 24-hour rule: every change to a locked note
         ("locked: note", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note="late"))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e, OutcomeChange.of(note="late")))(_locked(tp)), LockedError, "outcome"),
         ("locked: homework", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework="late"))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e, OutcomeChange.of(homework="late")))(_locked(tp)), LockedError, "outcome"),
         ("locked: homework sharing", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework_shared=True))(_locked(tp)), LockedError, "outcome"),
+            tp.ann, *e,
+                OutcomeChange.of(homework_shared=True)))(_locked(tp)), LockedError, "outcome"),
         ("locked: attendance", lambda tp: (lambda e: lambda: p(tp).record_attendance(
             tp.ann, *e, {tp.clients[0]: "no_show"}))(_locked(tp)), LockedError, "outcome"),
         ("locked: status", lambda tp: (lambda e: lambda: p(tp).record_status(
@@ -231,7 +235,8 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("signed: attendance cleared", lambda tp: (lambda e: lambda: p(tp).record_attendance(
             tp.ann, *e, {tp.clients[0]: None}))(_signed(tp)), ValidationError, "attendance"),
         ("signed: status cleared", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, status=None))(_signed_indirect(tp)), ValidationError, "status"),
+            tp.ann, *e,
+                OutcomeChange.of(status=None)))(_signed_indirect(tp)), ValidationError, "status"),
         # times that do not exist, or exist twice, in the practice's zone
         ("nonexistent start (create)", lambda tp: lambda: tp.create(start=GAP[0], end=GAP[1]),
          ValidationError, "start"),
@@ -258,7 +263,7 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
         ("stale version (plan)", lambda tp: (lambda e: lambda: p(tp).save_plan(
             tp.ann, *e, "old copy"))(_stale(tp)), ConflictError, "version"),
         ("stale version (outcome)", lambda tp: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note="old copy"))(_stale(tp)), ConflictError, "version"),
+            tp.ann, *e, OutcomeChange.of(note="old copy")))(_stale(tp)), ConflictError, "version"),
         ("stale version (sign)", lambda tp: (lambda e: (_after_session(tp, e[0]), p(
             tp).record_attendance(tp.ann, e[0], e[1] + 1, {tp.clients[0]: "attended"}),
             lambda: p(tp).sign(tp.ann, *e))[2])(_stale(tp)), ConflictError, "version"),
@@ -345,12 +350,13 @@ def _refusals() -> list[tuple[str, Case, type[Exception], str]]:
             tp.ann, *e, "p", previous_homework=s))(new_session(tp)), "previous_homework"),
         ("previous note", lambda tp, s: (lambda e: lambda: p(tp).save_plan(
             tp.ann, *e, "p", previous_note=s))(new_session(tp)), "previous_note"),
-        ("note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(tp.ann, *e, note=s))(
+        ("note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(
+            tp.ann, *e, OutcomeChange.of(note=s)))(
             new_session(tp)), "note"),
         ("homework", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, homework=s))(new_session(tp)), "homework"),
+            tp.ann, *e, OutcomeChange.of(homework=s)))(new_session(tp)), "homework"),
         ("amended note", lambda tp, s: (lambda e: lambda: p(tp).save_outcome(
-            tp.ann, *e, note=s))(_signed(tp)), "note"),
+            tp.ann, *e, OutcomeChange.of(note=s)))(_signed(tp)), "note"),
         ("comment", lambda tp, s: (lambda e: lambda: p(tp).add_comment(tp.ann, e[0], s))(
             new_session(tp)), "comment"),
         ("comment on a locked note", lambda tp, s: (lambda e: lambda: p(tp).add_comment(
@@ -397,7 +403,8 @@ def test_20000_characters_are_stored_whole_in_every_long_text(tp: TP) -> None:
     event_id, v = new_session(tp)
     v = tp.practice.save_plan(tp.ann, event_id, v, long_text, previous_homework=long_text,
                               previous_note=long_text)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, note=long_text, homework=long_text)
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(note=long_text, homework=long_text))
     tp.practice.add_comment(tp.ann, event_id, long_text.strip())
     rec = tp.practice.event(tp.manager, event_id)
     for value in (rec.plan_text, rec.previous_homework, rec.previous_note, rec.note,

@@ -46,6 +46,7 @@ from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.errors import ConflictError, PracticeError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog, portal
 from thera_analytics.store.database import Database, WriteConflict
@@ -65,17 +66,20 @@ def _ready_event(tp: TP, round_: int) -> tuple[int, int]:
     start = _ready_start(round_)
     event_id = tp.create(start=start, end=start + timedelta(minutes=50))
     v = tp.practice.save_plan(tp.ann, event_id, 1, "first plan")
-    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"},
-                                 note="first note")
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"},
+                                 note="first note"))
     return event_id, v
 
 
 Save = Callable[[TP, int, int, str], object]
 SAVES: dict[str, Save] = {
     "plan": lambda tp, e, v, token: tp.practice.save_plan(tp.ann, e, v, f"plan {token}"),
-    "note": lambda tp, e, v, token: tp.practice.save_outcome(tp.ann, e, v, note=f"note {token}"),
+    "note": lambda tp, e, v, token: tp.practice.save_outcome(tp.ann, e, v,
+        OutcomeChange.of(note=f"note {token}")),
     "attendance": lambda tp, e, v, token: tp.practice.save_outcome(
-        tp.ann, e, v, attendance={tp.clients[0]: "no_show"}, homework=f"homework {token}"),
+        tp.ann, e, v,
+            OutcomeChange.of(attendance={tp.clients[0]: "no_show"}, homework=f"homework {token}")),
     "details": lambda tp, e, v, token: tp.practice.update_details(
         tp.ann, e, v, tp.details(title=f"title {token}",
                                  **_times(tp.practice.event(tp.ann, e)))),
@@ -383,9 +387,8 @@ class LoadRun:
             v = 1
             for what, call in (
                 ("plan", lambda v: p.save_plan(actor, event_id, v, f"plan {token}")),
-                ("note", lambda v: p.save_outcome(actor, event_id, v,
-                                                  attendance={self.client: "attended"},
-                                                  note=f"note {token}")),
+                ("note", lambda v: p.save_outcome(actor, event_id, v, OutcomeChange.of(
+                    attendance={self.client: "attended"}, note=f"note {token}"))),
                 ("signed", lambda v: p.sign(actor, event_id, v)),
             ):
                 started = time.perf_counter()

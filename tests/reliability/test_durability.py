@@ -33,6 +33,7 @@ from typing import Any
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.store.database import Database
@@ -236,8 +237,9 @@ def _perform(practice: Practice, clinicians: dict[str, Actor], service: int,
         marks = {int(c): a for c, a in spec["attendance"].items()}
         reasons = {c: "forgot" for c, a in marks.items() if a in ("cancelled",
                                                                    "late_cancellation")}
-        return {"version": practice.save_outcome(actor, eid, version, attendance=marks,
-                                                 note=spec["note"], reasons=reasons)}
+        return {"version": practice.save_outcome(actor, eid, version,
+            OutcomeChange.of(attendance=marks,
+                                                 note=spec["note"], reasons=reasons))}
     if op == "sign":
         return {"version": practice.sign(actor, eid, version)}
     if op == "comment":

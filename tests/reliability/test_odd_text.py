@@ -19,6 +19,7 @@ from thera_analytics.domain.errors import (
     ValidationError,
 )
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import accounts, catalog, portal
 
 
@@ -56,10 +57,12 @@ TEXT_FIELDS: dict[str, tuple[Callable[[TP, str], Any],
     "previous note": (lambda tp, s: (lambda e: (tp.practice.save_plan(
         tp.ann, e, 1, "p", previous_note=s), e)[1])(_event_for(tp)),
         lambda tp, k: tp.practice.event(tp.ann, k).previous_note, str),
-    "note": (lambda tp, s: (lambda e: (tp.practice.save_outcome(tp.ann, e, 1, note=s), e)[1])(
+    "note": (lambda tp, s: (lambda e: (tp.practice.save_outcome(tp.ann, e, 1,
+        OutcomeChange.of(note=s)), e)[1])(
         _event_for(tp)), lambda tp, k: tp.practice.event(tp.ann, k).note, str),
     "homework (portal)": (lambda tp, s: (lambda e: (tp.practice.save_outcome(
-        tp.ann, e, 1, homework=s, homework_enabled=True, homework_shared=True), e)[1])(
+        tp.ann, e, 1, OutcomeChange.of(homework=s, homework_enabled=True,
+                                       homework_shared=True)), e)[1])(
         _event_for(tp)), lambda tp, k: next(h.homework for h in portal.shared_homework(
             tp.db, tp.client_actor) if h.event_id == k), str),
     "comment": (lambda tp, s: (lambda e: (tp.practice.add_comment(tp.ann, e, s), e)[1])(
@@ -163,8 +166,8 @@ def test_the_portal_and_the_editor_show_odd_text_as_text(tp: TP) -> None:
         [event_id] = tp.practice.create_event(actor, tp.details(
             clinician_id=clinician, start=tp.clock() + timedelta(days=1),
             end=tp.clock() + timedelta(days=1, minutes=50)), allow_overlap=True)
-        tp.practice.save_outcome(actor, event_id, 1, homework=payload, homework_enabled=True,
-                                 homework_shared=True)
+        tp.practice.save_outcome(actor, event_id, 1, OutcomeChange.of(
+            homework=payload, homework_enabled=True, homework_shared=True))
     homework = tuple(portal.shared_homework(tp.db, tp.client_actor))
     sessions = tuple(portal.upcoming_sessions(tp.db, tp.client_actor, tp.clock()))
     assert len(homework) == len(sessions) == len(PAYLOADS)

@@ -20,6 +20,7 @@ from thera_analytics.domain.errors import (
     PracticeError,
 )
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import portal
 
 SAFE_INTS = st.integers(min_value=-(2**31), max_value=2**31 - 1)
@@ -162,7 +163,7 @@ class UseCaseFuzz(RuleBasedStateMachine):
         marks: dict[str, Any] = ({"attendance": {c: "attended" for c in rec.client_ids}}
                                  if rec.direct else {"status": "completed"})
         version = self.call(lambda: tp.practice.save_outcome(tp.ann, event_id, rec.version,
-                                                             **marks))
+                                                             OutcomeChange.of(**marks)))
         if version is not None:
             self.call(lambda: tp.practice.sign(tp.ann, event_id, version))
 
@@ -224,7 +225,8 @@ class UseCaseFuzz(RuleBasedStateMachine):
                              ("homework_shared", st.booleans())):
             if data.draw(st.booleans()):
                 changes[name] = data.draw(values)
-        self.call(lambda: self.tp.practice.save_outcome(actor, event_id, version, **changes))
+        self.call(lambda: self.tp.practice.save_outcome(actor, event_id, version,
+            OutcomeChange.of(**changes)))
 
     @rule(data=st.data())
     def sign(self, data: st.DataObject) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import make_practice
 from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.reports.changes import change_table, changes
 
 
@@ -30,7 +31,7 @@ def test_every_kind_of_change_is_listed_newest_first_in_words(tp):
                             {dan: "transport"})
     v = p.sign(tp.ann, e, v)
     tp.clock.advance(timedelta(hours=1))
-    v = p.save_outcome(tp.ann, e, v, note="Amended note")
+    v = p.save_outcome(tp.ann, e, v, OutcomeChange.of(note="Amended note"))
     p.add_comment(tp.manager, e, "Checked")
     other = tp.create(tp.ben, clinician_id=tp.ben.clinician_id, client_ids=(tp.clients[2],))
     p.cancel(tp.ben, other, tp.version(other), reason="weather")

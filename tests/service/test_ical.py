@@ -10,6 +10,7 @@ import pytest
 
 from thera_analytics.domain.errors import PermissionDenied
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.recurrence import Recurrence
 from thera_analytics.service import ical
 from thera_app.reminders_cli import add_commands
@@ -105,9 +106,9 @@ def test_uids_are_stable_and_sequence_follows_changes(tp):
 def test_exports_carry_no_note_plan_or_homework(tp):
     event_id = tp.create(kind=EventKind.VIDEO_SESSION, video_link=LINK)
     tp.practice.save_plan(tp.ann, event_id, tp.version(event_id), "Plan: revisit " + NOTE)
-    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), note=NOTE,
+    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), OutcomeChange.of(note=NOTE,
                              homework="Homework " + NOTE, homework_enabled=True,
-                             homework_shared=True)
+                             homework_shared=True))
 
     for data in (ical.clinician_calendar(tp.db, tp.ann, tp.ann.clinician_id, NOW),
                  ical.client_calendar(tp.db, tp.client_actor, tp.clients[0], NOW)):

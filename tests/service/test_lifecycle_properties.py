@@ -9,6 +9,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from tests.factories import derived_mismatches, make_practice
 from thera_analytics.domain.errors import PracticeError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.signing import is_locked
 
 ATTENDANCE = st.sampled_from(["attended", "cancelled", "late_cancellation", "no_show",
@@ -77,8 +78,8 @@ class SessionLifecycle(RuleBasedStateMachine):
     def note_and_homework(self, i, note, shared):
         e = self.events[i % len(self.events)]
         self._try(lambda: self.tp.practice.save_outcome(
-            self.tp.ann, e, self.tp.version(e), note=note, homework="hw",
-            homework_enabled=True, homework_shared=shared))
+            self.tp.ann, e, self.tp.version(e), OutcomeChange.of(note=note, homework="hw",
+            homework_enabled=True, homework_shared=shared)))
 
     @precondition(lambda self: self.events)
     @rule(i=st.integers(0, 50))

@@ -3,14 +3,15 @@
 from datetime import datetime
 
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 
 
 def _session(tp, day, clients, note, kind=EventKind.CLIENT_SESSION):
     event_id = tp.create(kind=kind, client_ids=tuple(clients),
                          start=datetime(2026, 6, day, 10, 0), end=datetime(2026, 6, day, 10, 50))
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
-    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), note=note,
-                             homework=f"homework: {note}")
+    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), OutcomeChange.of(note=note,
+                             homework=f"homework: {note}"))
     return event_id
 
 

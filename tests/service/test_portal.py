@@ -9,6 +9,7 @@ import pytest
 from thera_analytics.domain.details import ReminderRequest
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import accounts, portal
 from thera_analytics.service.reminders import dispatch_due
 
@@ -23,8 +24,8 @@ def at(day: int, hour: int) -> dict[str, datetime]:
 
 
 def homework(tp, event_id, text, *, shared=True, enabled=True, note=""):
-    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), homework=text,
-                             homework_enabled=enabled, homework_shared=shared, note=note)
+    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), OutcomeChange.of(homework=text,
+                             homework_enabled=enabled, homework_shared=shared, note=note))
 
 
 @pytest.fixture
@@ -95,7 +96,8 @@ def test_shared_homework_is_enabled_and_shared_on_the_clients_sessions_newest_fi
 def test_unsharing_homework_takes_it_out_of_the_portal(portal_practice):
     tp = portal_practice
     latest = tp.extra["latest"]
-    tp.practice.save_outcome(tp.ann, latest, tp.version(latest), homework_shared=False)
+    tp.practice.save_outcome(tp.ann, latest, tp.version(latest),
+        OutcomeChange.of(homework_shared=False))
 
     texts = [h.homework for h in portal.shared_homework(tp.db, tp.client_actor)]
     assert "Keep a sleep diary" not in texts

@@ -17,6 +17,7 @@ from thera_analytics.domain.errors import (
     ValidationError,
 )
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import audit
 from thera_analytics.service.scheduling import OverlapError
 
@@ -24,7 +25,8 @@ from thera_analytics.service.scheduling import OverlapError
 def _signed(tp):
     event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"}))
     v = tp.practice.save_plan(tp.ann, event_id, v, "plan")
     v = tp.practice.sign(tp.ann, event_id, v)
     return event_id, v
@@ -74,14 +76,15 @@ def signing_without_outcome(tp):
 def signing_without_a_plan(tp):
     event_id, v = new_session(tp)
     tp.clock.set(tp.practice.event(tp.ann, event_id).end)
-    v = tp.practice.save_outcome(tp.ann, event_id, v, attendance={tp.clients[0]: "attended"})
+    v = tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"}))
     return lambda: tp.practice.sign(tp.ann, event_id, v)
 
 
 def amending_locked_note(tp):
     event_id, v = _signed(tp)
     tp.clock.advance(timedelta(hours=24))
-    return lambda: tp.practice.save_outcome(tp.ann, event_id, v, note="too late")
+    return lambda: tp.practice.save_outcome(tp.ann, event_id, v, OutcomeChange.of(note="too late"))
 
 
 def nonexistent_time(tp):
@@ -124,7 +127,8 @@ def overlapping_booking(tp):
 
 def shared_homework_not_enabled(tp):
     event_id, v = new_session(tp)
-    return lambda: tp.practice.save_outcome(tp.ann, event_id, v, homework="x", homework_shared=True)
+    return lambda: tp.practice.save_outcome(tp.ann, event_id, v,
+        OutcomeChange.of(homework="x", homework_shared=True))
 
 
 def attendance_for_a_client_not_in_the_session(tp):
@@ -134,7 +138,8 @@ def attendance_for_a_client_not_in_the_session(tp):
 
 def huge_note(tp):
     event_id, v = new_session(tp)
-    return lambda: tp.practice.save_outcome(tp.ann, event_id, v, note="x" * 20_001)
+    return lambda: tp.practice.save_outcome(tp.ann, event_id, v,
+                                            OutcomeChange.of(note="x" * 20_001))
 
 
 def details_after_signing(tp):
@@ -196,7 +201,8 @@ def test_a_crash_in_the_middle_of_a_save_leaves_no_partial_record(tp, monkeypatc
     monkeypatch.setattr(audit, "record", power_cut)
     with pytest.raises(RuntimeError):
         tp.practice.save_outcome(
-            tp.ann, event_id, v, attendance={tp.clients[0]: "attended"}, note="half-written?"
+            tp.ann, event_id, v,
+                OutcomeChange.of(attendance={tp.clients[0]: "attended"}, note="half-written?")
         )
     assert table_contents(tp.db) == before
 

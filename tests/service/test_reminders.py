@@ -23,6 +23,7 @@ from thera_analytics.clock import Clock, FixedClock, system_clock
 from thera_analytics.domain.details import Channel, ReminderRequest
 from thera_analytics.domain.errors import ValidationError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.service import catalog, portal
 from thera_analytics.service.notifications import (
     EmailSender,
@@ -141,7 +142,7 @@ def test_due_email_reminder_reaches_the_client_with_the_sessions_local_time(tp, 
     fay = tp.extra["fay"]
     event_id = tp.create(client_ids=(fay,), kind=EventKind.VIDEO_SESSION, video_link=LINK,
                          reminders=(remind(fay, 60),))
-    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), note=NOTE)
+    tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), OutcomeChange.of(note=NOTE))
 
     early = dispatch_due(tp.db, SESSION_UTC - timedelta(minutes=61), mail.senders())
     assert early.sent == () and mail.inbox.messages == []

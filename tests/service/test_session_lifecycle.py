@@ -6,6 +6,7 @@ import pytest
 
 from thera_analytics.domain.errors import LockedError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.steps import Step
 
 
@@ -24,10 +25,10 @@ def test_direct_video_session_goes_grey_to_green_dot_by_dot(tp):
         ann,
         event_id,
         v,
-        note="Went well",
+        OutcomeChange.of(note="Went well",
         homework="Journal daily",
         homework_enabled=True,
-        homework_shared=True,
+        homework_shared=True),
     )
     assert p.event(ann, event_id).dots.as_tuple() == (True, True, False)  # not signed yet
     p.sign(ann, event_id, v)
@@ -46,7 +47,8 @@ def _signed_session(tp):
     event_id = tp.create()
     v = p.save_plan(ann, event_id, tp.version(event_id), "plan")
     tp.clock.set(p.event(ann, event_id).end)
-    v = p.save_outcome(ann, event_id, v, attendance={tp.clients[0]: "attended"}, note="first")
+    v = p.save_outcome(ann, event_id, v,
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"}, note="first"))
     v = p.sign(ann, event_id, v)
     return event_id, v, tp.clock()
 
@@ -55,8 +57,9 @@ def test_amendment_at_23_59_59_is_kept_with_the_previous_value(tp):
     event_id, v, signed_at = _signed_session(tp)
     tp.clock.set(signed_at + timedelta(hours=23, minutes=59, seconds=59))
     tp.practice.save_outcome(
-        tp.ann, event_id, v, note="second", attendance={tp.clients[0]: "late_cancellation"},
-        reasons={tp.clients[0]: "forgot"},
+        tp.ann, event_id, v,
+            OutcomeChange.of(note="second", attendance={tp.clients[0]: "late_cancellation"},
+        reasons={tp.clients[0]: "forgot"}),
     )
     rec = tp.practice.event(tp.ann, event_id)
     assert rec.note == "second"
@@ -72,7 +75,7 @@ def test_at_24_hours_changes_are_refused_and_only_comments_remain(tp):
     tp.clock.set(signed_at + timedelta(hours=24))
     for change in ({"note": "late"}, {"attendance": {tp.clients[0]: "no_show"}}, {"homework": "x"}):
         with pytest.raises(LockedError, match="only comments"):
-            tp.practice.save_outcome(tp.ann, event_id, v, **change)
+            tp.practice.save_outcome(tp.ann, event_id, v, OutcomeChange.of(**change))
     with pytest.raises(LockedError):
         tp.practice.save_plan(tp.ann, event_id, v, "new plan")
     tp.practice.add_comment(tp.ann, event_id, "Addendum: GP letter sent")
@@ -124,9 +127,9 @@ def test_plan_is_prefilled_from_the_clients_previous_session(tp):
         ann,
         first,
         tp.version(first),
-        attendance={tp.clients[0]: "attended"},
+        OutcomeChange.of(attendance={tp.clients[0]: "attended"},
         note="Discussed sleep",
-        homework="Sleep diary",
+        homework="Sleep diary"),
     )
     second = tp.create(start=datetime(2026, 6, 8, 10, 0), end=datetime(2026, 6, 8, 10, 50))
     p.save_plan(ann, second, tp.version(second), "Review diary")
@@ -143,7 +146,7 @@ def test_every_change_is_in_the_audit_log(tp):
     event_id = tp.create()
     v = p.save_plan(ann, event_id, tp.version(event_id), "plan")
     tp.clock.set(p.event(ann, event_id).end)
-    v = p.save_outcome(ann, event_id, v, attendance={tp.clients[0]: "attended"})
+    v = p.save_outcome(ann, event_id, v, OutcomeChange.of(attendance={tp.clients[0]: "attended"}))
     p.sign(ann, event_id, v)
     p.add_comment(ann, event_id, "note to file")
     actions = tp.db.df(
@@ -179,9 +182,10 @@ def test_saving_an_unchanged_outcome_writes_nothing(tp):
     from tests.factories import table_contents
 
     event_id = tp.create()
-    v = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id), note="same")
+    v = tp.practice.save_outcome(tp.ann, event_id, tp.version(event_id),
+        OutcomeChange.of(note="same"))
     before = table_contents(tp.db)
-    assert tp.practice.save_outcome(tp.ann, event_id, v, note="same") == v
+    assert tp.practice.save_outcome(tp.ann, event_id, v, OutcomeChange.of(note="same")) == v
     assert table_contents(tp.db) == before
 
 

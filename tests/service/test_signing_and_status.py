@@ -6,6 +6,7 @@ import pytest
 
 from thera_analytics.domain.errors import SigningError, ValidationError
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 
 
 def _ended(tp, **overrides):
@@ -40,7 +41,7 @@ def test_not_marked_clears_a_status_and_the_dot(tp):
     v = p.save_plan(tp.ann, event_id, v, "Case conference")
     v = p.record_status(tp.ann, event_id, v, "on_hold")
     assert p.event(tp.ann, event_id).status is not None
-    v2 = p.save_outcome(tp.ann, event_id, v, status=None)
+    v2 = p.save_outcome(tp.ann, event_id, v, OutcomeChange.of(status=None))
     rec = p.event(tp.ann, event_id)
     assert v2 == v + 1 and rec.status is None and not rec.outcome_marked
     stored = tp.db.df("SELECT status FROM outcomes WHERE event_id = ?", [event_id])
@@ -48,13 +49,13 @@ def test_not_marked_clears_a_status_and_the_dot(tp):
     with pytest.raises(SigningError, match="mark the outcome first"):
         p.sign(tp.ann, event_id, v2)
     # Leaving the status out changes nothing: no new version.
-    assert p.save_outcome(tp.ann, event_id, v2) == v2
+    assert p.save_outcome(tp.ann, event_id, v2, OutcomeChange()) == v2
 
 
 def test_not_marked_on_a_direct_session_is_refused_by_field(tp):
     event_id, v = _ended(tp)
     with pytest.raises(ValidationError) as err:
-        tp.practice.save_outcome(tp.ann, event_id, v, status=None)
+        tp.practice.save_outcome(tp.ann, event_id, v, OutcomeChange.of(status=None))
     assert err.value.field == "status"
 
 

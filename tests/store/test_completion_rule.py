@@ -11,7 +11,7 @@ from typing import Any
 
 from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.kinds import EventKind
-from thera_analytics.service.records import ClientMark, EventRecord
+from thera_analytics.domain.record import ClientMark, EventRecord
 from thera_analytics.store import Database
 from thera_analytics.store.derived import rederive_completion
 from thera_analytics.store.sql import migrations, query

@@ -17,6 +17,7 @@ from tests.helpers.waiting import wait_until
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.details import ReminderRequest
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.service.reminders import dispatch_due
@@ -74,8 +75,9 @@ def portal_practice(practice_db: Path) -> PortalPractice:
 
         def share(event_id: int, text: str, *, shared: bool = True, note: str = "") -> None:
             version = practice.event(alice, event_id).version
-            practice.save_outcome(alice, event_id, version, homework=text, note=note,
-                                  homework_enabled=True, homework_shared=shared)
+            practice.save_outcome(alice, event_id, version,
+                OutcomeChange.of(homework=text, note=note,
+                                  homework_enabled=True, homework_shared=shared))
 
         first = session(alice, chloe, **_at(16, 10))
         practice.save_plan(alice, first, practice.event(alice, first).version, PLAN)

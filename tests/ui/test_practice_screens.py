@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.store.database import Database
@@ -67,11 +68,11 @@ def setup(practice_db: Path) -> Setup:
         clock.set(MONDAY_9AM - timedelta(minutes=5))
         version = practice.save_plan(alice, amended, 1, "Exposure ladder")
         version = practice.save_outcome(alice, amended, version,
-                                        attendance={clients[0]: "attended"})
+                                        OutcomeChange.of(attendance={clients[0]: "attended"}))
         version = practice.sign(alice, amended, version)
         practice.save_outcome(alice, amended, version,
-                              attendance={clients[0]: "late_cancellation"},
-                              reasons={clients[0]: "transport"})
+                              OutcomeChange.of(attendance={clients[0]: "late_cancellation"},
+                              reasons={clients[0]: "transport"}))
     return Setup(practice_db, overlapping, amended)
 
 

@@ -20,6 +20,7 @@ from thera_analytics.clock import FixedClock
 from thera_analytics.domain import palette
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.practice import Practice
 from thera_analytics.sample.generator import generate_practice
@@ -91,8 +92,9 @@ def setup(practice_db: Path) -> Setup:
             start=datetime(2026, 11, 2, 10, 0), end=datetime(2026, 11, 2, 10, 50),
             service_id=service, client_ids=(evil,), direct=True))
         clock.set(datetime(2026, 11, 2, 0, 0, tzinfo=UTC))  # Monday 2 Nov, 11:00 Sydney
-        version = practice.save_outcome(alice, evil_session, 1, attendance={evil: "attended"},
-                                        note=EVIL_NOTE)
+        version = practice.save_outcome(alice, evil_session, 1,
+            OutcomeChange.of(attendance={evil: "attended"},
+                                        note=EVIL_NOTE))
         version = practice.save_plan(alice, evil_session, version, "Plan")
         practice.sign(alice, evil_session, version)
     return Setup(practice_db, bens, evil_session)

@@ -20,10 +20,10 @@ from thera_analytics.domain import palette
 from thera_analytics.domain.details import Channel, EventDetails, ReminderRequest
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.palette import ColourFamily
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.service.notifications import EmailSender, SmtpSettings
-from thera_analytics.service.records import EventRecord
 from thera_analytics.service.reminders import dispatch_due
 from thera_analytics.store.database import Database
 

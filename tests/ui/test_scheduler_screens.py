@@ -22,6 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.details import EventDetails
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.domain.outcome_change import OutcomeChange
 from thera_analytics.practice import Practice
 from thera_analytics.service import accounts, catalog
 from thera_analytics.store.database import Database
@@ -130,9 +131,9 @@ def setup(practice_db: Path) -> Setup:
         clock.set(datetime(2026, 11, 2, 0, 0, tzinfo=UTC))  # Monday 2 Nov, 11:00 Sydney
         version = practice.save_plan(alice, locked, 1, "Sleep diary review")
         version = practice.save_outcome(alice, locked, version,
-                                        attendance={mine: "late_cancellation"},
+                                        OutcomeChange.of(attendance={mine: "late_cancellation"},
                                         reasons={mine: "client_illness"},
-                                        note="Phoned at 09:30 to cancel.")
+                                        note="Phoned at 09:30 to cancel."))
         practice.sign(alice, locked, version)
         clock.set(now)
         planned = book(datetime(2026, 11, 9, 8, 0))

@@ -12,6 +12,7 @@ from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.details import MAX_NAME, clean_text
 from thera_analytics.domain.errors import NotFoundError, ValidationError
 from thera_analytics.service import audit
+from thera_analytics.store import accounts as stored
 from thera_analytics.store.database import Database
 
 MIN_PASSWORD = 4
@@ -65,25 +66,14 @@ def create_user(
     if role is Role.CLIENT and client_id is None:
         raise ValidationError("client_id", "a client user is linked to a client")
     with db.transaction() as cur:
-        if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+        if stored.username_taken(cur, username):
             raise ValidationError("username", f"{username!r} is taken")
-        if clinician_id is not None and not cur.execute(
-            "SELECT 1 FROM clinicians WHERE id = ?", [clinician_id]
-        ).fetchone():
+        if clinician_id is not None and not stored.clinician_exists(cur, clinician_id):
             raise NotFoundError("clinician_id", f"no clinician {clinician_id}")
-        if client_id is not None and not cur.execute(
-            "SELECT 1 FROM clients WHERE id = ?", [client_id]
-        ).fetchone():
+        if client_id is not None and not stored.client_exists(cur, client_id):
             raise NotFoundError("client_id", f"no client {client_id}")
-        row = cur.execute("SELECT nextval('user_id_seq')").fetchone()
-        assert row is not None
-        user_id = int(row[0])
-        cur.execute(
-            "INSERT INTO users (id, username, password_hash, role, display_name, clinician_id,"
-            " client_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
-            [user_id, username, password_hash, role.value, display_name, clinician_id,
-             client_id, now],
-        )
+        user_id = stored.insert(cur, username, password_hash, role.value, display_name,
+                                clinician_id, client_id, now)
         audit.record(cur, actor, now, "create_user", "user", user_id, None,
                      {"username": username, "role": role.value})
     return user_id
@@ -91,14 +81,11 @@ def create_user(
 
 def actor_for(db: Database, username: str) -> Actor:
     """The actor of an active user (no password check: the caller has authenticated)."""
-    row = db.cursor().execute(
-        "SELECT id, role, display_name, clinician_id, client_id FROM users"
-        " WHERE username = ? AND active",
-        [username.strip().lower()],
-    ).fetchone()
+    row = stored.actor_row(db.cursor(), username.strip().lower())
     if row is None:
         raise NotFoundError("username", f"no active user {username!r}")
-    return Actor(int(row[0]), Role(row[1]), row[2], row[3], row[4])
+    user_id, role, display_name, clinician_id, client_id = row
+    return Actor(user_id, Role(role), display_name, clinician_id, client_id)
 
 
 def authenticate(db: Database, username: str, password: str) -> Actor | None:
@@ -106,13 +93,10 @@ def authenticate(db: Database, username: str, password: str) -> Actor | None:
 
     Unknown users are checked against a dummy hash so the time taken does not reveal who exists.
     """
-    row = db.cursor().execute(
-        "SELECT password_hash FROM users WHERE username = ? AND active",
-        [username.strip().lower()],
-    ).fetchone()
-    if row is None:
+    stored_hash = stored.password_hash(db.cursor(), username.strip().lower())
+    if stored_hash is None:
         verify_password(_dummy_hash(), password)
         return None
-    if not verify_password(row[0], password):
+    if not verify_password(stored_hash, password):
         return None
     return actor_for(db, username)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from thera_analytics.domain.actor import Actor
+from thera_analytics.store import audit as stored_audit
 from thera_analytics.store.database import Cursor
 
 
@@ -35,16 +36,5 @@ def record(
     after: Any = None,
 ) -> None:
     """Append one audit row inside the caller's transaction."""
-    cur.execute(
-        "INSERT INTO audit_log (id, logged_at, user_id, action, entity, entity_id, before, after)"
-        " VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?)",
-        [
-            now,
-            actor.user_id if actor else None,
-            action,
-            entity,
-            entity_id,
-            to_json(before),
-            to_json(after),
-        ],
-    )
+    stored_audit.append(cur, now, actor.user_id if actor else None, action, entity, entity_id,
+                        to_json(before), to_json(after))

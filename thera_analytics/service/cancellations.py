@@ -23,6 +23,7 @@ from thera_analytics.domain.cancellation import (
 from thera_analytics.domain.details import MAX_NAME, clean_text
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from thera_analytics.service import audit
+from thera_analytics.store import cancellations as stored
 from thera_analytics.store.database import Cursor, Database
 
 _KIND_OF_MARK = {
@@ -34,15 +35,12 @@ _KIND_OF_MARK = {
 
 def load_reasons(cur: Cursor) -> dict[str, ReasonEntry]:
     """Every reason on the list, retired ones included (old records keep them)."""
-    rows = cur.execute("SELECT code, label, needs_text, retired_at FROM cancellation_reasons"
-                       " ORDER BY position, label").fetchall()
-    return {r[0]: ReasonEntry(r[0], r[1], bool(r[2]), r[3]) for r in rows}
+    return stored.reasons(cur)
 
 
 def reason_list(db: Database, *, include_retired: bool = True) -> pd.DataFrame:
     """The list as the manager sees it: code, label, needs_text, position, added/retired."""
-    table = db.df("SELECT code, label, needs_text, position, added_at, retired_at"
-                  " FROM cancellation_reasons ORDER BY position, label")
+    table = stored.reason_table(db)
     if not include_retired:
         table = table[table["retired_at"].isna()].reset_index(drop=True)
     return table
@@ -65,12 +63,7 @@ def add_reason(db: Database, actor: Actor, label: str, now: datetime, *,
                  if e.code == code or e.label.casefold() == label.casefold()]
         if clash:
             raise ValidationError("label", f"there is already a reason called {clash[0].label!r}")
-        row = cur.execute("SELECT coalesce(max(position), 0) FROM cancellation_reasons"
-                          " WHERE code <> 'other'").fetchone()
-        position = int(row[0]) + 1 if row else 1
-        cur.execute("INSERT INTO cancellation_reasons (code, label, needs_text, position,"
-                    " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)",
-                    [code, label, bool(needs_text), position, now, actor.user_id])
+        stored.add_reason(cur, code, label, bool(needs_text), now, actor.user_id)
         audit.record(cur, actor, now, "add_reason", "cancellation_reason", None, None,
                      {"code": code, "label": label, "needs_text": bool(needs_text)})
     return code
@@ -85,8 +78,7 @@ def retire_reason(db: Database, actor: Actor, code: str, now: datetime) -> None:
             raise NotFoundError("reason", f"unknown reason {code!r}")
         if entry.retired_at is not None:
             raise ValidationError("reason", f"{entry.label!r} is already retired")
-        cur.execute("UPDATE cancellation_reasons SET retired_at = ?, retired_by = ?"
-                    " WHERE code = ?", [now, actor.user_id, code])
+        stored.retire_reason(cur, code, now, actor.user_id)
         audit.record(cur, actor, now, "retire_reason", "cancellation_reason", None,
                      {"code": code, "retired_at": None}, {"code": code, "retired_at": now})
 
@@ -95,15 +87,9 @@ def record(cur: Cursor, actor: Actor, now: datetime, event_id: int, client_id: i
            kind: CancellationKind, reason: CancellationReason | None,
            starts_at: datetime) -> None:
     """Append one cancellation row inside the caller's transaction."""
-    row = cur.execute("SELECT nextval('cancellation_id_seq')").fetchone()
-    assert row is not None
-    cur.execute(
-        "INSERT INTO cancellations (id, event_id, client_id, kind, reason_code, reason_text,"
-        " notice_minutes, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [int(row[0]), event_id, client_id, kind.value, reason.code if reason else None,
-         reason.text if reason else "", int((starts_at - now).total_seconds() // 60), now,
-         actor.user_id],
-    )
+    stored.append(cur, event_id, client_id, kind.value, reason.code if reason else None,
+                  reason.text if reason else "", int((starts_at - now).total_seconds() // 60),
+                  now, actor.user_id)
 
 
 def record_marks(cur: Cursor, actor: Actor, now: datetime, event_id: int, starts_at: datetime,

@@ -10,6 +10,7 @@ from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.details import MAX_NAME, check_email, clean_text
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from thera_analytics.service import audit
+from thera_analytics.store import catalog as stored
 from thera_analytics.store.database import Database
 
 
@@ -20,15 +21,10 @@ def _name(value: str, field: str) -> str:
     return text
 
 
-def _add(db: Database, actor: Actor | None, now: datetime, table: str, seq: str,
+def _add(db: Database, actor: Actor | None, now: datetime, table: str,
          columns: list[str], values: list[object]) -> int:
     with db.transaction() as cur:
-        row = cur.execute(f"SELECT nextval('{seq}')").fetchone()
-        assert row is not None
-        new_id = int(row[0])
-        marks = ", ".join("?" for _ in range(len(columns) + 1))
-        cur.execute(f"INSERT INTO {table} (id, {', '.join(columns)}) VALUES ({marks})",
-                    [new_id, *values])
+        new_id = stored.add(cur, table, values)
         audit.record(cur, actor, now, f"add_{table}", table, new_id, None,
                      dict(zip(columns, values, strict=True)))
     return new_id
@@ -37,14 +33,14 @@ def _add(db: Database, actor: Actor | None, now: datetime, table: str, seq: str,
 def add_clinician(db: Database, name: str, now: datetime, *, email: str | None = None,
                   actor: Actor | None = None) -> int:
     """Add a clinician; returns the id."""
-    return _add(db, actor, now, "clinicians", "clinician_id_seq", ["name", "email"],
+    return _add(db, actor, now, "clinicians", ["name", "email"],
                 [_name(name, "name"), check_email(email) if email else None])
 
 
 def add_client(db: Database, name: str, now: datetime, *, email: str | None = None,
                actor: Actor | None = None) -> int:
     """Add a client; returns the id."""
-    return _add(db, actor, now, "clients", "client_id_seq", ["name", "email"],
+    return _add(db, actor, now, "clients", ["name", "email"],
                 [_name(name, "name"), check_email(email) if email else None])
 
 
@@ -54,9 +50,9 @@ def add_service(db: Database, name: str, default_minutes: int, now: datetime, *,
     if not 5 <= int(default_minutes) <= 480:
         raise ValidationError("default_minutes", "a service lasts 5 to 480 minutes")
     name = _name(name, "name")
-    if db.cursor().execute("SELECT 1 FROM services WHERE name = ?", [name]).fetchone():
+    if stored.service_named(db.cursor(), name):
         raise ValidationError("name", f"there is already a service called {name!r}")
-    return _add(db, actor, now, "services", "service_id_seq", ["name", "default_minutes"],
+    return _add(db, actor, now, "services", ["name", "default_minutes"],
                 [name, int(default_minutes)])
 
 
@@ -68,35 +64,25 @@ def add_third_party(db: Database, client_id: int, name: str, relationship: str, 
     """
     if actor is not None and actor.role is Role.CLIENT:
         raise PermissionDenied("third_party: a client cannot add contacts")
-    if not db.cursor().execute("SELECT 1 FROM clients WHERE id = ?", [client_id]).fetchone():
+    if not stored.client_exists(db.cursor(), client_id):
         raise NotFoundError("client", f"no client {client_id}")
-    return _add(db, actor, now, "third_parties", "third_party_id_seq",
-                ["client_id", "name", "email", "relationship"],
+    return _add(db, actor, now, "third_parties", ["client_id", "name", "email", "relationship"],
                 [client_id, _name(name, "name"), check_email(email) if email else None,
                  _name(relationship, "relationship")])
 
 
 def clinicians(db: Database) -> pd.DataFrame:
-    return db.df("SELECT id, name, email FROM clinicians WHERE active ORDER BY name, id")
+    return stored.clinicians(db)
 
 
 def clients(db: Database, clinician_id: int | None = None) -> pd.DataFrame:
     """Active clients; for a clinician, those they have seen or booked first."""
-    if clinician_id is None:
-        return db.df("SELECT id, name, email FROM clients WHERE active ORDER BY name, id")
-    return db.df(
-        "SELECT c.id, c.name, c.email FROM clients c WHERE c.active ORDER BY"
-        " (c.id IN (SELECT ec.client_id FROM event_clients ec JOIN events e"
-        "  ON e.id = ec.event_id WHERE e.clinician_id = ?)) DESC, c.name, c.id",
-        [clinician_id],
-    )
+    return stored.clients(db, clinician_id)
 
 
 def services(db: Database) -> pd.DataFrame:
-    return db.df("SELECT id, name, default_minutes FROM services WHERE active ORDER BY name")
+    return stored.services(db)
 
 
 def third_parties(db: Database, client_ids: list[int]) -> pd.DataFrame:
-    return db.df(
-        "SELECT id, client_id, name, email, relationship FROM third_parties"
-        " WHERE client_id IN (SELECT unnest(?)) ORDER BY name, id", [list(client_ids)])
+    return stored.third_parties(db, client_ids)

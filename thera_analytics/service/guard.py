@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from thera_analytics.domain.actor import Actor, Role
+from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.dots import Completion
 from thera_analytics.domain.errors import ConflictError, PermissionDenied, ValidationError
+from thera_analytics.domain.permissions import can_change
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.service import records
-from thera_analytics.service.records import EventRecord
+from thera_analytics.store import events
 from thera_analytics.store.database import Cursor
 
 
 def check_owner(actor: Actor, clinician_id: int, what: str) -> None:
     """Only the clinician who owns an event changes it; managers and clients read only."""
-    if actor.role is not Role.CLINICIAN or actor.clinician_id != clinician_id:
+    if not can_change(actor, clinician_id):
         raise PermissionDenied(f"{what}: only the clinician who owns this event can change it")
 
 
@@ -42,16 +44,4 @@ def bump_version(cur: Cursor, event_id: int, version: int, actor: Actor, now: da
                  completion: Completion) -> int:
     """Advance the event's version and keep its dots and completion instant (``completion``:
     the record as this change leaves it); a concurrent writer makes this fail as a conflict."""
-    # No RETURNING here: DuckDB refuses UPDATE ... RETURNING on a row other tables reference.
-    dots = completion.dots
-    changed = cur.execute(
-        "UPDATE events SET version = version + 1, updated_at = ?, updated_by = ?,"
-        " dot_details = ?, dot_plan = ?, dot_outcome = ?, completed_at = ?"
-        " WHERE id = ? AND version = ?",
-        [now, actor.user_id, dots.details, dots.plan, dots.outcome, completion.completed_at,
-         event_id, version],
-    ).fetchone()
-    if not changed or changed[0] != 1:
-        actual = cur.execute("SELECT version FROM events WHERE id = ?", [event_id]).fetchone()
-        raise ConflictError(event_id, version, int(actual[0]) if actual else -1)
-    return version + 1
+    return events.bump_version(cur, event_id, version, actor.user_id, now, completion)

@@ -18,6 +18,7 @@ import icalendar
 
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from thera_analytics.store import catalog
 from thera_analytics.store.database import Database
 from thera_analytics.store.sql import query
 
@@ -33,7 +34,7 @@ class _Practice:
 
 
 def _practice(db: Database) -> _Practice:
-    row = db.cursor().execute("SELECT name, created_at FROM practice WHERE id = 1").fetchone()
+    row = catalog.practice_facts(db.cursor())
     if row is None:
         raise NotFoundError("practice", "this database has no practice yet")
     return _Practice(row[0], db.zone, row[1])
@@ -114,9 +115,8 @@ def clinician_calendar(db: Database, actor: Actor, clinician_id: int, now: datet
         raise PermissionDenied("calendar: a clinician exports their own calendar")
     if actor.role is Role.CLIENT:
         raise PermissionDenied("calendar: a client exports their own sessions only")
-    row = db.cursor().execute("SELECT name FROM clinicians WHERE id = ?",
-                              [clinician_id]).fetchone()
-    if row is None:
+    name = catalog.clinician_name(db.cursor(), clinician_id)
+    if name is None:
         raise NotFoundError("clinician", f"no clinician {clinician_id}")
     practice = _practice(db)
     rows = _rows(db, "calendar_feed_clinician", [clinician_id, clinician_id, *_window(start, end)])
@@ -127,10 +127,10 @@ def clinician_calendar(db: Database, actor: Actor, clinician_id: int, now: datet
         return f"{r['kind_label']}: {r['title']}" if r["title"] else r["kind_label"]
 
     def description(r: dict[str, Any]) -> str:
-        owner = "" if r["clinician_name"] == row[0] else f"Clinician: {r['clinician_name']}"
+        owner = "" if r["clinician_name"] == name else f"Clinician: {r['clinician_name']}"
         return "\n".join(x for x in (owner, _details(r)) if x)
 
-    return _calendar(practice, f"{row[0]} · {practice.name}", rows, now, summary, description)
+    return _calendar(practice, f"{name} · {practice.name}", rows, now, summary, description)
 
 
 def client_calendar(db: Database, actor: Actor, client_id: int, now: datetime, *,
@@ -141,7 +141,7 @@ def client_calendar(db: Database, actor: Actor, client_id: int, now: datetime, *
             raise PermissionDenied("calendar: a client exports their own sessions only")
     elif actor.role is not Role.MANAGER:
         raise PermissionDenied("calendar: a client's calendar is for the client or a manager")
-    if db.cursor().execute("SELECT 1 FROM clients WHERE id = ?", [client_id]).fetchone() is None:
+    if not catalog.client_exists(db.cursor(), client_id):
         raise NotFoundError("client", f"no client {client_id}")
     practice = _practice(db)
     rows = _rows(db, "calendar_feed_client", [client_id, *_window(start, end)])

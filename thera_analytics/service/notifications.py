@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from thera_analytics.clock import Clock, system_clock
 from thera_analytics.domain.details import Channel, RecipientKind
 from thera_analytics.domain.errors import PracticeError
+from thera_analytics.store import notifications as stored
 from thera_analytics.store.database import Cursor
 
 DEFAULT_TIMEOUT = 20.0
@@ -249,16 +250,8 @@ def senders_from_env(env: Mapping[str, str] | None = None,
 def write_portal_notification(cur: Cursor, message: ReminderMessage, now: datetime) -> int:
     """Put a browser reminder into the recipient's portal notifications (caller's transaction)."""
     facts = message.facts
-    row = cur.execute("SELECT nextval('notification_id_seq')").fetchone()
-    assert row is not None
-    notification_id = int(row[0])
     is_client = facts.recipient_kind is RecipientKind.CLIENT
-    cur.execute(
-        "INSERT INTO notifications (id, reminder_id, recipient_kind, client_id, third_party_id,"
-        " event_id, created_at, title, body, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        [notification_id, facts.reminder_id, facts.recipient_kind.value,
-         facts.recipient_id if is_client else None,
-         None if is_client else facts.recipient_id,
-         facts.event_id, now, message.title, message.summary],
-    )
-    return notification_id
+    return stored.insert(cur, facts.reminder_id, facts.recipient_kind.value,
+                         facts.recipient_id if is_client else None,
+                         None if is_client else facts.recipient_id,
+                         facts.event_id, now, message.title, message.summary)

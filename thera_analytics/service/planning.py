@@ -8,14 +8,14 @@ from datetime import datetime
 from thera_analytics.domain.actor import Actor
 from thera_analytics.domain.details import clean_text
 from thera_analytics.domain.errors import ValidationError
+from thera_analytics.domain.record import EventRecord
 from thera_analytics.domain.signing import check_can_change
 from thera_analytics.service import audit
 from thera_analytics.service.amending import record_amendment
 from thera_analytics.service.guard import bump_version, load_for_change
-from thera_analytics.service.records import EventRecord
 from thera_analytics.store import history
+from thera_analytics.store import records as stored
 from thera_analytics.store.database import Cursor, Database
-from thera_analytics.store.sql import query
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,7 @@ def prefill(cur: Cursor, rec: EventRecord) -> PlanPrefill:
     if not rec.client_ids:
         return PlanPrefill("", "", None)
     clients = sorted(set(rec.client_ids))
-    row = cur.execute(
-        query("plan_prefill"),
-        [rec.clinician_id, rec.start, rec.id, clients[0], len(clients), clients, len(clients)],
-    ).fetchone()
+    row = stored.plan_prefill(cur, rec.clinician_id, rec.start, rec.id, clients)
     if row is None:
         return PlanPrefill("", "", None)
     return PlanPrefill(row[1] or "", row[2] or "", int(row[0]))
@@ -66,13 +63,8 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
             for key, value in new.items():
                 if old[key] != value:
                     record_amendment(cur, actor, now, event_id, key, old[key], value)
-        cur.execute(
-            "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
-            " plan_text = excluded.plan_text, previous_homework = excluded.previous_homework,"
-            " previous_note = excluded.previous_note, saved_at = excluded.saved_at,"
-            " saved_by = excluded.saved_by",
-            [event_id, plan_text, previous_homework, previous_note, now, actor.user_id],
-        )
+        stored.save_plan(cur, event_id, plan_text, previous_homework, previous_note, now,
+                         actor.user_id)
         saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
         new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
         history.record(cur, event_id, now, clients=False)

@@ -15,7 +15,8 @@ from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import audit
-from thera_analytics.store.database import Cursor, Database
+from thera_analytics.store import notifications as inbox
+from thera_analytics.store.database import Database
 from thera_analytics.store.sql import query
 
 MAX_UPCOMING = 50
@@ -141,26 +142,16 @@ def mark_read(db: Database, actor: Actor, now: datetime,
     """Mark the client's notifications read (all unread ones when no ids are given)."""
     client_id = client_of(actor)
     with db.transaction() as cur:
-        unread = [int(r[0]) for r in cur.execute(
-            "SELECT id FROM notifications WHERE client_id = ? AND read_at IS NULL ORDER BY id",
-            [client_id]).fetchall()]
+        unread = inbox.unread_ids(cur, client_id)
         if notification_ids is not None:
             wanted = [int(i) for i in notification_ids]
-            foreign = sorted(set(wanted) - set(unread) - _read_ids(cur, client_id))
+            foreign = sorted(set(wanted) - set(unread) - inbox.read_ids(cur, client_id))
             if foreign:
                 raise NotFoundError("notification", f"no notification {foreign} for you")
             unread = [i for i in unread if i in wanted]
         for notification_id in unread:
-            cur.execute("UPDATE notifications SET read_at = ? WHERE id = ?",
-                        [now, notification_id])
+            inbox.mark_read(cur, notification_id, now)
         if unread:
             audit.record(cur, actor, now, "read_notifications", "client", client_id, None,
                          {"notification_ids": unread})
     return len(unread)
-
-
-def _read_ids(cur: Cursor, client_id: int) -> set[int]:
-    rows = cur.execute(
-        "SELECT id FROM notifications WHERE client_id = ? AND read_at IS NOT NULL", [client_id]
-    ).fetchall()
-    return {int(r[0]) for r in rows}

@@ -44,6 +44,7 @@ from thera_analytics.service.notifications import (
     compose,
     write_portal_notification,
 )
+from thera_analytics.store import reminders as stored
 from thera_analytics.store.database import Cursor, Database, WriteConflict
 from thera_analytics.store.sql import query
 
@@ -170,8 +171,7 @@ def _audit_view(facts: ReminderFacts, **extra: object) -> dict[str, object]:
 def _close(cur: Cursor, now: datetime, row: _Row, outcome: Outcome, reason: str) -> None:
     """Settle a reminder without sending it (cancelled or failed), with its audit row."""
     state = "cancelled" if outcome is Outcome.CANCELLED else "failed"
-    cur.execute("UPDATE reminders SET state = ?, last_error = ?, claimed_at = NULL,"
-                " next_attempt_at = NULL WHERE id = ?", [state, reason, row.facts.reminder_id])
+    stored.settle(cur, row.facts.reminder_id, state, reason)
     audit.record(cur, None, now, f"reminder_{outcome.value}", "reminder", row.facts.reminder_id,
                  {"state": row.state}, _audit_view(row.facts, state=state, reason=reason))
 
@@ -227,8 +227,7 @@ def _deliver_to_portal(db: Database, reminder_id: int, now: datetime) -> Outcome
             return refusal[0]
         message = compose(row.facts, db.zone)
         notification_id = write_portal_notification(cur, message, now)
-        cur.execute("UPDATE reminders SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
-                    " last_error = NULL, next_attempt_at = NULL WHERE id = ?", [now, reminder_id])
+        stored.sent_now(cur, reminder_id, now)
         audit.record(cur, None, now, "reminder_sent", "reminder", reminder_id,
                      {"state": "pending"},
                      _audit_view(row.facts, state="sent", notification_id=notification_id))
@@ -293,9 +292,7 @@ def _recording(record: Callable[[], Outcome]) -> Outcome:
 def _record_sent(db: Database, message: ReminderMessage, now: datetime) -> Outcome:
     facts = message.facts
     with db.transaction() as cur:
-        cur.execute("UPDATE reminders SET state = 'sent', sent_at = ?, claimed_at = NULL,"
-                    " last_error = NULL, next_attempt_at = NULL WHERE id = ?",
-                    [now, facts.reminder_id])
+        stored.sent_claimed(cur, facts.reminder_id, now)
         audit.record(cur, None, now, "reminder_sent", "reminder", facts.reminder_id,
                      {"state": "pending"},
                      _audit_view(facts, state="sent", to=facts.recipient_email,
@@ -306,16 +303,13 @@ def _record_sent(db: Database, message: ReminderMessage, now: datetime) -> Outco
 def _record_failure(db: Database, facts: ReminderFacts, now: datetime, error: str, *,
                     permanent: bool, max_attempts: int) -> Outcome:
     with db.transaction() as cur:
-        got = cur.execute("SELECT attempts FROM reminders WHERE id = ?",
-                          [facts.reminder_id]).fetchone()
-        attempts = int(got[0]) if got else max_attempts
+        got = stored.attempts(cur, facts.reminder_id)
+        attempts = got if got is not None else max_attempts
         if permanent or attempts >= max_attempts:
             outcome, state, retry_at = Outcome.FAILED, "failed", None
         else:
             outcome, state, retry_at = Outcome.RETRY, "pending", now + retry_delay(attempts)
-        cur.execute("UPDATE reminders SET state = ?, claimed_at = NULL, last_error = ?,"
-                    " next_attempt_at = ? WHERE id = ?",
-                    [state, error, retry_at, facts.reminder_id])
+        stored.after_failure(cur, facts.reminder_id, state, error, retry_at)
         audit.record(cur, None, now, f"reminder_{outcome.value}", "reminder", facts.reminder_id,
                      {"state": "pending"},
                      _audit_view(facts, state=state, attempts=attempts, error=error,
@@ -335,9 +329,7 @@ def resolve_abandoned(db: Database, now: datetime,
             error = (f"delivery unknown: the dispatcher stopped while sending (claimed at "
                      f"{claimed_at:%Y-%m-%d %H:%M:%S} UTC); not sent again so that nobody gets "
                      "it twice")
-            cur.execute("UPDATE reminders SET state = 'failed', claimed_at = NULL,"
-                        " last_error = ?, next_attempt_at = NULL WHERE id = ?",
-                        [error, reminder_id])
+            stored.settle(cur, int(reminder_id), "failed", error)
             audit.record(cur, None, now, "reminder_unknown", "reminder", int(reminder_id),
                          {"state": "pending", "claimed_at": claimed_at},
                          {"state": "failed", "attempts": int(attempts), "error": error})
@@ -355,8 +347,4 @@ def queue(db: Database, *, state: str | None = None, event_id: int | None = None
 
 def pending_count(db: Database, now: datetime) -> int:
     """How many reminders are due and waiting at ``now``."""
-    row = db.cursor().execute(
-        "SELECT COUNT(*) FROM reminders WHERE state = 'pending' AND claimed_at IS NULL"
-        " AND due_at <= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", [now, now]
-    ).fetchone()
-    return int(row[0]) if row else 0
+    return stored.pending_count(db.cursor(), now)

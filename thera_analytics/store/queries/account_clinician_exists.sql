@@ -1,0 +1,2 @@
+-- Is there a clinician with this id?
+SELECT 1 FROM clinicians WHERE id = ?

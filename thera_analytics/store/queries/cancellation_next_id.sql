@@ -1,0 +1,2 @@
+-- The id of a new cancellation row.
+SELECT nextval('cancellation_id_seq')

@@ -1,0 +1,2 @@
+-- A new client.
+INSERT INTO clients (id, name, email) VALUES (?, ?, ?)

@@ -1,0 +1,2 @@
+-- A new clinician.
+INSERT INTO clinicians (id, name, email) VALUES (?, ?, ?)

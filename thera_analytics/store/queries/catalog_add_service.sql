@@ -1,0 +1,2 @@
+-- A new service.
+INSERT INTO services (id, name, default_minutes) VALUES (?, ?, ?)

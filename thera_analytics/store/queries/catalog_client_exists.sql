@@ -1,0 +1,2 @@
+-- Is there a client with this id?
+SELECT 1 FROM clients WHERE id = ?

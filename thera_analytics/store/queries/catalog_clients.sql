@@ -1,0 +1,2 @@
+-- The active clients.
+SELECT id, name, email FROM clients WHERE active ORDER BY name, id

@@ -1,0 +1,2 @@
+-- A clinician's name.
+SELECT name FROM clinicians WHERE id = ?

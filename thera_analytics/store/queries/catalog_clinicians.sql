@@ -1,0 +1,2 @@
+-- The active clinicians.
+SELECT id, name, email FROM clinicians WHERE active ORDER BY name, id

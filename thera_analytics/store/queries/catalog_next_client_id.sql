@@ -1,0 +1,1 @@
+SELECT nextval('client_id_seq')

@@ -1,0 +1,1 @@
+SELECT nextval('clinician_id_seq')

@@ -1,0 +1,1 @@
+SELECT nextval('service_id_seq')

@@ -1,0 +1,1 @@
+SELECT nextval('third_party_id_seq')

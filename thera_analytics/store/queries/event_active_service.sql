@@ -1,0 +1,2 @@
+-- Is this an active service?
+SELECT 1 FROM services WHERE id = ? AND active

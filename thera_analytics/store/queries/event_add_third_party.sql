@@ -1,0 +1,2 @@
+-- A third party of one event.
+INSERT INTO event_third_parties VALUES (?, ?)

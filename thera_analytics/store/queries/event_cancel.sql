@@ -1,0 +1,2 @@
+-- Take an event off the calendar.
+UPDATE events SET cancelled_at = ? WHERE id = ?

@@ -1,0 +1,2 @@
+-- A new weekly or fortnightly series.
+INSERT INTO series VALUES (?, ?, ?, ?)

@@ -1,0 +1,2 @@
+-- Which of these ids are clients.
+SELECT id FROM clients WHERE id IN (SELECT unnest(?))

@@ -1,0 +1,2 @@
+-- Which of these ids are third parties.
+SELECT id FROM third_parties WHERE id IN (SELECT unnest(?))

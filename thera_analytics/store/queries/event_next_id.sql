@@ -1,0 +1,2 @@
+-- The id of a new event.
+SELECT nextval('event_id_seq')

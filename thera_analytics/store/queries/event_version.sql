@@ -1,0 +1,2 @@
+-- An event's current version.
+SELECT version FROM events WHERE id = ?

@@ -1,0 +1,2 @@
+-- A portal notification read.
+UPDATE notifications SET read_at = ? WHERE id = ?

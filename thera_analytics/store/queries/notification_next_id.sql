@@ -1,0 +1,2 @@
+-- The id of a new portal notification.
+SELECT nextval('notification_id_seq')

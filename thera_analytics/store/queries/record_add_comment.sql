@@ -1,0 +1,2 @@
+-- A comment (addendum) on one event's record.
+INSERT INTO comments VALUES (?, ?, ?, ?, ?)

@@ -1,0 +1,2 @@
+-- The id of a new comment.
+SELECT nextval('comment_id_seq')

@@ -1,0 +1,2 @@
+-- A reminder no longer wanted (kept for the record).
+UPDATE reminders SET state = 'cancelled' WHERE id = ?
