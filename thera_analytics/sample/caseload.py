@@ -4,7 +4,6 @@ and third parties the demo practice names."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,9 +12,6 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.sample import names
 from thera_analytics.sample.calendar_grid import _Events
 from thera_analytics.sample.shape import _K, GROUP_LANES, IND_LANES, LANES, SVC, _Spec
-
-if TYPE_CHECKING:  # outcomes reads the clients' rows: imported for the annotations only
-    from thera_analytics.sample.outcomes import _Outcomes
 
 
 @dataclass(frozen=True)
@@ -123,31 +119,3 @@ def _third_parties(
     first = np.full(n_clients, -1, dtype=np.int64)
     first[owner[::-1]] = ids[::-1]
     return frame, first
-
-
-def _demo_clients(
-    spec: _Spec, ev: _Events, rows: _Rows, out: _Outcomes
-) -> tuple[np.ndarray, np.ndarray]:
-    """The clients given a demo login (up to 12, from the first four clinicians' caseloads),
-    and the sessions whose homework is shared with them.
-
-    Each is an active client with a session still to come and a past individual session, whose
-    latest one shares its homework: a demo portal shows upcoming sessions and homework."""
-    n_clients = len(rows.home)
-    leads = min(spec.clinicians, 4)
-    each = -(-12 // leads)
-    start = ev.starts[rows.event]
-    upcoming = np.zeros(n_clients, dtype=bool)
-    upcoming[rows.client[start > spec.now]] = True
-    own = out.marked[rows.event] & ev.direct[rows.event] & (ev.group_size[rows.event] == 0)
-    latest = np.full(n_clients, -1, dtype=np.int64)
-    np.maximum.at(latest, rows.client[own], rows.event[own])
-    eligible = rows.active & upcoming & (latest >= 0) & (rows.home < leads)
-    # Clients are numbered by clinician, then first visit: the first ``each`` of every lead.
-    counted = np.cumsum(eligible)
-    first_of_home = np.searchsorted(rows.home, rows.home)
-    before = np.where(first_of_home > 0, counted[np.maximum(first_of_home - 1, 0)], 0)
-    picked = np.nonzero(eligible & (counted - before <= each))[0]
-    share = np.zeros(len(ev.week), dtype=bool)
-    share[latest[picked]] = True
-    return picked, share

@@ -12,7 +12,8 @@ from thera_analytics.domain.kinds import EventKind
 from thera_analytics.sample import names
 from thera_analytics.sample.calendar_grid import _Events, _local_keys
 from thera_analytics.sample.cancellations import sample_cancellations
-from thera_analytics.sample.caseload import _demo_clients, _Rows, _third_parties
+from thera_analytics.sample.caseload import _Rows, _third_parties
+from thera_analytics.sample.demo_clients import _demo_clients
 from thera_analytics.sample.outcomes import _notes, _Outcomes
 from thera_analytics.sample.reminders import _reminders
 from thera_analytics.sample.shape import (

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import pandas as pd
 
-from thera_analytics.store.database import Cursor
+Cursor = duckdb.DuckDBPyConnection
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 

@@ -27,6 +27,7 @@ from thera_analytics.domain.attendance import Attendance, SessionStatus
 from thera_analytics.domain.dots import completion_of
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.domain.local_time import LocalKeys, practice_zone
+from thera_analytics.store.bulk import bulk_insert
 from thera_analytics.store.sql import query
 
 Cursor = duckdb.DuckDBPyConnection
@@ -90,8 +91,6 @@ def rebuild_first_visits(cur: Cursor, *, sweep: bool = False) -> int:
     if not out["client_id"]:
         return 0
     if isinstance(cur, duckdb.DuckDBPyConnection):  # one set-based insert from a frame
-        from thera_analytics.store.bulk import bulk_insert  # bulk imports the database module
-
         return bulk_insert(cur, "first_visit_history", pd.DataFrame({
             "client_id": pd.array(out["client_id"], dtype="Int32"),
             "valid_from": pd.to_datetime(pd.Series(out["valid_from"], dtype=object), utc=True),
