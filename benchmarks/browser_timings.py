@@ -17,6 +17,7 @@ medians over the repeats.
 
     .venv/bin/python -m benchmarks.browser_timings                # 8 clinicians, 7 repeats
     .venv/bin/python -m benchmarks.browser_timings --repeats 3 --out timings.json
+    .venv/bin/python -m benchmarks.browser_timings --quick        # runs it small (CI)
 """
 
 from __future__ import annotations
@@ -175,12 +176,20 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--out", type=Path, help="also write every repeat's seconds as JSON")
+    parser.add_argument("--quick", action="store_true",
+                        help="2 clinicians x 2 weeks, 2 repeats: checks it runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.clinicians, args.weeks, args.repeats = 2, 2, 2
+    before = os.getloadavg()
     results = run(args.clinicians, args.weeks, args.repeats)
     if args.out:
         args.out.write_text(json.dumps({"load_average": os.getloadavg(), "seconds": results},
                                        indent=2))
     print(table(results))
+    after = os.getloadavg()
+    print(f"\nload average (1 min) {before[0]:.1f} before, {after[0]:.1f} after; "
+          f"{args.clinicians} clinicians x {args.weeks} weeks, {args.repeats} repeats")
 
 
 if __name__ == "__main__":

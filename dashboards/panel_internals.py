@@ -14,6 +14,8 @@ versions tested.
   Panel's providers hand it to their handler class this way (``login_handler``).
 - HoloViews' ``plot.handles["glyph_renderer"]``: the Bokeh renderer behind an element.
 - BokehJS ``LayoutDOMView.invalidate_layout``: patched in the browser to batch layout passes.
+- ``pn.state._connected``: Panel's note that a page has reported ready; until then it drops the
+  changes made inside ``hold`` (see ``send_changes_before_ready``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,22 @@ def stop_server(server_id: str, server: Any, timeout: float = 10.0) -> None:
         except AssertionError:  # already stopped
             pass
     pn.state._servers.pop(server_id, None)
+
+
+# -- sessions ----------------------------------------------------------------------------------
+def send_changes_before_ready(doc: Any) -> None:
+    """Send every change of this session's page to the browser, also before the page has
+    reported ready.
+
+    Until the browser reports the page ready (Bokeh's ``document_ready``), Panel drops the
+    changes made inside ``hold`` (processing any browser event is one), assuming the page will
+    be serialised in full later. But the browser has already pulled the page by then: a manager
+    who opens a tab before the page reports ready (a busy server) got the tab's header and
+    never its content. Marked connected from the start, Panel sends those changes; before the
+    browser has pulled the page there is no one to send them to, and the page it pulls holds
+    them.
+    """
+    pn.state._connected[doc] = True
 
 
 # -- login ---------------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ def _session_app(db: Database, clock: Clock, route: Route) -> Callable[[], Any]:
         # the websocket or autoload script, so the role is checked again where the app is built.
         if actor.role not in route.roles:
             raise PermissionDenied(f"{route.path}: a {actor.role.value} cannot open this app")
+        if pn.state.curdoc is not None:
+            panel_internals.send_changes_before_ready(pn.state.curdoc)
         return route.factory(db, actor, clock)
 
     app.__name__ = f"{route.title.lower()}_app"

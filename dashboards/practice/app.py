@@ -79,10 +79,17 @@ class PracticeApp(pn.viewable.Viewer):
                       self.changes):
             panel.param.watch(self._on_request, "request")
         self.record.param.watch(lambda _: setattr(self.week, "selected", None), "closed")
+        self._panels = (self.week, self.completion, self.backlog, self.attendance,
+                        self.cancellations, self.changes)
+        # A lazy tab shows an empty slot until its data is read; then the panel goes in, so its
+        # tables reach the browser with their rows. (Tabulator in the browser drops rows that
+        # arrive while it is still building the table: a tab drawn empty and filled a moment
+        # later could stay empty.)
+        self._slots = [pn.Column(*([] if lazy and panel is not self.week else [panel]),
+                                 sizing_mode="stretch_width", margin=0)
+                       for panel in self._panels]
         self.tabs = pn.Tabs(
-            ("Week", self.week), ("Completion", self.completion), ("Backlog", self.backlog),
-            ("Attendance", self.attendance), ("Cancellations", self.cancellations),
-            ("Changes", self.changes), dynamic=lazy, sizing_mode="stretch_width",
+            *zip(TABS, self._slots, strict=True), dynamic=lazy, sizing_mode="stretch_width",
             margin=(5, 0), stylesheets=[TABS_CSS], css_classes=["thera-tabs"])
         self.tabs.param.watch(self._on_tab, "active")
         self._reload = pn.widgets.Button(label="↻ Reload", color="light", width=90,
@@ -102,11 +109,12 @@ class PracticeApp(pn.viewable.Viewer):
 
     # -- tabs and records ----------------------------------------------------------------------
     def _on_tab(self, event: param.parameterized.Event) -> None:
-        panel = (self.week, self.completion, self.backlog, self.attendance, self.cancellations,
-                 self.changes)[event.new]
+        panel, slot = self._panels[event.new], self._slots[event.new]
         activate = getattr(panel, "activate", None)
         if activate is not None:
             activate()
+        if not slot.objects or slot.objects[0] is not panel:
+            slot.objects = [panel]
 
     def show_tab(self, name: str) -> None:
         self.tabs.active = TABS.index(name)

@@ -53,8 +53,9 @@ SLOT_CSS = """
 class SchedulerApp(pn.viewable.Viewer):
     """Week calendar (left) and editor (right); clicking the one drives the other.
 
-    The editor's forms are built when an event is first opened or booked, not with the page:
-    most page loads only look at the week.
+    The editor's forms are not built with the page (which then costs the server little): they
+    are built, hidden, once the page has loaded (``prepare_editor``), or at the first open or
+    booking if that comes first.
     """
 
     practice = param.ClassSelector(class_=Practice)
@@ -79,25 +80,42 @@ class SchedulerApp(pn.viewable.Viewer):
             "calendar to book a session at that time.</div>",
             stylesheets=[EDITOR_CSS], sizing_mode="stretch_width"), self._book,
             sizing_mode="stretch_width", margin=0)
-        self._editor_slot = pn.Column(self._placeholder, sizing_mode="stretch_width", margin=0,
+        self._editor_box = pn.Column(sizing_mode="stretch_width", margin=0, visible=False)
+        self._editor_slot = pn.Column(self._placeholder, self._editor_box,
+                                      sizing_mode="stretch_width", margin=0,
                                       stylesheets=[SLOT_CSS])
         self.calendar.param.watch(self._on_request, "request")
         if event_id is not None:
             self.open_event(event_id)
+        elif in_session():
+            pn.state.onload(self.prepare_editor)
 
     @property
     def editor(self) -> EventEditor:
-        """The event editor, built the first time it is needed."""
+        """The event editor, shown from the first time it is needed."""
+        editor = self._editor or self._build_editor()
+        if not self._editor_box.visible:
+            with pn.io.hold():
+                self._placeholder.visible = False
+                self._editor_box.visible = True
+        return editor
+
+    def prepare_editor(self) -> None:
+        """Build the editor, hidden, once the week is drawn: its forms reach the browser while
+        the clinician reads the week, so the first click on a session only fills them in."""
         if self._editor is None:
-            editor = EventEditor(practice=self.practice, actor=self.actor)
-            editor.param.watch(self._on_saved, "saved")
-            editor.param.watch(self._on_record, "record")
-            editor.param.watch(
-                lambda _: self.calendar.param.update(selected=None, draft=None), "closed")
-            editor.param.watch(lambda _: self.book(self.suggested_start()), "book_requested")
-            self._editor = editor
-            self._editor_slot.objects = [editor]
-        return self._editor
+            self._build_editor()
+
+    def _build_editor(self) -> EventEditor:
+        editor = EventEditor(practice=self.practice, actor=self.actor)
+        editor.param.watch(self._on_saved, "saved")
+        editor.param.watch(self._on_record, "record")
+        editor.param.watch(
+            lambda _: self.calendar.param.update(selected=None, draft=None), "closed")
+        editor.param.watch(lambda _: self.book(self.suggested_start()), "book_requested")
+        self._editor = editor
+        self._editor_box.objects = [editor]
+        return editor
 
     def open_event(self, event_id: int) -> None:
         """Open an event (e.g. from a link) and show its week."""

@@ -28,3 +28,11 @@ def test_both_measurements_and_their_floors_are_taken_in_one_run(tmp_path: Path)
         assert all(s > 0 for s in measured["ours"] + measured["floor"])
     assert "| sign-in to week drawn |" in done.stdout
     assert "| click on a session to its editor |" in done.stdout
+    assert "load average (1 min)" in done.stdout
+
+
+def test_the_quick_mode_runs_it_small() -> None:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.browser_timings", "--quick"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 clinicians x 2 weeks, 2 repeats" in done.stdout

@@ -69,3 +69,25 @@ def test_bokehjs_still_has_the_layout_method_the_batching_patches():
     assert re.search(r"invalidate_layout\(\)\{this\.parent instanceof \w+\?this\.parent\."
                      r"invalidate_layout\(\)", bundle)
     assert "LayoutDOMView" in panel_internals.LayoutBatching._esm
+
+
+def test_a_page_not_yet_ready_is_sent_the_changes_made_in_a_hold() -> None:
+    """Panel drops changes made inside ``hold`` until the page reports ready; a served session
+    is marked so they reach the browser (a tab opened early once showed no content)."""
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    def changes_sent(mark: bool) -> list[str]:
+        doc = Document()
+        pane = pn.pane.Markdown("before")
+        doc.add_root(pane.get_root(doc))
+        if mark:
+            panel_internals.send_changes_before_ready(doc)
+        sent: list[str] = []
+        doc.on_change(lambda event: sent.append(type(event).__name__))
+        with set_curdoc(doc), pn.io.hold():
+            pane.object = "after"
+        return sent
+
+    assert changes_sent(mark=False) == []  # what Panel does by itself: the change is dropped
+    assert changes_sent(mark=True) != []

@@ -397,6 +397,39 @@ def test_the_app_opens_on_the_week_and_reads_other_tabs_when_opened(db: Database
     assert root is not None
 
 
+def test_a_report_tab_opened_later_sends_its_tables_only_once_they_have_rows(
+        db: Database) -> None:
+    """The browser's table drops rows that arrive while it is still being built: a tab's tables
+    must reach the page after its data is read, not empty and filled a moment later."""
+    from bokeh.document import Document
+
+    app = create_app(db, accounts.actor_for(db, "manager"), FixedClock(NOW))
+    doc = Document()
+    doc.add_root(pn.panel(app).get_root(doc))
+
+    def tables() -> dict[str, int]:
+        """The tables on the page, by their class: how many rows each carries."""
+        out = {}
+        for model in doc.models:
+            names = [c for c in getattr(model, "css_classes", []) if c.startswith("thera-table-")]
+            if type(model).__name__ == "DataTabulator" and names:
+                out[names[0]] = max((len(v) for v in model.source.data.values()), default=0)
+        return out
+
+    on_page_when_read: dict[str, dict[str, int]] = {}
+    for name, panel in (("Completion", app.completion), ("Backlog", app.backlog)):
+        panel.param.watch(lambda _, name=name: on_page_when_read.setdefault(name, tables()),
+                          "loaded")
+        app.show_tab(name)
+    # When each panel read its data, none of its tables was on the page yet (the other tab's
+    # were taken off when it was hidden).
+    assert on_page_when_read == {"Completion": {}, "Backlog": {}}, on_page_when_read
+    drawn = tables()
+    for table in ("thera-table-backlog-by-clinician", "thera-table-oldest",
+                  "thera-table-signing"):
+        assert drawn[table] > 0, drawn  # then they came, with their rows
+
+
 def test_the_refresh_button_writes_the_analyst_snapshot(sample_file: Path) -> None:
     with Database(sample_file) as db:
         app = create_app(db, accounts.actor_for(db, "manager"), FixedClock(NOW))

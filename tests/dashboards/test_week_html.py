@@ -206,6 +206,19 @@ def test_the_editor_is_built_when_first_needed_not_with_the_page(tp: Sample) -> 
     assert app._editor is not None and app.editor.record is not None
 
 
+
+def test_the_editor_prepared_after_the_page_stays_hidden_until_a_session_is_opened(
+        tp: Sample) -> None:
+    event_id = tp.create()
+    app = create_app(tp.db, tp.ann, tp.clock)
+    app.prepare_editor()  # what the served page asks for once it has loaded
+    assert app._editor is not None and not app._editor_box.visible
+    assert app._placeholder.visible  # "Click an event to open it" is still what shows
+    prepared = app._editor
+    app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
+    assert app.editor is prepared and app._editor_box.visible and not app._placeholder.visible
+    assert app.editor.record is not None and app.editor.record.id == event_id
+
 # -- the practice week's table alternative --------------------------------------------------------
 
 def test_the_practice_week_has_a_table_with_the_same_information_and_follows_filters() -> None:
