@@ -61,3 +61,34 @@ def test_the_check_finds_sql_written_in_a_module() -> None:
     assert found == [1, 2, 3, 5]
     assert _drivers(ast.parse("import duckdb\nfrom psycopg import sql\n")) == [
         "duckdb", "psycopg"]
+
+
+# Every way a module reaches the database: running a statement, a packaged query by name, or
+# the packaged SQL itself.
+REACHES_DATABASE = RUNS_SQL | {"named", "query", "cursor", "transaction_cursor"}
+
+
+def _database_calls(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
+                and (node.func.attr if isinstance(node.func, ast.Attribute)
+                     else node.func.id) in REACHES_DATABASE - {"cursor"}):
+            found.append(f"{node.lineno}: {ast.unparse(node.func)}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "thera_analytics.store.sql":
+            found.append(f"{node.lineno}: imports store.sql")
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_a_service_module_runs_no_query_even_a_packaged_one(path: Path) -> None:
+    """Packaged queries are run by store functions too, so a second engine implements the
+    store and nothing in the service."""
+    assert _database_calls(ast.parse(path.read_text(encoding="utf-8"))) == []
+
+
+def test_the_check_finds_packaged_queries_run_by_name() -> None:
+    found = _database_calls(ast.parse(
+        'from thera_analytics.store.sql import query\ncur.execute(query("x"))\n'
+        'db.named("y", [])\nstored.week_rows(db, d, None)\n'))
+    assert sorted(f.split(":")[0] for f in found) == ["1", "2", "2", "3"]

@@ -10,6 +10,7 @@ import pandas as pd
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import PermissionDenied
 from thera_analytics.domain.kinds import EventKind
+from thera_analytics.store import calendar as stored
 from thera_analytics.store.database import Database
 
 COLUMNS = (
@@ -39,21 +40,17 @@ def week_events(db: Database, week: date, clinician_id: int | None = None) -> pd
     dots), its clients' names and marks (``client_names`` and ``attendance`` in name order, a
     ``-`` for a client not marked), and the names of its kind, clinician and service.
     """
-    cur = db.cursor()
-    rows = cur.execute(db.query("calendar_week"),
-                       [monday(week), clinician_id, clinician_id, clinician_id]).fetchall()
+    rows = stored.week_rows(db, monday(week), clinician_id)
     events = dict(zip(_EVENT_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {
         c: () for c in _EVENT_COLUMNS}
     ids = list(events["event_id"])
     names: dict[int, list[str]] = defaultdict(list)
     marks: dict[int, list[str]] = defaultdict(list)
     unmarked: dict[int, int] = defaultdict(int)
-    if ids:
-        for event_id, name, mark in cur.execute(db.query("calendar_week_clients"),
-                                                [min(ids), max(ids), ids]).fetchall():
-            names[event_id].append(name)
-            marks[event_id].append(mark or "-")
-            unmarked[event_id] += mark is None
+    for event_id, name, mark in stored.week_clients(db, ids):
+        names[event_id].append(name)
+        marks[event_id].append(mark or "-")
+        unmarked[event_id] += mark is None
     kinds = [_KINDS[k] for k in events["kind"]]
     frame = pd.DataFrame({
         "event_id": pd.array(ids, dtype="int64"),

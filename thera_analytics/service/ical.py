@@ -18,9 +18,9 @@ import icalendar
 
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from thera_analytics.store import calendar as stored
 from thera_analytics.store import catalog
 from thera_analytics.store.database import Database
-from thera_analytics.store.sql import query
 
 PRODID = "-//thera-analytics//Practice calendar//EN"
 MEDIA_TYPE = "text/calendar"
@@ -43,12 +43,6 @@ def _practice(db: Database) -> _Practice:
 def event_uid(event_id: int, practice_created: datetime) -> str:
     """The UID of an event in every export of this practice."""
     return f"event-{event_id}-{int(practice_created.timestamp())}@thera-analytics"
-
-
-def _rows(db: Database, name: str, params: list[Any]) -> list[dict[str, Any]]:
-    result = db.cursor().execute(query(name), params)
-    names = [d[0] for d in result.description or []]
-    return [dict(zip(names, raw, strict=True)) for raw in result.fetchall()]
 
 
 def _window(start: datetime | None, end: datetime | None) -> list[Any]:
@@ -119,7 +113,7 @@ def clinician_calendar(db: Database, actor: Actor, clinician_id: int, now: datet
     if name is None:
         raise NotFoundError("clinician", f"no clinician {clinician_id}")
     practice = _practice(db)
-    rows = _rows(db, "calendar_feed_clinician", [clinician_id, clinician_id, *_window(start, end)])
+    rows = stored.clinician_feed(db, clinician_id, _window(start, end))
 
     def summary(r: dict[str, Any]) -> str:
         if r["client_names"]:
@@ -144,7 +138,7 @@ def client_calendar(db: Database, actor: Actor, client_id: int, now: datetime, *
     if not catalog.client_exists(db.cursor(), client_id):
         raise NotFoundError("client", f"no client {client_id}")
     practice = _practice(db)
-    rows = _rows(db, "calendar_feed_client", [client_id, *_window(start, end)])
+    rows = stored.client_feed(db, client_id, _window(start, end))
     return _calendar(
         practice, practice.name, rows, now,
         lambda r: f"{r['kind_label']} with {r['clinician_name']}", _details,

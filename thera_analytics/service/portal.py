@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from thera_analytics.domain.actor import Actor, Role
@@ -16,8 +15,8 @@ from thera_analytics.domain.errors import NotFoundError, PermissionDenied
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.service import audit
 from thera_analytics.store import notifications as inbox
+from thera_analytics.store import portal as stored
 from thera_analytics.store.database import Database
-from thera_analytics.store.sql import query
 
 MAX_UPCOMING = 50
 MAX_NOTIFICATIONS = 50
@@ -72,12 +71,6 @@ def client_of(actor: Actor) -> int:
     return actor.client_id
 
 
-def _rows(db: Database, name: str, params: list[Any]) -> list[dict[str, Any]]:
-    result = db.cursor().execute(query(name), params)
-    names = [d[0] for d in result.description or []]
-    return [dict(zip(names, raw, strict=True)) for raw in result.fetchall()]
-
-
 def _local(value: datetime, zone: ZoneInfo) -> datetime:
     return value.astimezone(zone)
 
@@ -99,7 +92,7 @@ def upcoming_sessions(db: Database, actor: Actor, now: datetime,
             service_name=r["service_name"],
             video_link=r["video_link"],
         )
-        for r in _rows(db, "portal_upcoming_sessions", [client_id, now, limit])
+        for r in stored.upcoming_sessions(db, client_id, now, limit)
     ]
 
 
@@ -115,7 +108,7 @@ def shared_homework(db: Database, actor: Actor) -> list[SharedHomework]:
             clinician_name=str(r["clinician_name"]),
             homework=str(r["homework"]),
         )
-        for r in _rows(db, "portal_shared_homework", [client_id])
+        for r in stored.shared_homework(db, client_id)
     ]
 
 
@@ -133,7 +126,7 @@ def notifications(db: Database, actor: Actor,
             body=str(r["body"]),
             read_at=_local(r["read_at"], zone) if r["read_at"] is not None else None,
         )
-        for r in _rows(db, "portal_notifications", [client_id, limit])
+        for r in stored.notifications(db, client_id, limit)
     ]
 
 

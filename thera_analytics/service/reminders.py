@@ -29,7 +29,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import pandas as pd
 
@@ -46,7 +45,6 @@ from thera_analytics.service.notifications import (
 )
 from thera_analytics.store import reminders as stored
 from thera_analytics.store.database import Cursor, Database, WriteConflict
-from thera_analytics.store.sql import query
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +139,9 @@ def _still_wanted(row: _Row, now: datetime) -> tuple[Outcome, str] | None:
 
 
 def _load(cur: Cursor, reminder_id: int) -> _Row | None:
-    result = cur.execute(query("reminder_facts"), [reminder_id])
-    names = [d[0] for d in result.description or []]
-    raw = result.fetchone()
-    if raw is None:
+    r = stored.facts(cur, reminder_id)
+    if r is None:
         return None
-    r: dict[str, Any] = dict(zip(names, raw, strict=True))
     kind = RecipientKind(r["recipient_kind"])
     facts = ReminderFacts(
         reminder_id=int(r["id"]), event_id=int(r["event_id"]), channel=Channel(r["channel"]),
@@ -193,12 +188,10 @@ def dispatch_due(db: Database, now: datetime, senders: Mapping[Channel, Sender],
     if len(ready) < len(Channel):
         # Reported, not picked: they must not fill the batch ahead of what can be sent.
         waiting = [c.value for c in Channel if c.value not in ready]
-        for reminder_id, _ in cur.execute(query("reminder_due"),
-                                          [now, now, waiting, batch]).fetchall():
-            tally.add(Outcome.SKIPPED, int(reminder_id))
-    for reminder_id, channel in cur.execute(query("reminder_due"),
-                                            [now, now, ready, batch]).fetchall():
-        reminder_id, channel = int(reminder_id), Channel(channel)
+        for reminder_id, _ in stored.due(cur, now, waiting, batch):
+            tally.add(Outcome.SKIPPED, reminder_id)
+    for reminder_id, channel_name in stored.due(cur, now, ready, batch):
+        channel = Channel(channel_name)
         sender = senders.get(channel)
         try:
             if channel is Channel.BROWSER:
@@ -237,10 +230,9 @@ def _deliver_to_portal(db: Database, reminder_id: int, now: datetime) -> Outcome
 def _refusal(cur: Cursor, row: _Row, now: datetime) -> tuple[Outcome, str] | None:
     refusal = _still_wanted(row, now)
     if refusal is None:
-        twin = cur.execute(query("reminder_sent_twin"),
-                           [row.facts.reminder_id, row.facts.reminder_id]).fetchone()
-        if twin and twin[0] is not None:
-            refusal = Outcome.CANCELLED, f"duplicate of reminder {int(twin[0])}, already sent"
+        twin = stored.sent_twin(cur, row.facts.reminder_id)
+        if twin is not None:
+            refusal = Outcome.CANCELLED, f"duplicate of reminder {twin}, already sent"
     return refusal
 
 
@@ -254,8 +246,7 @@ def _claim(db: Database, reminder_id: int, now: datetime) -> ReminderMessage | O
         if refusal is not None:
             _close(cur, now, row, *refusal)
             return refusal[0]
-        changed = cur.execute(db.query("reminder_claim"), [now, reminder_id]).fetchone()
-        if not changed or changed[0] != 1:
+        if not stored.claim(db, cur, now, reminder_id):
             return None
         return compose(row.facts, db.zone)
 
@@ -323,9 +314,7 @@ def resolve_abandoned(db: Database, now: datetime,
     cutoff = now - claim_timeout
     settled = []
     with db.transaction() as cur:
-        for reminder_id, claimed_at, attempts in cur.execute(
-            query("reminder_abandoned"), [cutoff]
-        ).fetchall():
+        for reminder_id, claimed_at, attempts in stored.abandoned(cur, cutoff):
             error = (f"delivery unknown: the dispatcher stopped while sending (claimed at "
                      f"{claimed_at:%Y-%m-%d %H:%M:%S} UTC); not sent again so that nobody gets "
                      "it twice")
@@ -342,7 +331,7 @@ def queue(db: Database, *, state: str | None = None, event_id: int | None = None
     """The reminder queue (newest due first), optionally one state or one event's reminders."""
     if state is not None and state not in ("pending", "sent", "failed", "cancelled"):
         raise PracticeError(f"state: {state!r} is not pending, sent, failed or cancelled")
-    return db.named("reminder_queue", [state, state, event_id, event_id])
+    return stored.queue(db, state, event_id)
 
 
 def pending_count(db: Database, now: datetime) -> int:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+import pandas as pd
 
 from thera_analytics.domain.details import RecipientKind, ReminderRequest
-from thera_analytics.store.database import Cursor
+from thera_analytics.store.database import Cursor, Database
 from thera_analytics.store.sql import query
 
 
@@ -67,3 +70,41 @@ def after_failure(cur: Cursor, reminder_id: int, state: str, error: str,
 def pending_count(cur: Cursor, now: datetime) -> int:
     row = cur.execute(query("reminder_pending_count"), [now, now]).fetchone()
     return int(row[0]) if row else 0
+
+
+# -- sending -------------------------------------------------------------------------------------
+def facts(cur: Cursor, reminder_id: int) -> dict[str, Any] | None:
+    """Everything sending one reminder needs to know, keyed by column, or None."""
+    result = cur.execute(query("reminder_facts"), [reminder_id])
+    names = [d[0] for d in result.description or []]
+    raw = result.fetchone()
+    return None if raw is None else dict(zip(names, raw, strict=True))
+
+
+def due(cur: Cursor, now: datetime, channels: list[str], batch: int) -> list[tuple[int, str]]:
+    """(id, channel) of up to ``batch`` pending reminders due at ``now`` on these channels."""
+    return [(int(r[0]), r[1])
+            for r in cur.execute(query("reminder_due"), [now, now, channels, batch]).fetchall()]
+
+
+def sent_twin(cur: Cursor, reminder_id: int) -> int | None:
+    """The id of a reminder already sent with the same message to the same person, or None."""
+    row = cur.execute(query("reminder_sent_twin"), [reminder_id, reminder_id]).fetchone()
+    return None if not row or row[0] is None else int(row[0])
+
+
+def claim(db: Database, cur: Cursor, now: datetime, reminder_id: int) -> bool:
+    """Take the reminder for sending; False when another process holds or settled it."""
+    changed = cur.execute(db.query("reminder_claim"), [now, reminder_id]).fetchone()
+    return changed is not None and changed[0] == 1
+
+
+def abandoned(cur: Cursor, cutoff: datetime) -> list[tuple[int, datetime, int]]:
+    """(id, claimed at, attempts) of claims older than ``cutoff`` never settled."""
+    return [(int(r[0]), r[1], int(r[2]))
+            for r in cur.execute(query("reminder_abandoned"), [cutoff]).fetchall()]
+
+
+def queue(db: Database, state: str | None, event_id: int | None) -> pd.DataFrame:
+    """The reminder queue, newest due first; one state and/or one event's when given."""
+    return db.named("reminder_queue", [state, state, event_id, event_id])
