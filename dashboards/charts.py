@@ -26,7 +26,7 @@ from thera_analytics.domain.palette import (
     TEXT,
     ColourFamily,
 )
-from thera_analytics.reports.backlog import DELAY_BINS, NOT_SIGNED, SIGNING_TARGET_HOURS
+from thera_analytics.reports.signing import DELAY_BINS, NOT_SIGNED, SIGNING_TARGET_HOURS
 
 WIDTH = 760
 HEIGHT = 300

@@ -32,6 +32,7 @@ from tests.reports.conftest import SOURCES, Book, cluster_for, scenario
 from thera_analytics.domain.kinds import EventKind
 from thera_analytics.reports import backlog as bl
 from thera_analytics.reports import completion as cp
+from thera_analytics.reports import signing
 
 AS_OF = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
 E: dict[str, int] = {}
@@ -147,7 +148,7 @@ def test_the_last_week_of_the_trend_is_the_backlog_as_of(practice: factories.Tes
 
 
 def test_signing_times_against_24_and_48_hours(practice: factories.TestPractice) -> None:
-    table = bl.signing_times(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF)
+    table = signing.signing_times(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF)
     assert table[["clinician", "notes", "within_24h", "within_24_48h", "after_48h",
                   "not_signed"]].values.tolist() == [
         ["Ann Archer", 6, 3, 1, 0, 2],  # E1 E7 E10 | E2 | - | E6, E8 (signed after as of)
@@ -155,13 +156,13 @@ def test_signing_times_against_24_and_48_hours(practice: factories.TestPractice)
     ]
     assert table["share_within_24h"].tolist() == pytest.approx([0.5, 0.0])
     assert table["share_within_48h"].tolist() == pytest.approx([4 / 6, 0.0])
-    practice_row = bl.signing_times(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF,
+    practice_row = signing.signing_times(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF,
                                     by="practice")
     assert practice_row[["notes", "within_24h", "not_signed"]].values.tolist() == [[10, 3, 5]]
 
 
 def test_signing_delay_distribution(practice: factories.TestPractice) -> None:
-    dist = bl.signing_delay_distribution(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF)
+    dist = signing.signing_delay_distribution(practice.db, "2026-06-01", "2026-06-14", as_of=AS_OF)
     notes = dict(zip(dist["delay"], dist["notes"], strict=True))
     assert notes == {"0-6 h": 3, "6-12 h": 0, "12-18 h": 0, "18-24 h": 0, "24-36 h": 1,
                      "36-48 h": 0, "2-3 d": 1, "3-7 d": 0, "7-14 d": 0, ">14 d": 0,
@@ -171,11 +172,11 @@ def test_signing_delay_distribution(practice: factories.TestPractice) -> None:
 
 
 def test_amendable_notes(practice: factories.TestPractice) -> None:
-    notes = bl.amendable_notes(practice.db, AS_OF)
+    notes = signing.amendable_notes(practice.db, AS_OF)
     assert notes["event_id"].tolist() == [E["E7"]]
     assert notes["hours_left"].round(2).tolist() == [22.83]
     # Half an hour later E8 has been signed too (at 12:50 UTC).
-    later = bl.amendable_notes(practice.db, datetime(2026, 6, 12, 13, 0, tzinfo=UTC))
+    later = signing.amendable_notes(practice.db, datetime(2026, 6, 12, 13, 0, tzinfo=UTC))
     assert later["event_id"].tolist() == [E["E7"], E["E8"]]
 
 

@@ -19,17 +19,12 @@ from thera_analytics.reports.attendance import (
 from thera_analytics.reports.attendance_headline import AttendanceSummary, attendance_summary
 from thera_analytics.reports.backlog import (
     BacklogSummary,
-    amendable_notes,
-    amendable_table,
     backlog_by_clinician,
     backlog_items,
     backlog_summary,
     backlog_trend,
     item_table,
     missing_counts,
-    signing_delay_distribution,
-    signing_table,
-    signing_times,
 )
 from thera_analytics.reports.completion import (
     completion_by_week,
@@ -46,6 +41,13 @@ from thera_analytics.reports.defaults import (
 from thera_analytics.reports.facts import session_facts, session_facts_as_of
 from thera_analytics.reports.location import locate_database
 from thera_analytics.reports.period import Period
+from thera_analytics.reports.signing import (
+    amendable_notes,
+    amendable_table,
+    signing_delay_distribution,
+    signing_table,
+    signing_times,
+)
 from thera_analytics.reports.source import instant, open_for_reading
 from thera_analytics.store.database import DatabaseBusy
 

@@ -15,6 +15,7 @@ from thera_analytics.reports import backlog as bl
 from thera_analytics.reports import cancellations as cn
 from thera_analytics.reports import changes as ch
 from thera_analytics.reports import completion as cp
+from thera_analytics.reports import signing
 from thera_analytics.reports.period import Period
 from thera_analytics.reports.readable import markdown_table
 from thera_analytics.reports.source import Source, practice_zone
@@ -89,12 +90,12 @@ def report_markdown(db: Source, request: ReportRequest) -> str:
                  markdown_table(bl.item_table(bl.backlog_items(db, as_of, limit=OLDEST_ITEMS,
                                                                **who))),
                  f"## Time to signature, {Period(start, end).label}",
-                 markdown_table(bl.signing_table(bl.signing_times(db, start, end, as_of=as_of,
-                                                                  **who))),
-                 markdown_table(bl.signing_delay_distribution(db, start, end, as_of=as_of,
-                                                              **who)),
+                 markdown_table(signing.signing_table(
+                     signing.signing_times(db, start, end, as_of=as_of, **who))),
+                 markdown_table(signing.signing_delay_distribution(db, start, end, as_of=as_of,
+                                                                   **who)),
                  "## Signed and still amendable",
-                 markdown_table(bl.amendable_table(bl.amendable_notes(db, as_of, **who))),
+                 markdown_table(signing.amendable_table(signing.amendable_notes(db, as_of, **who))),
                  "## Week by week",
                  markdown_table(bl.backlog_trend(db, start, end, as_of=as_of, **who))]
     elif name == "cancellations":
