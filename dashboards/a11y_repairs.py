@@ -60,8 +60,10 @@ function repair(root) {
 function repairTable(table) {
   if (!table.dataset.theraTable) {
     table.dataset.theraTable = "1";
-    new MutationObserver(() => repairTable(table)).observe(table, {childList: true,
-                                                                   subtree: true});
+    // Rows drawn again, and cells Tabulator makes tab stops after drawing them (its edit
+    // module sets tabindex on a cell it initialises late), are both repaired.
+    new MutationObserver(() => repairTable(table)).observe(table, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"]});
   }
   const set = (el, name, value) => {
     if (el && el.getAttribute(name) !== value) el.setAttribute(name, value);
