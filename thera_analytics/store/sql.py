@@ -27,10 +27,11 @@ def query(name: str, package: str = "thera_analytics.store", engine: str | None 
 # Packaged queries that other statements (queries and migrations) inline as ``{name}``, so a
 # rule stated in SQL is written once: the completion rule (event_dots), the session facts
 # that the analysts' view and the report share (session_facts_rows), the event history's
-# columns (history_columns), the clients whose first visit a change may move and their first
-# visits now (first_visit_affected, first_visits_of_event).
+# columns (history_columns), the first-visit rule (first_visit_ranking: each client's first
+# live client event), the clients whose first visit a change may move and their first visits
+# now (first_visit_affected, first_visits_of_event). A fragment may name another.
 FRAGMENTS = ("event_dots", "session_facts_rows", "history_columns", "first_visit_affected",
-             "first_visits_of_event")
+             "first_visits_of_event", "first_visit_ranking")
 
 
 def inline_fragments(text: str) -> str:
