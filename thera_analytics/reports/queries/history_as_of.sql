@@ -19,11 +19,19 @@ plans AS NOT MATERIALIZED (
     WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
       AND h.plan_saved_at IS NOT NULL
 ),
+-- One row per version valid then, its status and signature NULL where it had none: the
+-- report queries read outcomes through a LEFT JOIN, or on signed_at, where such a row reads
+-- as no outcome at all. Read in two parts, open and closed versions, for the reason given at
+-- thera_client_versions below: with one filter (and the status test) DuckDB took these rows
+-- for the smaller side of session_facts' LEFT JOIN and built a hash table of every version.
 outcomes AS NOT MATERIALIZED (
     SELECT h.event_id, h.status, h.signed_at, h.signed_by
     FROM event_history h
-    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
-      AND (h.status IS NOT NULL OR h.signed_at IS NOT NULL)
+    WHERE h.valid_to IS NULL AND h.valid_from <= {as_of}
+    UNION ALL
+    SELECT h.event_id, h.status, h.signed_at, h.signed_by
+    FROM event_history h
+    WHERE h.valid_to > {as_of} AND h.valid_from <= {as_of}
 ),
 -- The clients of the versions valid then (each client row carries its version's validity),
 -- read as two disjoint parts: the rows still open that had begun by then, and the closed rows
@@ -32,7 +40,8 @@ outcomes AS NOT MATERIALIZED (
 -- with the versions a report's period selects: it builds its hash table on those versions
 -- and skips the client rows of other events as it scans, instead of building one of every
 -- client row (at 200 clinicians x 5 years the as-of attendance report took 2.7x the report
--- now, and session_facts 3.5x; benchmarks/README.md, "Event history cost").
+-- now, and session_facts 3.5x; benchmarks/README.md, "Event history cost"). A planner
+-- choice, not a rule: benchmarks/history_cost.py is what shows it still holds.
 thera_client_versions AS NOT MATERIALIZED (
     SELECT c.event_id, c.client_id, c.attendance, c.starts_at, c.live
     FROM event_client_history c
