@@ -54,9 +54,10 @@ LABELS = {
     "save": "Save a plan: Practice.save_plan",
     "save_floor": "floor: UPDATE events SET version ... WHERE id AND version, COMMIT",
     "clinician_week": "One clinician's week: week_events",
-    "clinician_week_floor": "floor: SELECT the clinician's week's events (indexed)",
+    "clinician_week_floor": "floor: SELECT * of the clinician's own events that week "
+                            "(PostgreSQL: through events_by_week)",
     "practice_week": "The practice's week: week_events(db, week, None)",
-    "practice_week_floor": "floor: SELECT the week's events (indexed)",
+    "practice_week_floor": "floor: SELECT * of the week's events (PostgreSQL: events_by_week)",
     "snapshot": "Analyst snapshot: consistent copy into a new DuckDB file",
     "snapshot_floor": "floor: COPY every table TO STDOUT (PostgreSQL only)",
 }
@@ -121,9 +122,50 @@ def _copy_floor(db: Database) -> Callable[[], Any]:
     return read_everything
 
 
+def scans(db: Database, sql: str, params: list[Any]) -> list[str]:
+    """The scan nodes of PostgreSQL's plan for one statement (``Seq Scan on events`` is a
+    whole-table read; ``Index Scan using ...`` or ``Bitmap Index Scan on ...`` an index)."""
+    from thera_analytics.store.postgres import bind
+
+    text, bound = bind(sql, params)
+    lines = db.cursor().connection.execute("EXPLAIN " + text, bound).fetchall()
+    found = []
+    for (line,) in lines:
+        node = line.strip().removeprefix("->").strip().split("  (")[0]
+        if "Scan" in node and node not in found:
+            found.append(node)
+    return found
+
+
+def postgresql_plans(db: Database, pick: int, pair: tuple[Any, int]) -> dict[str, list[str]]:
+    """What PostgreSQL reads for the week, its floor and a save's pre-fill (the statement
+    that scanned event_clients before migration 012), so a run shows its floor is indexed."""
+    from thera_analytics.store.sql import query
+
+    week, clinician = pair
+    cur = db.cursor()
+    owner, start = cur.execute("SELECT clinician_id, starts_at FROM events WHERE id = ?",
+                               [pick]).fetchone()
+    clients = sorted(c for (c,) in cur.execute(
+        "SELECT client_id FROM event_clients WHERE event_id = ?", [pick]).fetchall())
+    plans = {
+        "clinician_week": scans(db, db.query("calendar_week"),
+                                [week, clinician, clinician, clinician]),
+        "clinician_week_floor": scans(
+            db, f"SELECT {WEEK_COLUMNS} FROM events WHERE week_start = ? AND clinician_id = ?",
+            [week, clinician]),
+    }
+    if clients:
+        plans["save: plan_prefill"] = scans(
+            db, query("plan_prefill"),
+            [owner, start, pick, clients[0], len(clients), clients, len(clients)])
+    return plans
+
+
 def measure_engines(duckdb_path: Path, pg_url: str | None, plan: Plan,
-                    seed: int) -> dict[str, Timing]:
-    """Every measurement on each engine, the engines interleaved round by round."""
+                    seed: int, plans: dict[str, list[str]] | None = None) -> dict[str, Timing]:
+    """Every measurement on each engine, the engines interleaved round by round; ``plans``,
+    if given, receives PostgreSQL's scan nodes for the week, its floor and the pre-fill."""
     rng = random.Random(seed)
     timings: dict[str, Timing] = {}
     with on_both(duckdb_path, pg_url) as dbs, tempfile.TemporaryDirectory() as tmp:
@@ -139,6 +181,8 @@ def measure_engines(duckdb_path: Path, pg_url: str | None, plan: Plan,
         picks = rng.sample(unsigned, min(plan.saves, len(unsigned)))
         rounds = max(plan.saves, plan.calendar_weeks)
         pairs = [(rng.choice(weeks), rng.choice(clinicians)) for _ in range(rounds)]
+        if plans is not None and "postgresql" in dbs:
+            plans.update(postgresql_plans(dbs["postgresql"], picks[0], pairs[0]))
         steps: dict[str, dict[str, Callable[[int], Any]]] = {}
         for engine, db in dbs.items():
             save, save_floor = _saves(db, picks)
@@ -202,6 +246,14 @@ def engine_rows(timings: dict[str, Timing]) -> list[dict[str, Any]]:
     return rows
 
 
+def plans_markdown(plans: dict[str, list[str]]) -> list[str]:
+    """PostgreSQL's scans per statement, as a list under the table."""
+    if not plans:
+        return []
+    return ["", "PostgreSQL reads (scan nodes of `EXPLAIN`):", ""] + [
+        f"- {name}: {'; '.join(found)}" for name, found in plans.items()]
+
+
 def engine_markdown(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "",
@@ -248,22 +300,24 @@ def main(argv: list[str] | None = None) -> None:
             generation = generate(kept, clinicians, weeks, args.seed)
         working = Path(tmp) / "measured.duckdb"
         shutil.copy(kept, working)
+        plans: dict[str, list[str]] = {}
         if args.pg_url:
-            rows = engine_rows(measure_engines(working, args.pg_url, plan, args.seed))
+            rows = engine_rows(measure_engines(working, args.pg_url, plan, args.seed, plans))
         else:
             from tests.pg_cluster import running_cluster
 
             with running_cluster() as cluster:
                 rows = engine_rows(measure_engines(working, cluster.create_database(), plan,
-                                                   args.seed))
+                                                   args.seed, plans))
     meta = {"clinicians": clinicians, "weeks": weeks, "seed": args.seed,
             "seconds": round(time.perf_counter() - wall, 1), "generation": generation,
             "load_average": {"start": load_start,
-                             "end": [round(x, 2) for x in os.getloadavg()]}}
+                             "end": [round(x, 2) for x in os.getloadavg()]},
+            "postgresql_scans": plans}
     name = "engines-quick" if args.quick else f"engines-{clinicians}x{weeks}"
     text = (f"{clinicians} clinicians x {weeks} weeks, {meta['seconds']:.0f} s, load average "
             f"{load_start[0]} → {meta['load_average']['end'][0]}\n"
-            + "\n".join(engine_markdown(rows)) + "\n")
+            + "\n".join(engine_markdown(rows) + plans_markdown(plans)) + "\n")
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"{name}.json").write_text(json.dumps({**meta, "rows": rows}, indent=2)
                                                + "\n")

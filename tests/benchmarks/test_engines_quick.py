@@ -35,3 +35,7 @@ def test_the_engines_run_keeps_its_practice_and_reuses_it_unchanged(tmp_path: Pa
     assert measured == {(e, m) for e in ("duckdb", "postgresql")
                         for m in ("save", "clinician_week", "practice_week", "snapshot")}
     assert all(r["median_ms"] > 0 for r in doc["rows"])
+    # What PostgreSQL read for the week, its floor and the save's pre-fill is recorded.
+    scans = doc["postgresql_scans"]
+    assert {"clinician_week", "clinician_week_floor", "save: plan_prefill"} <= set(scans)
+    assert all(any("Scan" in node for node in found) for found in scans.values())

@@ -138,7 +138,7 @@ def test_an_older_database_gets_the_columns_filled_when_it_is_migrated(tmp_path,
     """Rows written before migration 005 are filled by its data step."""
     path = str(tmp_path / "old.duckdb")
     with monkeypatch.context() as m:  # a practice as the code before migration 005 kept it
-        m.setattr(database_module, "migrations", lambda: migrations()[:4])
+        m.setattr(database_module, "migrations", lambda engine=None: migrations(engine)[:4])
         old = Database(path)
         assert old.schema_version() == 4
         cur = old.cursor()

@@ -22,7 +22,7 @@ def utc(hour: int, minute: int = 0) -> datetime:
 def test_an_older_practice_gets_its_history_from_the_audit_log(tmp_path, monkeypatch):
     path = str(tmp_path / "old.duckdb")
     with monkeypatch.context() as m:  # the code and schema as they were before migration 008
-        m.setattr(database_module, "migrations", lambda: migrations()[:7])
+        m.setattr(database_module, "migrations", lambda engine=None: migrations(engine)[:7])
         m.setattr(history, "record", lambda *args, **kwargs: None)
         m.setattr(cancellations, "load_reasons", lambda cur: {})  # no reasons list before 009
         tp = make_practice(path)
@@ -89,7 +89,7 @@ def test_migration_010_works_out_each_clients_first_visit_over_time_from_the_his
             cur.execute(query(step), [now, event_id])
 
     with monkeypatch.context() as m:  # the code and schema as they were before migration 010
-        m.setattr(database_module, "migrations", lambda: migrations()[:9])
+        m.setattr(database_module, "migrations", lambda engine=None: migrations(engine)[:9])
         m.setattr(history, "record", record_before_010)
         tp = make_practice(path)
         assert tp.db.schema_version() == 9

@@ -148,7 +148,7 @@ class Database:
         )
         done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []
-        for version, name, sql in migrations():
+        for version, name, sql in migrations(self.engine):
             if version in done:
                 continue
             with self.transaction() as tx:

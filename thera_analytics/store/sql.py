@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+_ENGINE_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.([a-z]+)\.sql$")
 
 
 @cache
@@ -44,14 +45,28 @@ def inline_fragments(text: str) -> str:
 
 
 @cache
-def migrations() -> tuple[tuple[int, str, str], ...]:
-    """Every numbered migration as ``(version, name, sql)``, in order."""
+def migrations(engine: str | None = None) -> tuple[tuple[int, str, str], ...]:
+    """Every numbered migration as ``(version, name, sql)``, in order.
+
+    Where an engine's schema must differ (PostgreSQL's lookup indexes, migration 012),
+    ``<NNN>_<name>.<engine>.sql`` stands beside ``<NNN>_<name>.sql`` and replaces it for that
+    engine, as ``query`` does for statements; both record the same version and name.
+    """
     found = []
+    special: dict[tuple[int, str], str] = {}
     for entry in (resources.files("thera_analytics.store") / "migrations").iterdir():
         m = _MIGRATION.match(entry.name)
         if m:
             text = inline_fragments(entry.read_text(encoding="utf-8"))
             found.append((int(m.group(1)), m.group(2), text))
+        m = _ENGINE_MIGRATION.match(entry.name)
+        if m and m.group(3) == engine:
+            special[(int(m.group(1)), m.group(2))] = inline_fragments(
+                entry.read_text(encoding="utf-8"))
+    missing = set(special) - {(v, n) for v, n, _ in found}
+    if missing:
+        raise RuntimeError(f"an engine's migration has no common file beside it: {missing}")
+    found = [(v, n, special.get((v, n), text)) for v, n, text in found]
     found.sort()
     versions = [v for v, _, _ in found]
     # Numbers are unique; a gap is allowed so that branches can reserve numbers (009 may be

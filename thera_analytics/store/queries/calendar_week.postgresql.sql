@@ -1,4 +1,8 @@
--- PostgreSQL's form of calendar_week.sql (it has no epoch_us): see that file.
+-- PostgreSQL's form of calendar_week.sql (it has no epoch_us): see that file. The team
+-- member's events are an array of ids (the week's, from the clinician's team rows), so
+-- PostgreSQL reads the clinician's week through events_by_week and the array through the key
+-- (a bitmap OR, migration 012) instead of filtering every event of the week with a subquery,
+-- which it planned as a parallel scan. Parameters as calendar_week.sql's ($3 and $4 repeat $2).
 -- Live events in one local week (Monday = ?), of one clinician (owner or team member) when
 -- the second parameter is not NULL, else of the whole practice; with the stored dots, the
 -- outcome's status and signature, and the clinician's and service's names. Instants come as
@@ -28,10 +32,13 @@ FROM events e
 JOIN clinicians cl ON cl.id = e.clinician_id
 LEFT JOIN services sv ON sv.id = e.service_id
 LEFT JOIN outcomes o ON o.event_id = e.id
-WHERE e.week_start = ?
+WHERE e.week_start = $1
   AND e.cancelled_at IS NULL
-  AND (CAST(? AS INTEGER) IS NULL
-       OR e.clinician_id = CAST(? AS INTEGER)
-       OR e.id IN (SELECT event_id FROM event_team_members
-                   WHERE clinician_id = CAST(? AS INTEGER)))
+  AND (CAST($2 AS INTEGER) IS NULL
+       OR e.clinician_id = CAST($2 AS INTEGER)
+       OR e.id = ANY(ARRAY(SELECT tm.event_id
+                           FROM event_team_members tm
+                           JOIN events w ON w.id = tm.event_id
+                           WHERE tm.clinician_id = CAST($2 AS INTEGER)
+                             AND w.week_start = $1)))
 ORDER BY e.starts_at, e.id
