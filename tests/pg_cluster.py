@@ -101,8 +101,9 @@ def running_cluster() -> Iterator[Cluster]:
         subprocess.run(_as_owner([str(bin_ / "initdb"), "-D", str(root / "data"), "-A", "trust",
                                   "-U", "postgres", "-E", "UTF8", "-N"]),
                        check=True, capture_output=True)
-        # A port chosen at random and tried: if another process holds it, start fails and the
-        # next one is tried (no bind-release-bind window to lose).
+        # PostgreSQL cannot be told port 0 (the port names its socket file and every client's
+        # address), so a port chosen at random is tried: if another process holds it, start
+        # fails and the next one is tried (no bind-release-bind window to lose).
         for _ in range(10):
             port = random.randint(20_000, 60_000)
             if _port_taken(port):
