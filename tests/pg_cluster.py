@@ -76,7 +76,9 @@ class Cluster:
         """Stop and start the server (connections are cut; data stays)."""
         bin_ = pg_bin()
         # The restarted server inherits pg_ctl's output: a log file, never a pipe, or waiting
-        # for pg_ctl would wait for the server to end.
+        # for pg_ctl would wait for the server to end. It comes back on the same port, which is
+        # free for the moment between stop and start: a restart is what is tested, and the
+        # clients' addresses name that port (another process taking it fails the start loudly).
         subprocess.run(_as_owner([str(bin_ / "pg_ctl"), "-D", str(self.root / "data"), "-l",
                                   str(self.root / "log"), "-m", "fast", "-w", "restart", "-o",
                                   self._options()]),

@@ -150,7 +150,6 @@ def running_nginx(backends: Sequence[int], port: int = 0) -> Iterator[Nginx]:
     binary = nginx_binary()
     prefix = Path(tempfile.mkdtemp(prefix="thera-nginx-"))
     as_root = os.geteuid() == 0
-    process: subprocess.Popen | None = None
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, prefix, ignore_errors=True)
         listener = stack.enter_context(socket.socket())
