@@ -36,10 +36,6 @@ class Lines:
                 self._ended = True
                 self._changed.notify_all()
 
-    def text(self) -> str:
-        with self._changed:
-            return "".join(self._lines)
-
     def wait_for(self, pattern: str, timeout: float = 90.0) -> re.Match[str]:
         """The first match of ``pattern`` in a line: waits until the line is written, and
         fails at once if the pipe ends first (the child exited) or after ``timeout`` seconds."""
