@@ -76,7 +76,9 @@ class Cluster:
         """Stop and start the server (connections are cut; data stays)."""
         bin_ = pg_bin()
         # The restarted server inherits pg_ctl's output: a log file, never a pipe, or waiting
-        # for pg_ctl would wait for the server to end.
+        # for pg_ctl would wait for the server to end. It comes back on the same port, which is
+        # free for the moment between stop and start: a restart is what is tested, and the
+        # clients' addresses name that port (another process taking it fails the start loudly).
         subprocess.run(_as_owner([str(bin_ / "pg_ctl"), "-D", str(self.root / "data"), "-l",
                                   str(self.root / "log"), "-m", "fast", "-w", "restart", "-o",
                                   self._options()]),
@@ -101,8 +103,9 @@ def running_cluster() -> Iterator[Cluster]:
         subprocess.run(_as_owner([str(bin_ / "initdb"), "-D", str(root / "data"), "-A", "trust",
                                   "-U", "postgres", "-E", "UTF8", "-N"]),
                        check=True, capture_output=True)
-        # A port chosen at random and tried: if another process holds it, start fails and the
-        # next one is tried (no bind-release-bind window to lose).
+        # PostgreSQL cannot be told port 0 (the port names its socket file and every client's
+        # address), so a port chosen at random is tried: if another process holds it, start
+        # fails and the next one is tried (no bind-release-bind window to lose).
         for _ in range(10):
             port = random.randint(20_000, 60_000)
             if _port_taken(port):

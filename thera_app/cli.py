@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -241,11 +242,25 @@ def _serve(db_path: Path | str, port: int, address: str, processes: int = 1,
         print(f"Serving on http://{address}:{bound}/scheduler  (/practice, /portal); "
               "Ctrl-C stops", flush=True)
 
-    if processes > 1:  # each forked process would say it: say it once, before
-        announce(port)
     serve(db_path, port=port, address=address, show=False, processes=processes,
-          websocket_origin=origins, announce=None if processes > 1 else announce)
+          websocket_origin=origins, announce=_once(announce) if processes > 1 else announce)
     return 0
+
+
+def _once(announce: Callable[[int], None]) -> Callable[[int], None]:
+    """``announce`` said by the first forked process only, once: every process learns the port
+    bound before the fork (``--port 0``: the one the system chose), and a process started again
+    to replace one that died says nothing."""
+    said = multiprocessing.Value("b", 0)  # shared with the processes forked later
+
+    def first(bound: int) -> None:
+        with said.get_lock():
+            if said.value:
+                return
+            said.value = 1
+        announce(bound)
+
+    return first
 
 
 def cmd_lab(args: argparse.Namespace) -> int:

@@ -1,15 +1,15 @@
 """Real `thera serve` processes and a real nginx in front of them, for tests and benchmarks.
 
-Each process is started on a free loopback port and stopped (its whole process group) at the
-end. nginx is Debian's (``scripts/setup.sh --nginx`` installs it); it runs in the foreground as a
-child with its own prefix, pid file, logs and temporary folders, so no root-owned path is used.
+Each process binds a loopback port the system chooses (port 0) and says which, and is stopped
+(its whole process group) at the end. nginx is Debian's (``scripts/setup.sh --nginx`` installs
+it); it runs in the foreground as a child with its own prefix, pid file, logs and temporary
+folders, so no root-owned path is used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import shutil
 import signal
@@ -17,41 +17,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers.output import Lines
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYED_CONF = ROOT / "deploy" / "nginx" / "thera.conf"
 NGINX_ENV = "THERA_NGINX"
 DEFAULT_NGINX = "/usr/sbin/nginx"
 COOKIE_SECRET = "deploy-tests-only-not-a-real-secret"
-
-
-def listening(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now (the caller retries if it is taken meanwhile)."""
-    while True:
-        port = random.randint(20_000, 60_000)
-        if not listening(port):
-            return port
-
-
-def _wait_until(ready, process: subprocess.Popen, what: str, log: Path,
-                timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if process.poll() is not None:
-            err = log.read_text() if log.exists() else ""
-            raise RuntimeError(f"{what} exited with {process.returncode}: {err[-2000:]}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not start within {timeout:.0f} s")
-        time.sleep(0.05)
 
 
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -88,27 +64,24 @@ def thera_serve(db: str, *, count: int = 1, processes: int = 1, origins: Sequenc
     try:
         for n in range(count):
             extra = [arg for origin in origins for arg in ("--allow-websocket-origin", origin)]
-            failures = []
-            for _ in range(5):  # a port taken meanwhile makes serve exit: try another
-                port = free_port()
-                log = folder / f"serve-{port}.log"
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "thera_app.cli", "serve", "--db", db, "--port",
-                     str(port), "--processes", str(processes), *extra],
-                    env={**os.environ, "THERA_COOKIE_SECRET": COOKIE_SECRET,
-                         "THERA_SNAPSHOT_MINUTES": "600",
-                         "THERA_SNAPSHOT_DIR": str(folder / f"snapshots-{n}"), **(env or {})},
-                    stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True)
-                try:
-                    _wait_until(lambda p=port: listening(p), process,
-                                f"thera serve on port {port}", log)
-                except RuntimeError as exc:
-                    failures.append(str(exc))
-                    continue
-                started.append(Instance(process, port))
-                break
-            else:
-                raise RuntimeError("thera serve did not start:\n" + "\n".join(failures))
+            log = folder / f"serve-{n}.log"
+            # Port 0: the server binds a port the system chooses and says which once it listens
+            # (no port is picked here and bound there, which another process could take between).
+            process = subprocess.Popen(
+                [sys.executable, "-m", "thera_app.cli", "serve", "--db", db, "--port", "0",
+                 "--processes", str(processes), *extra],
+                env={**os.environ, "THERA_COOKIE_SECRET": COOKIE_SECRET,
+                     "THERA_SNAPSHOT_MINUTES": "600",
+                     "THERA_SNAPSHOT_DIR": str(folder / f"snapshots-{n}"), **(env or {})},
+                stdout=subprocess.PIPE, stderr=log.open("w"), text=True, start_new_session=True)
+            started.append(Instance(process, 0))
+            assert process.stdout is not None
+            said = Lines(process.stdout, f"thera serve {n}")
+            try:
+                found = said.wait_for(r"^Serving on http://[^/]+:(\d+)/", timeout=90)
+            except (RuntimeError, TimeoutError) as exc:
+                raise RuntimeError(f"{exc}\n{log.read_text()[-2000:]}") from None
+            started[-1].port = int(found[1])
         yield started
     finally:
         for instance in started:
@@ -162,47 +135,49 @@ class Nginx:
 
 
 @contextlib.contextmanager
-def running_nginx(backends: Sequence[int], port: int | None = None) -> Iterator[Nginx]:
-    """nginx in the foreground on ``port`` (else a free loopback port), proxying to
-    ``backends``."""
+def running_nginx(backends: Sequence[int], port: int = 0) -> Iterator[Nginx]:
+    """nginx in the foreground on ``port`` (0: a port the system chooses), proxying to
+    ``backends``.
+
+    nginx cannot be told port 0, and picking a free port for its configuration would leave a
+    moment in which another process could take it. So the test binds the listening socket itself
+    (port 0) and hands it to nginx already listening, the way nginx hands its sockets to a new
+    binary when upgraded on the fly: the socket is passed open and named in the ``NGINX``
+    environment variable, and nginx uses it for the ``listen`` line of the same address instead
+    of binding one. nginx says on its error output when its workers start; the test waits for
+    that line.
+    """
     binary = nginx_binary()
     prefix = Path(tempfile.mkdtemp(prefix="thera-nginx-"))
     as_root = os.geteuid() == 0
-    process: subprocess.Popen | None = None
-    try:
-        for attempt in range(5):  # a port taken meanwhile makes nginx exit: try another
-            if attempt or port is None:
-                port = free_port()
-            temps = "\n".join(f"    {kind}_temp_path {prefix / kind};"
-                              for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-            (prefix / "thera.conf").write_text(
-                deployed_config(port, backends, prefix / "access.log"))
-            (prefix / "nginx.conf").write_text(
-                f"worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-                f"error_log {prefix / 'error.log'} warn;\n"
-                "events { worker_connections 512; }\n"
-                f"http {{\n{temps}\n    include {prefix / 'thera.conf'};\n}}\n")
-            if as_root:  # nginx's workers drop to nobody: the folder is theirs, not root's
-                for path in (prefix, *prefix.iterdir()):
-                    shutil.chown(path, "nobody")
-            command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
-                       "-e", str(prefix / "error.log"), "-g", "daemon off;"]
-            if as_root:
-                command = ["runuser", "-u", "nobody", "--", *command]
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
-            try:
-                _wait_until(lambda p=port: listening(p), process, "nginx",
-                            prefix / "error.log", timeout=20)
-            except RuntimeError:
-                process = None
-                continue
-            break
-        if process is None:
-            log = prefix / "error.log"
-            raise RuntimeError(f"nginx did not start: {log.read_text() if log.exists() else ''}")
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, prefix, ignore_errors=True)
+        listener = stack.enter_context(socket.socket())
+        listener.bind(("127.0.0.1", port))
+        listener.listen(511)
+        port = listener.getsockname()[1]
+        temps = "\n".join(f"    {kind}_temp_path {prefix / kind};"
+                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (prefix / "thera.conf").write_text(deployed_config(port, backends, prefix / "access.log"))
+        (prefix / "nginx.conf").write_text(
+            f"worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
+            f"error_log {prefix / 'error.log'} warn;\nerror_log stderr notice;\n"
+            "events { worker_connections 512; }\n"
+            f"http {{\n{temps}\n    include {prefix / 'thera.conf'};\n}}\n")
+        if as_root:  # nginx's workers drop to nobody: the folder is theirs, not root's
+            for path in (prefix, *prefix.iterdir()):
+                shutil.chown(path, "nobody")
+        command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                   "-e", "stderr", "-g", "daemon off;"]
+        if as_root:
+            command = ["runuser", "-u", "nobody", "--", *command]
+        process = subprocess.Popen(
+            command, env={**os.environ, "NGINX": f"{listener.fileno()};"},
+            pass_fds=[listener.fileno()], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, start_new_session=True)
+        stack.callback(_stop, process, signal.SIGQUIT)
+        assert process.stderr is not None
+        said = Lines(process.stderr, "nginx")
+        said.wait_for(r"using inherited sockets", timeout=20)
+        said.wait_for(r"start worker processes", timeout=20)
         yield Nginx(process, port, prefix)
-    finally:
-        if process is not None:
-            _stop(process, signal.SIGQUIT)
-        shutil.rmtree(prefix, ignore_errors=True)

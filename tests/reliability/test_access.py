@@ -231,6 +231,8 @@ def test_sign_in_cookies_are_signed_http_only_and_expire_after_the_session_lengt
     r = requests.post(served.base + "/login", data={"username": "ann", "password": "demo"},
                       allow_redirects=False, timeout=30)
     cookies = _set_cookies(r)
+    # The wall clock on purpose: Tornado writes a cookie's expiry from it, not from the app's
+    # clock, and so does a browser that reads it.
     expected = time.time() + auth.SESSION_DAYS * 86400
     for name in ("user", "id_token"):
         header = cookies[name]
@@ -243,6 +245,7 @@ def test_sign_in_cookies_are_signed_http_only_and_expire_after_the_session_lengt
 
 
 def _forged(name: str, value: str, age: timedelta, secret: str = SECRET) -> str:
+    # Signed ``age`` before the wall clock, which Tornado checks a signed value's age against.
     signed = create_signed_value(secret, name, value,
                                  clock=lambda: time.time() - age.total_seconds())
     return signed.decode()

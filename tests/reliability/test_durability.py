@@ -318,6 +318,8 @@ class Run:
         if not self.first_ack.wait(RUN_TIMEOUT):
             self.proc.kill()
             raise AssertionError(f"the worker acknowledged nothing: {self._stderr()}")
+        # The one timed pause on purpose: the kill lands a chosen delay into the saves (no
+        # event marks "in the middle of a save"; the worker acknowledges only finished ones).
         time.sleep(delay)
         if self.proc.poll() is not None:
             raise AssertionError(f"the worker stopped by itself: {self._stderr()}")

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.factories import make_practice
-from tests.helpers.network import listening
+from tests.helpers.output import Lines
 from tests.helpers.waiting import wait_until
 
 SECRET = "several-processes-tests-only"
@@ -37,8 +35,13 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _listening_or_gone(port: int, server: subprocess.Popen) -> bool:
-    return listening(port) or server.poll() is not None
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def _sign_in(base: str, username: str = "ann") -> requests.Session:
@@ -55,32 +58,23 @@ def two_processes(pg_url: str) -> Iterator[tuple[subprocess.Popen, str]]:
     tp.create()
     tp.db.close()
     env = {**os.environ, "THERA_COOKIE_SECRET": SECRET, "THERA_SNAPSHOT_MINUTES": "60"}
-    for _ in range(5):  # a port taken meanwhile makes serve exit: try another
-        port = random.randint(20_000, 60_000)
-        if listening(port):
-            continue
-        server = subprocess.Popen(
-            [sys.executable, "-m", "thera_app.cli", "serve", "--db", pg_url, "--port", str(port),
-             "--processes", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, start_new_session=True)
-        with contextlib.suppress(AssertionError):
-            wait_until(partial(_listening_or_gone, port, server),
-                       "the server to listen or exit", timeout=60, interval=0.1)
-        if listening(port):
-            break
-        server.kill()
-        server.wait()
-    else:
-        raise RuntimeError("thera serve --processes 2 did not start")
+    # Port 0: the port is bound once, before the fork, where the system chooses; the first
+    # process says which once it listens.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "thera_app.cli", "serve", "--db", pg_url, "--port", "0",
+         "--processes", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True)
+    assert server.stdout is not None
+    said = Lines(server.stdout, "thera serve --processes 2")
+    try:
+        port = int(said.wait_for(r"^Serving on http://[^/]+:(\d+)/", timeout=60)[1])
+    except BaseException:
+        _stop(server)
+        raise
     try:
         yield server, f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server)
 
 
 def test_two_processes_serve_one_practice_and_a_killed_one_is_replaced(two_processes) -> None:

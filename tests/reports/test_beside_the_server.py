@@ -76,6 +76,8 @@ def test_a_snapshot_is_a_stamped_copy_without_password_hashes(sample: Path, tmp_
                                                               ) -> None:
     live = _copy_of(sample, tmp_path)
     with Database(live) as db:
+        # The wall clock on purpose: a snapshot is stamped with the moment its file was
+        # written (a fact about the file, not a rule taking the app's clock).
         before = datetime.now(UTC)
         info = source.take_snapshot(db, refresh_seconds=300)
         expected = reports.backlog_items(db, AS_OF)

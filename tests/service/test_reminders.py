@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import email
-import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -19,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.factories import make_practice
+from tests.helpers.network import refusing_port
 from thera_analytics.clock import Clock, FixedClock, system_clock
 from thera_analytics.domain.details import Channel, ReminderRequest
 from thera_analytics.domain.errors import ValidationError
@@ -61,19 +60,9 @@ class Inbox:
         return [str(m["Subject"]).strip() for _, m in self.messages]
 
 
-@contextmanager
-def refusing_port() -> Iterator[int]:
-    """A port held bound but not listening: a connection to it is refused, and nothing else
-    takes it meanwhile. A mail server started on it while it is held binds it too
-    (SO_REUSEPORT); no port is released and bound again."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        s.bind(("127.0.0.1", 0))
-        yield int(s.getsockname()[1])
-
-
 class SharedPortController(Controller):
-    """aiosmtpd's controller, binding its port with SO_REUSEPORT (see ``refusing_port``)."""
+    """aiosmtpd's controller, binding its port with SO_REUSEPORT (see ``refusing_port``): it
+    starts on a port held for it, never on one released first."""
 
     def _create_server(self):  # noqa: ANN202
         return self.loop.create_server(self._factory_invoker, host=self.hostname,

@@ -61,11 +61,12 @@ def test_analyst_views_are_documented_column_by_column():
 def test_a_file_held_by_another_process_is_reported_clearly(tmp_path):
     path = tmp_path / "held.duckdb"
     Database(path).close()
+    # The other process holds the file until its standard input closes (or it is killed).
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         f"import duckdb, sys, time; c = duckdb.connect({str(path)!r}); print('ready');"
-         " sys.stdout.flush(); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+         f"import duckdb, sys; c = duckdb.connect({str(path)!r}); print('ready');"
+         " sys.stdout.flush(); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(DatabaseBusy, match="open in another process"):

@@ -104,6 +104,9 @@ def sql(served: list[Database], query: str, params: list[Any] | None = None
 
 
 def this_monday(path: Path) -> date:
+    # The wall clock on purpose: these tests serve the demo as `thera demo` does, generated up
+    # to now and shown on the system clock, and compare the page with the database's views,
+    # which read the database's own now(); a clock stopped in the test would disagree with them.
     with Database(path, read_only=True) as db:
         return week_start(to_local(datetime.now(UTC), db.zone).date())
 

@@ -5,7 +5,6 @@ reminder's state)."""
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.helpers.network import refusing_port
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain import palette
 from thera_analytics.domain.details import Channel, EventDetails, ReminderRequest
@@ -131,9 +131,10 @@ def test_reminders_show_their_state_and_third_parties_get_email_only(
                  ReminderRequest("third_party", gp, "email", 30))
         event_id = _session(db, clock, third_party_ids=(gp,), reminders=first)
         # Chloe's email cannot get through (nothing listens on the port): failed at 09:00.
-        dead = {Channel.EMAIL: EmailSender(SmtpSettings(
-            host="127.0.0.1", port=_closed_port(), from_address="r@example.org", timeout=2.0))}
-        dispatch_due(db, MONDAY_9AM, dead, max_attempts=1)
+        with refusing_port() as port:
+            dead = {Channel.EMAIL: EmailSender(SmtpSettings(
+                host="127.0.0.1", port=port, from_address="r@example.org", timeout=2.0))}
+            dispatch_due(db, MONDAY_9AM, dead, max_attempts=1)
         # Chloe by browser instead; the GP a quarter of an hour before (the 30-minute one goes).
         practice = Practice(db, clock)
         alice = accounts.actor_for(db, "alice")
@@ -163,12 +164,6 @@ def test_reminders_show_their_state_and_third_parties_get_email_only(
         ["No reminder", "Email", "Browser"])
     editor(page).locator(".thera-reminder-states").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "reminder_states.png")
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _details_of(rec: EventRecord) -> EventDetails:

@@ -89,13 +89,21 @@ def _outcomes(rng: np.random.Generator, spec: _Spec, ev: _Events, rows: _Rows) -
 
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """What the tables of events are drawn from: the run's random generator and spec, the
+    calendar's events, the client rows, their outcomes, and the events' ids."""
+
+    rng: np.random.Generator
+    spec: _Spec
+    ev: _Events
+    rows: _Rows
+    out: _Outcomes
+    event_id: np.ndarray
+
+
 def _notes(
-    rng: np.random.Generator,
-    spec: _Spec,
-    ev: _Events,
-    rows: _Rows,
-    out: _Outcomes,
-    event_id: np.ndarray,
+    drawn: _Drawn,
     user: np.ndarray,
     has_user: np.ndarray,
     base: dict[str, int],
@@ -103,6 +111,8 @@ def _notes(
 ) -> Iterator[tuple[str, pd.DataFrame]]:
     """Plans, outcomes (note, homework, signature), amendments and comments; homework is
     shared on the ``share`` sessions (the demo clients' latest)."""
+    rng, spec, ev, rows, out, event_id = (
+        drawn.rng, drawn.spec, drawn.ev, drawn.rows, drawn.out, drawn.event_id)
     n = len(ev.week)
     n_notes = len(names.NOTES)
     note = rng.integers(0, n_notes, n)

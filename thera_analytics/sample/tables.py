@@ -14,7 +14,7 @@ from thera_analytics.sample.calendar_grid import _Events, _local_keys
 from thera_analytics.sample.cancellations import sample_cancellations
 from thera_analytics.sample.caseload import _Rows, _third_parties
 from thera_analytics.sample.demo_clients import _demo_clients
-from thera_analytics.sample.outcomes import _notes, _Outcomes
+from thera_analytics.sample.outcomes import _Drawn, _notes, _Outcomes
 from thera_analytics.sample.reminders import _reminders
 from thera_analytics.sample.shape import (
     _K,
@@ -125,7 +125,8 @@ def _tables(
     user = clinician_user[ev.clinician]  # the owner's user id per event, -1 if none
     has_user = user >= 0
 
-    for frame in _events(rng, spec, ev, rows, out, event_id, clinician_id, service_id, user):
+    drawn = _Drawn(rng, spec, ev, rows, out, event_id)
+    for frame in _events(drawn, clinician_id, service_id, user):
         yield "events", frame
     yield (
         "event_clients",
@@ -151,7 +152,7 @@ def _tables(
         "reminders",
         _reminders(rng, spec, ev, rows, event_id, client_id, joins, third_party, base),
     )
-    yield from _notes(rng, spec, ev, rows, out, event_id, user, has_user, base, share)
+    yield from _notes(drawn, user, has_user, base, share)
     # Last, so the draws above (and every table before) stay as they were before reasons.
     yield "cancellations", sample_cancellations(
         rng, out.attendance, ATTENDANCE, ev.starts[rows.event], out.created[rows.event],
@@ -160,17 +161,14 @@ def _tables(
 
 
 def _events(
-    rng: np.random.Generator,
-    spec: _Spec,
-    ev: _Events,
-    rows: _Rows,
-    out: _Outcomes,
-    event_id: np.ndarray,
+    drawn: _Drawn,
     clinician_id: np.ndarray,
     service_id: np.ndarray,
     user: np.ndarray,
 ) -> Iterator[pd.DataFrame]:
     """The events table (kind, times, local keys, service, direct, video link) in chunks."""
+    rng, spec, ev, rows, out, event_id = (
+        drawn.rng, drawn.spec, drawn.ev, drawn.rows, drawn.out, drawn.event_id)
     n = len(ev.week)
     single_direct = ev.client & (ev.group_size == 0) & ev.direct
     episode_service = rows.service[rows.client[np.maximum(rows.first_row, 0)]]
