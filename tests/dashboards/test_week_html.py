@@ -71,12 +71,24 @@ def test_the_dots_are_told_in_words_and_non_client_events_carry_none() -> None:
     assert admin["extendedProps"]["marks"] == [] and not admin["extendedProps"]["client"]
 
 
-def test_a_signed_session_cannot_be_dragged_and_the_open_one_is_outlined() -> None:
-    [signed, open_one] = week_items(_frame([
+def test_a_signed_session_cannot_be_dragged() -> None:
+    [signed, unsigned] = week_items(_frame([
         {"signed_at": pd.Timestamp("2026-06-01 12:00", tz="UTC")},
-        {"event_id": 2}]), selected=2)
-    assert signed["editable"] is False and open_one["editable"] is True
-    assert "thera-selected" in open_one["classNames"]
+        {"event_id": 2}]))
+    assert signed["editable"] is False and unsigned["editable"] is True
+
+
+def test_the_open_event_is_outlined_without_sending_the_week_again(tp: Sample) -> None:
+    event_id = tp.create()
+    app = create_app(tp.db, tp.ann, tp.clock)
+    app.calendar.week = MONDAY
+    events = app.calendar.grid.events
+    assert app.calendar.grid.selected == ""
+    app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
+    assert app.calendar.grid.selected == str(event_id)
+    assert app.calendar.grid.events is events  # the week is not redrawn to outline one event
+    app.editor.close()
+    assert app.calendar.grid.selected == ""
 
 
 def test_the_day_widens_to_fit_early_and_late_events() -> None:
