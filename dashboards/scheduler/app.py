@@ -141,7 +141,12 @@ class SchedulerApp(pn.viewable.Viewer):
         return datetime.combine(monday, time(DAY_STARTS))
 
     def _on_request(self, event: param.parameterized.Event) -> None:
-        request = event.new
+        # What one request changes reaches the browser as one message: the page is laid out
+        # once for it, not once per change.
+        with pn.io.hold():
+            self._answer(event.new)
+
+    def _answer(self, request: object) -> None:
         if isinstance(request, OpenEvent):
             if self.editor.open(request.event_id):
                 self.calendar.focus_editor(EDITOR_HEAD)
