@@ -131,17 +131,18 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
                                           self.cancel_event, margin=(5, 0))
         self._plan_actions = pn.Row(self.save_plan, self.next_plan)
         self._outcome_actions = self.outcome.actions
-        self._tab_details = pn.Column(
-            self.details, self._details_actions,
-            self._cancel_row, sizing_mode="stretch_width", margin=0,
-            css_classes=["thera-step-details"])
-        self._tab_plan = pn.Column(
-            self.plan, self._plan_actions, sizing_mode="stretch_width",
-            margin=0, visible=False, css_classes=["thera-step-plan"])
-        self._tab_outcome = pn.Column(
-            self.outcome,
-            sizing_mode="stretch_width", margin=0, visible=False,
-            css_classes=["thera-step-outcome"])
+        # Each step's panel receives its form when the step is first shown (``_attach``): the
+        # editor built after page load sends its frame only, and a step never shown costs the
+        # browser nothing.
+        self._contents = {Step.DETAILS: [self.details, self._details_actions, self._cancel_row],
+                          Step.PLAN: [self.plan, self._plan_actions],
+                          Step.OUTCOME: [self.outcome]}
+        self._tab_details = pn.Column(sizing_mode="stretch_width", margin=0,
+                                      css_classes=["thera-step-details"])
+        self._tab_plan = pn.Column(sizing_mode="stretch_width", margin=0, visible=False,
+                                   css_classes=["thera-step-plan"])
+        self._tab_outcome = pn.Column(sizing_mode="stretch_width", margin=0, visible=False,
+                                      css_classes=["thera-step-outcome"])
         self._panels = {Step.DETAILS: self._tab_details, Step.PLAN: self._tab_plan,
                         Step.OUTCOME: self._tab_outcome}
         # Steps as a button bar over panels kept in the page: switching steps or events only
@@ -314,8 +315,14 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
         else:
             self.outcome.fill(rec, self.practice.now())
 
+    def _attach(self, step: Step) -> None:
+        panel = self._panels[step]
+        if not panel.objects:
+            panel.objects = self._contents[step]
+
     def _on_step(self, *_: object) -> None:
         current = Step(self.steps.value)
+        self._attach(current)
         self._fill(current)
         for step, panel in self._panels.items():
             panel.visible = step is current

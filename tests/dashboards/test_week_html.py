@@ -17,6 +17,7 @@ from tests.factories import make_practice
 from thera_analytics.domain import palette
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.domain.recurrence import Recurrence
+from thera_analytics.domain.steps import Step
 
 MONDAY = date(2026, 6, 1)
 
@@ -227,9 +228,15 @@ def test_the_editor_prepared_after_the_page_stays_hidden_until_a_session_is_open
     assert app._editor is not None and not app._editor_box.visible
     assert app._placeholder.visible  # "Click an event to open it" is still what shows
     prepared = app._editor
+    # Its frame only: each step's form goes into the page when the step is first shown.
+    assert not any(panel.objects for panel in prepared._panels.values())
     app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
     assert app.editor is prepared and app._editor_box.visible and not app._placeholder.visible
     assert app.editor.record is not None and app.editor.record.id == event_id
+    shown = {step for step, panel in prepared._panels.items() if panel.objects}
+    assert shown == {Step(prepared.steps.value)}
+    prepared.steps.value = Step.DETAILS.value
+    assert prepared._tab_details.objects and prepared.details.kind.value == "client_session"
 
 # -- the practice week's table alternative --------------------------------------------------------
 
