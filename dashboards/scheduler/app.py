@@ -141,17 +141,25 @@ class SchedulerApp(pn.viewable.Viewer):
         return datetime.combine(monday, time(DAY_STARTS))
 
     def _on_request(self, event: param.parameterized.Event) -> None:
-        request = event.new
-        if isinstance(request, OpenEvent):
-            if self.editor.open(request.event_id):
-                self.calendar.focus_editor(EDITOR_HEAD)
-        elif isinstance(request, NewEvent):
-            self.book(request.start)
+        # What one request changes reaches the browser as one message: the page is laid out
+        # once for it, not once per change.
+        with pn.io.hold():
+            shown = self._answer(event.new)
+        if shown:  # after the editor's message: its heading is drawn by then
             self.calendar.focus_editor(EDITOR_HEAD)
-        elif isinstance(request, MoveEvent):
+
+    def _answer(self, request: object) -> bool:
+        """Do what the week asked; True when the editor now shows an event to focus."""
+        if isinstance(request, OpenEvent):
+            return self.editor.open(request.event_id)
+        if isinstance(request, NewEvent):
+            self.book(request.start)
+            return True
+        if isinstance(request, MoveEvent):
             self.move(request)
         elif isinstance(request, CloseEditor):
             self._close_editor()
+        return False
 
     def _close_editor(self) -> None:
         if self._editor is None or not self._editor.is_open:

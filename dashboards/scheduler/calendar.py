@@ -54,7 +54,8 @@ class WeekCalendar(pn.viewable.Viewer):
             self.week = self._today()
         self.week = week_start(self.week)
         self.grid = WeekGrid(editable=self.actor.is_clinician, sizing_mode="stretch_width",
-                             margin=(0, 10), css_classes=["thera-week"])
+                             margin=(0, 10), css_classes=["thera-week"],
+                             selected="" if self.selected is None else str(self.selected))
         self.grid.on_message(self._on_message)
         self._widgets()
         self._ready = True
@@ -88,13 +89,13 @@ class WeekCalendar(pn.viewable.Viewer):
             return
         self._load()
 
-    @param.depends("events", "show_weekend", "selected", "draft", watch=True)
+    @param.depends("events", "show_weekend", "draft", watch=True)
     def _redraw(self) -> None:
         if not self._ready:
             return
         frame = self.events if self.events is not None else _empty_week()
-        items = week_items(frame, self.selected)
-        if self.selected is None and self.draft is not None:
+        items = week_items(frame)
+        if self.draft is not None:
             items.append(draft_item(*self.draft))
         first, last = hour_range(frame)
         weekend = self.show_weekend or any(
@@ -105,6 +106,12 @@ class WeekCalendar(pn.viewable.Viewer):
                                first_hour=first, last_hour=last)
         self._title.object = self._heading()
         self._date.value = self.week
+
+    @param.depends("selected", watch=True)
+    def _outline(self) -> None:
+        # Only the outline moves: the week's events are not sent again.
+        if self._ready:
+            self.grid.selected = "" if self.selected is None else str(self.selected)
 
     # -- what the browser reports ------------------------------------------------------------------
     def _on_message(self, msg: dict[str, Any]) -> None:

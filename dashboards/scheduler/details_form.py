@@ -264,6 +264,7 @@ class DetailsForm(pn.viewable.Viewer):
         """An empty form for a new event starting at ``start`` (wall-clock)."""
         self.errors.clear()
         self.tp_errors.clear()
+        self.reminder_rows.reset()
         self.clinician_id = clinician_id
         self.is_new = True
         self.in_series = False
@@ -279,7 +280,6 @@ class DetailsForm(pn.viewable.Viewer):
         self._set_end(start + timedelta(minutes=DEFAULT_MINUTES))
         self.video_link.value = ""
         self.team.value = []
-        self.reminder_rows.reset()
         self._refresh_third_parties(keep=[])
         self.reminder_rows.show(self._recipients())
         self.reminder_rows.show_states(None)
@@ -290,6 +290,7 @@ class DetailsForm(pn.viewable.Viewer):
         """Show a saved event."""
         self.errors.clear()
         self.tp_errors.clear()
+        self.reminder_rows.reset()  # before the clients change: nothing carries over
         self.clinician_id = rec.clinician_id
         self.is_new = False
         self.in_series = rec.series_id is not None
@@ -317,12 +318,10 @@ class DetailsForm(pn.viewable.Viewer):
         self.end.value = f"{end:%H:%M}"
         self.video_link.value = rec.video_link or ""
         self.team.value = list(rec.team_member_ids)
-        self.reminder_rows.reset()
-        self._refresh_third_parties(keep=list(rec.third_party_ids))
-        names = {(k, i): n for k, i, n in self._recipients()}
         for r in rec.reminders:
-            key = (r.recipient_kind.value, r.recipient_id)
-            self.reminder_rows.set(key, names.get(key, ""), r.channel.value, r.lead_minutes)
+            self.reminder_rows.set((r.recipient_kind.value, r.recipient_id), r.channel.value,
+                                   r.lead_minutes)
+        self._refresh_third_parties(keep=list(rec.third_party_ids))
         self.reminder_rows.show(self._recipients())
         self.reminder_rows.show_states(rec)
         self.scope.value = "this"

@@ -70,6 +70,7 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         self._retry: Callable[[], None] | None = None
+        self._filled: set[Step] = set()  # the steps filled with the record shown
         w = pn.widgets
         self._reload = w.Button(label="Reload", color="primary", width=100)
         self._save_anyway = w.Button(label=SAVE_ANYWAY, color="warning", min_width=130)
@@ -130,17 +131,18 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
                                           self.cancel_event, margin=(5, 0))
         self._plan_actions = pn.Row(self.save_plan, self.next_plan)
         self._outcome_actions = self.outcome.actions
-        self._tab_details = pn.Column(
-            self.details, self._details_actions,
-            self._cancel_row, sizing_mode="stretch_width", margin=0,
-            css_classes=["thera-step-details"])
-        self._tab_plan = pn.Column(
-            self.plan, self._plan_actions, sizing_mode="stretch_width",
-            margin=0, visible=False, css_classes=["thera-step-plan"])
-        self._tab_outcome = pn.Column(
-            self.outcome,
-            sizing_mode="stretch_width", margin=0, visible=False,
-            css_classes=["thera-step-outcome"])
+        # Each step's panel receives its form when the step is first shown (``_attach``): the
+        # editor built after page load sends its frame only, and a step never shown costs the
+        # browser nothing.
+        self._contents = {Step.DETAILS: [self.details, self._details_actions, self._cancel_row],
+                          Step.PLAN: [self.plan, self._plan_actions],
+                          Step.OUTCOME: [self.outcome]}
+        self._tab_details = pn.Column(sizing_mode="stretch_width", margin=0,
+                                      css_classes=["thera-step-details"])
+        self._tab_plan = pn.Column(sizing_mode="stretch_width", margin=0, visible=False,
+                                   css_classes=["thera-step-plan"])
+        self._tab_outcome = pn.Column(sizing_mode="stretch_width", margin=0, visible=False,
+                                      css_classes=["thera-step-outcome"])
         self._panels = {Step.DETAILS: self._tab_details, Step.PLAN: self._tab_plan,
                         Step.OUTCOME: self._tab_outcome}
         # Steps as a button bar over panels kept in the page: switching steps or events only
@@ -194,17 +196,20 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
         try:
             rec = self.practice.event(self.actor, int(event_id))
         except (PermissionDenied, NotFoundError) as exc:
-            self._show_nothing()
-            _, message = split_refusal(exc)
-            self.banner.show("error", message[:1].upper() + message[1:] + ".",
-                             title="Cannot open this event.")
+            with pn.io.hold():
+                self._show_nothing()
+                _, message = split_refusal(exc)
+                self.banner.show("error", message[:1].upper() + message[1:] + ".",
+                                 title="Cannot open this event.")
             return False
-        self.banner.clear()
-        self._show(rec, step or rec.next_step)
-        if not self._owner(rec):
-            self.banner.show("info", f"This is {rec.clinician_name}'s event: you can read it"
-                             + (" and add comments." if self._can_comment(rec) else "."),
-                             title="Read only.")
+        # Everything the browser is told about this event goes in one message.
+        with pn.io.hold():
+            self.banner.clear()
+            self._show(rec, step or rec.next_step)
+            if not self._owner(rec):
+                self.banner.show("info", f"This is {rec.clinician_name}'s event: you can read "
+                                 "it" + (" and add comments." if self._can_comment(rec) else "."),
+                                 title="Read only.")
         return True
 
     def reload(self) -> None:
@@ -224,6 +229,7 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
         self._retry = None
         with pn.io.hold():
             self.record = None
+            self._filled = {Step.DETAILS}
             self.details.editable = True
             self.details.load_new(start, self.actor.clinician_id)
             self._set_buttons(details=True, plan=False, outcome=False, new=True)
@@ -253,14 +259,13 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
         with pn.io.hold():
             self.record = rec
             self._retry = None
+            self._filled = set()  # each step is filled when it is first shown (``_fill``)
             self._cancel_row.visible = False
             self.details.editable = owner and rec.signed_at is None
-            self.details.load(rec)
             if rec.is_client_event:
                 self.plan.editable = owner and not rec.locked(now)
-                self.plan.load(rec, self.actor)
-                self.outcome.load(rec, now, editable=owner, can_comment=self._can_comment(rec),
-                                  owner=owner)
+                self.outcome.prepare(rec, now, editable=owner,
+                                     can_comment=self._can_comment(rec), owner=owner)
             else:
                 self.outcome.can_sign = False
             self._set_buttons(details=self.details.editable, plan=self.plan.editable,
@@ -296,8 +301,29 @@ class EventEditor(EditorSaves, pn.viewable.Viewer):
         else:
             self.steps.value = step.value
 
+    def _fill(self, step: Step) -> None:
+        """Fill a step's form with the record shown, the first time the step is shown: an
+        event opens on one step, and filling the others would cost the click for nothing."""
+        rec = self.record
+        if rec is None or step in self._filled:
+            return
+        self._filled.add(step)
+        if step is Step.DETAILS:
+            self.details.load(rec)
+        elif step is Step.PLAN:
+            self.plan.load(rec, self.actor)
+        else:
+            self.outcome.fill(rec, self.practice.now())
+
+    def _attach(self, step: Step) -> None:
+        panel = self._panels[step]
+        if not panel.objects:
+            panel.objects = self._contents[step]
+
     def _on_step(self, *_: object) -> None:
         current = Step(self.steps.value)
+        self._attach(current)
+        self._fill(current)
         for step, panel in self._panels.items():
             panel.visible = step is current
         note = self._step_note_text(current)

@@ -87,10 +87,16 @@ class OutcomeForm(pn.viewable.Viewer):
         super().__init__(**params)
         self.errors = _OutcomeErrors(FIELDS)
         w = pn.widgets
-        self._marks: dict[int, pn.widgets.Select] = {}
-        self._mark_views: dict[int, tuple[pn.widgets.Select, pn.Column]] = {}
+        self._marks: dict[int, pn.widgets.Select] = {}  # client id -> their attendance
+        # A pool of attendance rows that only grows, one row per client of the session
+        # shown: opening another session relabels rows rather than replacing them (replacing
+        # a layout's children walks the whole page's models, and builds new views).
+        self._rows: list[tuple[pn.widgets.Select, pn.Column]] = []
+        self._row_pickers: dict[int, ReasonPicker] = {}  # row -> its reason picker, if asked
+        self._clients: list[int] = []  # the client of each row shown
         self._saved_marks: dict[int, str | None] = {}
         self._attendance = pn.Column(sizing_mode="stretch_width", margin=0)
+        self._grow(1)
         self.status = w.RadioButtonGroup(label="Status", options=STATUS_OPTIONS, value=None,
                                          color="primary", variant="outline",
                                          sizing_mode="stretch_width")
@@ -111,6 +117,10 @@ class OutcomeForm(pn.viewable.Viewer):
                                         css_classes=["thera-sign-reason"])
         self._plan_saved = False
         self._starts_at: datetime | None = None
+        # Until the form is filled with the record it was prepared for, whether the outcome
+        # is marked is read from that record (the sign button shows on every step).
+        self._filled = True
+        self._record_marked = False
         self.confirm_sign = w.Button(label="Sign now", color="success", width=110,
                                      stylesheets=[SIGN_CSS])
         self.cancel_sign = w.Button(label="Not yet", color="light", width=90)
@@ -183,7 +193,9 @@ class OutcomeForm(pn.viewable.Viewer):
     def sign_blockers(self) -> tuple[str, ...]:
         """What is missing before the note can be signed, with the marks as the form has them
         (they are saved with the signature)."""
-        if self.direct:
+        if not self._filled:
+            marked = self._record_marked
+        elif self.direct:
             values = [w.value for w in self._marks.values()]
             marked = bool(values) and all(v is not None for v in values)
         else:
@@ -204,11 +216,30 @@ class OutcomeForm(pn.viewable.Viewer):
             self.sign_reason.object = html
         self.sign_reason.visible = bool(blockers)
 
-    def _show_reason(self, client_id: int) -> None:
+    def _grow(self, size: int) -> None:
+        """At least ``size`` attendance rows (new ones hidden)."""
+        added = []
+        while len(self._rows) < size:
+            index = len(self._rows)
+            select = pn.widgets.Select(label="Client", options=ATTENDANCE_OPTIONS,
+                                       sizing_mode="stretch_width", margin=(5, 10),
+                                       stylesheets=[READ_ONLY_CSS], disabled=not self.editable)
+            select.param.watch(self._update_sign_state, "value")
+            select.param.watch(lambda e, i=index: self._show_reason(i), "value")
+            row = pn.Column(select, margin=0, sizing_mode="stretch_width", visible=False)
+            self._rows.append((select, row))
+            added.append(row)
+        if added:
+            self._attendance.extend(added)
+
+    def _show_reason(self, index: int) -> None:
         # Asked when a client's mark becomes a cancellation (or a no show): the mark saved
         # before already carries its reason.
-        select, row = self._mark_views[client_id]
-        picker = self.errors.pickers.get(client_id)
+        if index >= len(self._clients):
+            return
+        client_id = self._clients[index]
+        select, row = self._rows[index]
+        picker = self._row_pickers.get(index)
         mark = select.value
         asks = (mark is not None and Attendance(mark) in MAY_TAKE_REASON
                 and mark != self._saved_marks.get(client_id))
@@ -220,8 +251,12 @@ class OutcomeForm(pn.viewable.Viewer):
                                   more=f"Say more ({select.label})")
             picker.offer(self.practice)
             picker.disabled = not self.editable
+            self._row_pickers[index] = picker
             self.errors.pickers[client_id] = picker
             row.append(picker)
+        elif asks and not picker.visible:  # asked again, maybe for another client
+            picker.offer(self.practice)
+            picker.text.label = f"Say more ({select.label})"
         if asks:
             picker.select.label = _reason_label(select.label, mark)
         picker.visible = asks
@@ -257,44 +292,59 @@ class OutcomeForm(pn.viewable.Viewer):
     def load(self, rec: EventRecord, now: datetime, *, editable: bool, can_comment: bool,
              owner: bool) -> None:
         """Show the outcome of ``rec`` as the actor may see it at ``now``."""
+        self.prepare(rec, now, editable=editable, can_comment=can_comment, owner=owner)
+        self.fill(rec, now)
+
+    def prepare(self, rec: EventRecord, now: datetime, *, editable: bool, can_comment: bool,
+                owner: bool) -> None:
+        """What the step bar shows of ``rec`` whatever the step (the sign button and why it
+        cannot be used yet), and what may be done; the fields are filled by ``fill`` when the
+        Outcome step is shown."""
         self.errors.clear()
         self.hide_sign_warning()
-        zone = self.practice.db.zone
         locked = rec.locked(now)
-        rows = []
-        marks: dict[int, pn.widgets.Select] = {}
-        for c in rec.clients:
-            if c.client_id not in self._mark_views:
-                # The client's name labels their attendance (shown as text, never as HTML).
-                select = pn.widgets.Select(label=c.name, options=ATTENDANCE_OPTIONS,
-                                           sizing_mode="stretch_width", margin=(5, 10),
-                                           stylesheets=[READ_ONLY_CSS])
-                select.param.watch(self._update_sign_state, "value")
-                select.param.watch(lambda e, cid=c.client_id: self._show_reason(cid), "value")
-                self._mark_views[c.client_id] = (select, pn.Column(
-                    select, margin=0, sizing_mode="stretch_width"))
-            select, row = self._mark_views[c.client_id]
-            self._saved_marks[c.client_id] = c.attendance.value if c.attendance else None
-            picker = self.errors.pickers.get(c.client_id)
-            if picker is not None:
-                picker.offer(self.practice)
-            select.value = c.attendance.value if c.attendance else None
-            self._show_reason(c.client_id)
-            marks[c.client_id] = select
-            rows.append(row)
-        self._marks = marks
-        if rows != list(self._attendance.objects):
-            self._attendance.objects = rows
+        self._filled = False
+        self._record_marked = (
+            bool(rec.clients) and all(c.attendance is not None for c in rec.clients)
+            if rec.direct else rec.status is not None)
         self._plan_saved = rec.plan_saved_at is not None
         self._starts_at = rec.start
+        self.param.update(direct=bool(rec.direct), editable=editable and not locked,
+                          locked=locked, can_comment=can_comment and rec.signed_at is not None,
+                          can_sign=owner and rec.signed_at is None)
+        self._on_state()
+
+    def fill(self, rec: EventRecord, now: datetime) -> None:
+        """The fields, the signature line, the locked record, history and comments of
+        ``rec`` (prepared first)."""
+        zone = self.practice.db.zone
+        locked = rec.locked(now)
+        clients = list(rec.clients) if rec.direct else []
+        self._grow(len(clients))
+        self._clients = []  # no reason is asked while the rows are being filled
+        self._saved_marks = {c.client_id: c.attendance.value if c.attendance else None
+                             for c in clients}
+        self.errors.pickers = {}
+        for index, (select, row) in enumerate(self._rows):
+            if index >= len(clients):
+                row.visible = False
+                continue
+            c = clients[index]
+            picker = self._row_pickers.get(index)
+            if picker is not None:
+                picker.visible = False
+                self.errors.pickers[c.client_id] = picker
+            # The client's name labels their attendance (shown as text, never as HTML).
+            select.param.update(label=c.name,
+                                value=c.attendance.value if c.attendance else None)
+            row.visible = True
+        self._clients = [c.client_id for c in clients]
+        self._marks = {c.client_id: self._rows[i][0] for i, c in enumerate(clients)}
         self.status.value = rec.status.value if rec.status else None
         self.note.value = rec.note or ""
         self.homework.value = rec.homework or ""
         self.homework_flags.value = [flag for flag, on in (("enabled", rec.homework_enabled),
                                                            ("shared", rec.homework_shared)) if on]
-        self.param.update(direct=bool(rec.direct), editable=editable and not locked,
-                          locked=locked, can_comment=can_comment and rec.signed_at is not None,
-                          can_sign=owner and rec.signed_at is None)
         self._top.object = signature_html(rec, now, zone) + (
             record_html(rec) if locked else "")
         bottom = ""
@@ -304,6 +354,7 @@ class OutcomeForm(pn.viewable.Viewer):
             bottom += SECTION.format("Comments") + comments_html(rec, zone)
         self._bottom.object = bottom
         self.comment.value = ""
+        self._filled = True
         self._on_state()
 
     # -- reading -------------------------------------------------------------------------------

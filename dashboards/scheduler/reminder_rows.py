@@ -29,16 +29,24 @@ Key = tuple[str, int]
 
 
 class ReminderRows(pn.viewable.Viewer):
-    """A channel and a lead time per recipient; rows are kept while the form lives, so
-    choosing a client again shows what was chosen for them."""
+    """A channel and a lead time per recipient; what was chosen for a recipient is kept while
+    the form lives, so choosing a client again shows what was chosen for them.
+
+    The rows are a pool that only grows: showing other recipients relabels the rows and sets
+    their values, and hides the rows not needed. Replacing a layout's children makes Bokeh
+    walk the whole page's models on the server and build new views in the browser; changing a
+    few properties does neither (opening an event costs what it changes, not what it shows).
+    """
 
     practice = param.ClassSelector(class_=Practice)
     editable = param.Boolean(default=True)
 
-    def __init__(self, error: pn.viewable.Viewable, **params: object) -> None:
+    def __init__(self, error: pn.viewable.Viewable, *, rows: int = 2,
+                 **params: object) -> None:
         super().__init__(**params)
-        self.rows: dict[Key, tuple[pn.widgets.Select, pn.widgets.Select]] = {}
-        self._views: dict[Key, pn.FlexBox] = {}
+        self._pool: list[tuple[pn.FlexBox, pn.widgets.Select, pn.widgets.Select]] = []
+        self._keys: list[Key] = []  # the recipient each shown row is for, in order
+        self._chosen: dict[Key, tuple[str, int]] = {}  # channel and lead per recipient
         self._shown = pn.Column(sizing_mode="stretch_width", margin=0)
         self._no_recipients = pn.pane.HTML(
             '<div class="thera-hint">Choose clients or third parties to remind them.</div>',
@@ -51,48 +59,68 @@ class ReminderRows(pn.viewable.Viewer):
                                        visible=not email_configured(),
                                        css_classes=["thera-no-mail-server"])
         self._error = error
+        self._grow(rows)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(self._no_recipients, self._shown, self._error, self._states,
                          self._mail_note, sizing_mode="stretch_width", margin=0)
 
     def widgets(self) -> list[pn.widgets.Widget]:
-        return [w for pair in self.rows.values() for w in pair]
+        """Every row's channel and lead widgets, shown or not."""
+        return [w for _, channel, lead in self._pool for w in (channel, lead)]
+
+    @property
+    def rows(self) -> dict[Key, tuple[pn.widgets.Select, pn.widgets.Select]]:
+        """The channel and lead widgets of each recipient shown."""
+        return {key: (channel, lead)
+                for key, (_, channel, lead) in zip(self._keys, self._pool, strict=False)}
 
     @param.depends("editable", watch=True)
     def _on_editable(self) -> None:
         for widget in self.widgets():
             widget.disabled = not self.editable
 
-    def pair(self, key: Key, name: str = "") -> tuple[pn.widgets.Select, pn.widgets.Select]:
-        """The channel and lead widgets of one recipient (made on first use)."""
-        pair = self.rows.get(key)
-        if pair is None:
-            # The recipient's name labels their reminder (shown as text, never as HTML).
-            options = (CHANNEL_OPTIONS if key[0] == RecipientKind.CLIENT.value
-                       else THIRD_PARTY_CHANNEL_OPTIONS)
-            pair = (pn.widgets.Select(label=f"Remind {name}", options=options, value="",
-                                      sizing_mode="stretch_width", min_width=150,
-                                      margin=(5, 10), disabled=not self.editable),
-                    pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
-                                      width=150, margin=(5, 10), disabled=not self.editable))
-            keep_readable(pair)
-            self.rows[key] = pair
-        return pair
+    def _grow(self, size: int) -> None:
+        """At least ``size`` rows in the pool (new ones hidden)."""
+        added = []
+        while len(self._pool) < size:
+            channel = pn.widgets.Select(label="Remind", options=CHANNEL_OPTIONS, value="",
+                                        sizing_mode="stretch_width", min_width=150,
+                                        margin=(5, 10), disabled=not self.editable)
+            lead = pn.widgets.Select(label="When", options=LEAD_OPTIONS, value=1440,
+                                     width=150, margin=(5, 10), disabled=not self.editable)
+            keep_readable((channel, lead))
+            row = field_row(channel, lead, css_classes=["thera-reminder-row"], visible=False)
+            self._pool.append((row, channel, lead))
+            added.append(row)
+        if added:
+            self._shown.extend(added)
+
+    def _remember(self) -> None:
+        for key, (_, channel, lead) in zip(self._keys, self._pool, strict=False):
+            self._chosen[key] = (channel.value or "", int(lead.value))
 
     def show(self, recipients: list[Recipient]) -> None:
         """One row per recipient, in the order given."""
-        rows = []
-        for kind, pid, name in recipients:
-            key = (kind, pid)
-            row = self._views.get(key)
-            if row is None:
-                row = field_row(*self.pair(key, name), css_classes=["thera-reminder-row"])
-                self._views[key] = row
-            rows.append(row)
-        if rows != list(self._shown.objects):
-            self._shown.objects = rows
-        self._no_recipients.visible = not rows
+        self._remember()
+        self._grow(len(recipients))
+        for i, (row, channel, lead) in enumerate(self._pool):
+            if i >= len(recipients):
+                row.visible = False
+                continue
+            kind, pid, name = recipients[i]
+            value, minutes = self._chosen.get((kind, pid), ("", 1440))
+            # The recipient's name labels their reminder (shown as text, never as HTML).
+            options = (CHANNEL_OPTIONS if kind == RecipientKind.CLIENT.value
+                       else THIRD_PARTY_CHANNEL_OPTIONS)
+            leads = LEAD_OPTIONS if minutes in LEAD_OPTIONS.values() else {
+                **LEAD_OPTIONS, f"{minutes} minutes before": minutes}
+            channel.param.update(label=f"Remind {name}", options=options,
+                                 value=value if value in options.values() else "")
+            lead.param.update(options=leads, value=minutes)
+            row.visible = True
+        self._keys = [(kind, pid) for kind, pid, _ in recipients]
+        self._no_recipients.visible = not recipients
 
     def show_states(self, rec: EventRecord | None) -> None:
         """Each reminder of the saved event and what became of it (sent at, failed why...)."""
@@ -103,26 +131,28 @@ class ReminderRows(pn.viewable.Viewer):
         self._states.visible = bool(html)
 
     def reset(self) -> None:
-        for channel, lead in self.rows.values():
-            channel.value = ""
-            lead.options = LEAD_OPTIONS
-            lead.value = 1440
+        """Forget what was chosen for every recipient (another event is shown)."""
+        self._chosen.clear()
+        self._keys = []
 
-    def set(self, key: Key, name: str, channel_value: str, lead_minutes: int) -> None:
-        """A saved reminder in its row (an unusual lead time gets its own option)."""
-        channel, lead = self.pair(key, name)
-        if lead_minutes not in LEAD_OPTIONS.values():
-            lead.options = {**LEAD_OPTIONS, f"{lead_minutes} minutes before": lead_minutes}
-        if channel_value in channel.options.values():
-            channel.value = channel_value
+    def set(self, key: Key, channel_value: str, lead_minutes: int) -> None:
+        """A saved reminder, shown when its recipient's row is (an unusual lead time gets its
+        own option)."""
+        self._remember()
+        self._chosen[key] = (channel_value, lead_minutes)
+        if key in self._keys:
+            _, channel, lead = self._pool[self._keys.index(key)]
+            if lead_minutes not in lead.options.values():
+                lead.options = {**LEAD_OPTIONS, f"{lead_minutes} minutes before": lead_minutes}
+            channel.value = channel_value if channel_value in channel.options.values() else ""
             lead.value = lead_minutes
 
     def requests(self, recipients: list[Recipient]) -> tuple[ReminderRequest, ...]:
         """The reminders chosen for these recipients, as the core saves them."""
+        self._remember()
         out = []
         for kind, pid, _ in recipients:
-            channel, lead = self.rows[(kind, pid)]
-            if channel.value:
-                out.append(ReminderRequest(RecipientKind(kind), pid, Channel(channel.value),
-                                           int(lead.value)))
+            value, minutes = self._chosen.get((kind, pid), ("", 1440))
+            if value:
+                out.append(ReminderRequest(RecipientKind(kind), pid, Channel(value), minutes))
         return tuple(out)

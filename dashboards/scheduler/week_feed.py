@@ -52,7 +52,7 @@ def _marks(row: Any, names: list[str]) -> list[dict[str, str]]:
     return [{"letter": "?", "colour": "#ffffff", "text": "Status: not marked"}]
 
 
-def event_item(row: Any, *, selected: bool = False) -> dict[str, Any]:
+def event_item(row: Any) -> dict[str, Any]:
     """One row of ``Practice.week`` as the calendar's event."""
     family = ColourFamily(row.colour_family)
     is_client = row.event_group == "client"
@@ -81,8 +81,7 @@ def event_item(row: Any, *, selected: bool = False) -> dict[str, Any]:
         "backgroundColor": palette.FILL[family],
         "borderColor": palette.EDGE[family],
         "textColor": palette.TEXT,
-        "classNames": ["thera-event", f"thera-{family.value}"]
-                      + (["thera-selected"] if selected else []),
+        "classNames": ["thera-event", f"thera-{family.value}"],
         # Signed notes keep their time: the core refuses to move them, so the calendar does not
         # offer to.
         "editable": signed is None or pd.isna(signed),
@@ -99,10 +98,9 @@ def event_item(row: Any, *, selected: bool = False) -> dict[str, Any]:
     }
 
 
-def week_items(events: pd.DataFrame, selected: int | None = None) -> list[dict[str, Any]]:
-    """Every event of the week, in start order."""
-    return [event_item(row, selected=int(row.event_id) == selected)
-            for row in events.itertuples(index=False)]
+def week_items(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every event of the week, in start order (the one open is outlined by the grid)."""
+    return [event_item(row) for row in events.itertuples(index=False)]
 
 
 def draft_item(start: datetime, end: datetime) -> dict[str, Any]:

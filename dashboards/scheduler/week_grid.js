@@ -115,6 +115,17 @@ export function render({ model, el }) {
     return target !== null;
   };
 
+  // The event open in the editor is outlined: in the week its block, in the agenda its row.
+  const outline = () => {
+    for (const el of root.querySelectorAll(".fc-event.thera-selected")) {
+      el.classList.remove("thera-selected");
+    }
+    if (!model.selected) return;
+    for (const el of root.querySelectorAll(`[data-event-id="${model.selected}"]`)) {
+      (el.closest(".fc-event") || el).classList.add("thera-selected");
+    }
+  };
+
   const propose = (info, kind) => {
     const req = `${kind}-${++requests}`;
     pending.set(req, info.revert);
@@ -160,6 +171,9 @@ export function render({ model, el }) {
       nowIndicator: false,
       events: model.events,
       eventContent: content,
+      // Asked whenever FullCalendar draws an event; an event drawn already is outlined by
+      // outline() below, so opening another one redraws nothing.
+      eventClassNames: (arg) => (arg.event.id === model.selected ? ["thera-selected"] : []),
       eventDidMount: (info) => {
         if (info.event.display === "background") return;
         if (!info.view.type.startsWith("list")) info.el.dataset.eventId = info.event.id;
@@ -248,6 +262,7 @@ export function render({ model, el }) {
     }
   });
   model.on("events", () => { if (calendar) calendar.setOption("events", model.events); });
+  model.on("selected", outline);
   model.on("week", () => { if (calendar) calendar.gotoDate(model.week); });
   model.on("now", () => { if (calendar) calendar.setOption("now", model.now); });
   model.on("weekends", () => { if (calendar) calendar.setOption("weekends", model.weekends); });

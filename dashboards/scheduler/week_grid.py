@@ -77,6 +77,9 @@ class WeekGrid(pn.custom.JSComponent):
     first_hour = param.Integer(default=8, bounds=(0, 23))
     last_hour = param.Integer(default=18, bounds=(1, 24))
     editable = param.Boolean(default=False, doc="Events may be dragged and resized.")
+    selected = param.String(default="", doc=(
+        "The id of the event open in the editor (outlined), or empty. Apart from ``events``: "
+        "opening an event outlines it without sending and redrawing the whole week."))
     view = param.Selector(default="auto", objects=["auto", "week", "agenda"],
                           doc="auto: the week, or the agenda on a narrow screen.")
 

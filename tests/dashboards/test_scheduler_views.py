@@ -352,6 +352,7 @@ def test_the_outcome_step_asks_why_a_client_cancelled(tp: Sample) -> None:
     tp.clock.set(tp.clock.now + timedelta(hours=4))
     ed = editor_for(tp)
     ed.open(event_id)
+    ed.steps.value = Step.OUTCOME.value
     assert cara not in ed.outcome.errors.pickers  # asked only when a mark needs it
     ed.outcome._marks[cara].value = "no_show"
     picker = ed.outcome.errors.pickers[cara]
@@ -772,3 +773,46 @@ def test_the_slot_being_booked_is_outlined_until_the_event_is_saved(tp: Sample) 
     fill_session(app.editor, tp)
     click(app.editor.save_details)
     assert app.calendar.draft is None and app.calendar.selected == app.editor.record.id
+
+
+def test_an_event_fills_the_step_it_opens_on_and_each_other_step_when_shown(
+        tp: Sample) -> None:
+    group = tp.create(client_ids=(tp.clients[0], tp.clients[1]))
+    tp.clock.advance(timedelta(hours=3))
+    p = tp.practice
+    p.save_outcome(tp.ann, group, tp.version(group),
+                   OutcomeChange.of(attendance={tp.clients[0]: "attended",
+                                                tp.clients[1]: "no_show"}, note="Both"))
+    ed = editor_for(tp)
+    ed.open(group, Step.PLAN)
+    assert not ed.outcome._marks  # the Outcome step is not filled yet...
+    assert ed.outcome.sign.visible and "plan" in ed.outcome.sign_reason.object.lower()
+    assert "outcome" not in ed.outcome.sign_reason.object.lower()  # ...its state is the record's
+    ed.steps.value = Step.OUTCOME.value
+    assert {c: w.value for c, w in ed.outcome._marks.items()} == {
+        tp.clients[0]: "attended", tp.clients[1]: "no_show"}
+    assert ed.outcome.note.value == "Both"
+    ed.steps.value = Step.DETAILS.value
+    assert ed.details.clients.value == [tp.clients[0], tp.clients[1]]
+
+
+def test_opening_another_session_relabels_the_rows_it_does_not_replace_them(
+        tp: Sample) -> None:
+    group = tp.create(client_ids=(tp.clients[0], tp.clients[1]))
+    single = tp.create(client_ids=(tp.clients[2],), start=datetime(2026, 6, 2, 10, 0),
+                       end=datetime(2026, 6, 2, 10, 50))
+    ed = editor_for(tp)
+    ed.open(group, Step.OUTCOME)
+    ed.steps.value = Step.DETAILS.value
+    attendance = list(ed.outcome._attendance.objects)
+    reminders = list(ed.details.reminder_rows._shown.objects)
+    channel, _ = ed.details.reminder_rows.rows[("client", tp.clients[1])]
+    assert channel.label == "Remind Dan Dale"
+    ed.open(single, Step.OUTCOME)
+    ed.steps.value = Step.DETAILS.value
+    assert list(ed.outcome._attendance.objects) == attendance
+    assert list(ed.details.reminder_rows._shown.objects) == reminders
+    [select] = ed.outcome._marks.values()
+    assert select.label == "Eve Ely" and select.value is None
+    assert [row.visible for row in reminders] == [True, False]
+    assert list(ed.details.reminder_rows.rows) == [("client", tp.clients[2])]

@@ -17,6 +17,7 @@ from tests.factories import make_practice
 from thera_analytics.domain import palette
 from thera_analytics.domain.palette import ColourFamily
 from thera_analytics.domain.recurrence import Recurrence
+from thera_analytics.domain.steps import Step
 
 MONDAY = date(2026, 6, 1)
 
@@ -71,12 +72,24 @@ def test_the_dots_are_told_in_words_and_non_client_events_carry_none() -> None:
     assert admin["extendedProps"]["marks"] == [] and not admin["extendedProps"]["client"]
 
 
-def test_a_signed_session_cannot_be_dragged_and_the_open_one_is_outlined() -> None:
-    [signed, open_one] = week_items(_frame([
+def test_a_signed_session_cannot_be_dragged() -> None:
+    [signed, unsigned] = week_items(_frame([
         {"signed_at": pd.Timestamp("2026-06-01 12:00", tz="UTC")},
-        {"event_id": 2}]), selected=2)
-    assert signed["editable"] is False and open_one["editable"] is True
-    assert "thera-selected" in open_one["classNames"]
+        {"event_id": 2}]))
+    assert signed["editable"] is False and unsigned["editable"] is True
+
+
+def test_the_open_event_is_outlined_without_sending_the_week_again(tp: Sample) -> None:
+    event_id = tp.create()
+    app = create_app(tp.db, tp.ann, tp.clock)
+    app.calendar.week = MONDAY
+    events = app.calendar.grid.events
+    assert app.calendar.grid.selected == ""
+    app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
+    assert app.calendar.grid.selected == str(event_id)
+    assert app.calendar.grid.events is events  # the week is not redrawn to outline one event
+    app.editor.close()
+    assert app.calendar.grid.selected == ""
 
 
 def test_the_day_widens_to_fit_early_and_late_events() -> None:
@@ -215,9 +228,15 @@ def test_the_editor_prepared_after_the_page_stays_hidden_until_a_session_is_open
     assert app._editor is not None and not app._editor_box.visible
     assert app._placeholder.visible  # "Click an event to open it" is still what shows
     prepared = app._editor
+    # Its frame only: each step's form goes into the page when the step is first shown.
+    assert not any(panel.objects for panel in prepared._panels.values())
     app.calendar.grid._handle_msg({"type": "open", "id": str(event_id)})
     assert app.editor is prepared and app._editor_box.visible and not app._placeholder.visible
     assert app.editor.record is not None and app.editor.record.id == event_id
+    shown = {step for step, panel in prepared._panels.items() if panel.objects}
+    assert shown == {Step(prepared.steps.value)}
+    prepared.steps.value = Step.DETAILS.value
+    assert prepared._tab_details.objects and prepared.details.kind.value == "client_session"
 
 # -- the practice week's table alternative --------------------------------------------------------
 
