@@ -298,3 +298,23 @@ def test_the_header_names_a_manager_called_practice_manager_once(
     header = page.locator(".thera-header")
     expect(header).to_contain_text("Practice manager")
     assert header.inner_text().count("Practice manager") == 1
+
+
+def test_clicking_from_an_open_session_to_a_locked_one_and_back_sets_what_may_be_changed(
+        page: Page, base: str, setup: Setup) -> None:
+    """The editor is reused between sessions: each open must say afresh what may be changed."""
+    open_scheduler(page, base)
+    week = page.locator(".fc-timegrid-event")
+    expect(week.first).to_be_visible(timeout=TIMEOUT)
+    page.locator(f'.fc-timegrid-event[data-event-id="{setup.planned}"]').click()
+    editor(page).get_by_role("button", name="1 · Details ✓").click()
+    expect(editor(page).get_by_label("Kind", exact=True)).to_be_enabled(timeout=TIMEOUT)
+    page.get_by_role("button", name="‹ Prev").click()
+    page.locator(f'.fc-timegrid-event[data-event-id="{setup.locked}"]').click()
+    expect(editor(page).locator(".thera-editor-header")).to_contain_text("Sam Zed")
+    editor(page).get_by_role("button", name="1 · Details ✓").click()
+    expect(editor(page).get_by_label("Kind", exact=True)).to_be_disabled(timeout=TIMEOUT)
+    page.get_by_role("button", name="Next ›").click()
+    page.locator(f'.fc-timegrid-event[data-event-id="{setup.planned}"]').click()
+    editor(page).get_by_role("button", name="1 · Details ✓").click()
+    expect(editor(page).get_by_label("Kind", exact=True)).to_be_enabled(timeout=TIMEOUT)
