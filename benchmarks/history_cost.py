@@ -49,14 +49,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from benchmarks import history_versions
 from thera_analytics import reports
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
 from thera_analytics.practice import Practice
 from thera_analytics.sample import generate_practice
 from thera_analytics.store import Database, copying, history
-
-from benchmarks import history_versions
 
 NOW = datetime(2026, 6, 12, 6, 0, tzinfo=UTC)
 PAST = NOW - timedelta(days=3)  # before the benchmark's saves and later bookings
@@ -160,11 +160,11 @@ def as_of_reports(db: Database, rounds: int) -> dict[str, Any]:
 def history_read() -> Iterator[None]:
     """Reports given an instant read the history even where nothing has changed since."""
     real = reports.source.reads_history
-    reports.source.reads_history = lambda db, as_of: True  # type: ignore[assignment]
+    reports.source.reads_history = lambda db, as_of: True
     try:
         yield
     finally:
-        reports.source.reads_history = real  # type: ignore[assignment]
+        reports.source.reads_history = real
 
 
 def check_as_of_now(db: Database) -> list[str]:
@@ -237,8 +237,9 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += ["", f"History versions: {v['kind']} ({v['versions_per_event']} per event,"
                   f" {v['versions_per_past_session']} per past live client session,"
                   f" {v['versions']:,} for {v['events']:,} events; events by versions {spread};"
-                  f" written in {v['seconds']} s). Reports as of now read from the history"
-                  f" equal the tables: {len(doc['as_of_now_equals_tables'])} checked."]
+                  f" written in {v['seconds']} s{_first_visits(v)})."
+                  " Reports as of now read from the history equal the tables:"
+                  f" {len(doc['as_of_now_equals_tables'])} checked."]
     for engine, e in doc["engines"].items():
         s = e["saves"]
         lines += ["", f"## {engine}", "",
@@ -259,6 +260,11 @@ def markdown(doc: dict[str, Any]) -> str:
         for table, size_of in e["size"].items():
             lines.append(f"| {table} | {size_of['rows']:,} | {size_of['mb']} |")
     return "\n".join(lines) + "\n"
+
+
+def _first_visits(versions: dict[str, Any]) -> str:
+    seconds = versions.get("first_visits_seconds")
+    return "" if seconds is None else f", of which first visits {seconds} s"
 
 
 def _x(ratio: float | None) -> str:

@@ -4,9 +4,10 @@ generated practice, read back by the as-of reports and continued by a save on bo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from benchmarks import history_cost, history_versions
@@ -63,13 +64,12 @@ def test_as_of_before_the_plan_was_saved_the_session_is_unplanned(db: Database) 
     event_id, day, saved_at = planned.iloc[0]
     saved_at = saved_at.to_pydatetime()
 
-    def facts(at: object) -> object:
-        rows = reports.session_facts(db, day, day, as_of=at)  # type: ignore[arg-type]
+    def facts(at: datetime) -> pd.Series:
+        rows = reports.session_facts(db, day, day, as_of=at)
         return rows[rows["event_id"] == event_id].iloc[0]
 
     before = facts(saved_at - timedelta(seconds=1))
-    assert before["plan_saved_at"] is None or before["plan_saved_at"] != before[
-        "plan_saved_at"], before  # None or NaT
+    assert pd.isna(before["plan_saved_at"]), before
     assert not before["dot_plan"]
     after = facts(saved_at)
     assert after["plan_saved_at"] == saved_at and after["dot_plan"]
