@@ -21,6 +21,12 @@ as the use cases do: the creation, the outcome (attendance appears with it) and 
 cancellation (liveness); a plan or a signature leaves them open. ``events.version`` is set to
 the last version, so the benchmark's saves continue the numbering. First visits are rebuilt
 with ``history.rebuild_first_visits``.
+
+Rows are inserted in the order a practice appends them, by ``valid_from``: DuckDB finds an
+event's versions by scanning with each row group's min/max of ``event_id``, so the physical
+order decides what a save's close and an event's read cost. In unordered rows (a window's
+output) the close took 9.8 ms of CPU at 200 x 260; by ``valid_from`` 1.5 ms, by event 2.2 ms,
+against 1.1 ms with one version per event.
 """
 
 from __future__ import annotations
@@ -89,6 +95,7 @@ JOIN bench_steps s ON s.event_id = v.event_id
 JOIN events e ON e.id = v.event_id
 LEFT JOIN plans p ON p.event_id = v.event_id
 LEFT JOIN outcomes o ON o.event_id = v.event_id
+ORDER BY v.valid_from, v.event_id
 """
 
 # The client rows: written by the versions that change them (creation, outcome, cancellation),
@@ -112,6 +119,7 @@ FROM writers w
 JOIN event_clients ec ON ec.event_id = w.event_id
 JOIN events e ON e.id = w.event_id
 JOIN event_kinds k ON k.kind = e.kind
+ORDER BY w.valid_from, ec.event_id, ec.client_id
 """
 
 _EVENT_VERSIONS = """
