@@ -6,6 +6,13 @@
   from the tables), interleaved (target: within 2x);
 - the history's rows and size on disk beside the events' own.
 
+The generated practice has one history version per event; by default (``--versions
+realistic``) it is rewritten with a version per step each event went through, created, plan
+saved, outcome recorded, signed, cancelled (``benchmarks.history_versions``), so that what
+grows with the versions is measured; ``--versions one`` keeps the generator's. Before anything
+is timed, each report as of "now" read from the history must equal the same report read from
+the tables, or the run fails.
+
 Each timing is taken twice: wall-clock (the target's measure, on an idle machine) and the
 process's CPU time (``time.process_time``, every thread's), whose ratio moves far less when
 other work loads the machine: on a loaded machine, judge DuckDB by the CPU ratio (PostgreSQL
@@ -20,6 +27,7 @@ database) before any benchmark save.
 .venv/bin/python -m benchmarks.history_cost --engines duckdb postgresql
 .venv/bin/python -m benchmarks.history_cost --clinicians 50 --weeks 104
 .venv/bin/python -m benchmarks.history_cost --quick             # 3 x 8 weeks, seconds
+.venv/bin/python -m benchmarks.history_cost --versions one      # one version per event
 ```
 
 Writes ``<out-dir>/history_cost-<clinicians>x<weeks>.json`` and ``.md``.
@@ -40,6 +48,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from benchmarks import history_versions
 from thera_analytics import reports
 from thera_analytics.clock import FixedClock
 from thera_analytics.domain.actor import Actor, Role
@@ -145,6 +156,44 @@ def as_of_reports(db: Database, rounds: int) -> dict[str, Any]:
     return out
 
 
+@contextmanager
+def history_read() -> Iterator[None]:
+    """Reports given an instant read the history even where nothing has changed since."""
+    real = reports.source.reads_history
+    reports.source.reads_history = lambda db, as_of: True
+    try:
+        yield
+    finally:
+        reports.source.reads_history = real
+
+
+def check_as_of_now(db: Database) -> list[str]:
+    """Each report as of ``NOW`` read from the history equals it read from the tables (raises
+    AssertionError naming the report otherwise). Returns the reports checked."""
+    checked = []
+    for name, call in report_calls(db).items():
+        tables = _comparable(call(None))
+        with history_read():
+            versions = _comparable(call(NOW))
+        try:
+            pd.testing.assert_frame_equal(versions, tables, check_dtype=False)
+        except AssertionError as error:
+            raise AssertionError(f"{name} as of now, read from the history, differs from the"
+                                 f" tables: {error}") from None
+        checked.append(name)
+    return checked
+
+
+def _comparable(result: Any) -> pd.DataFrame:
+    """A report's frame (or frames) as one frame in a fixed row order."""
+    if isinstance(result, dict):
+        return pd.concat({k: _comparable(v) for k, v in sorted(result.items())})
+    frame = pd.DataFrame(result)
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
 def size(db: Database) -> dict[str, Any]:
     """Rows and bytes on disk (DuckDB blocks; PostgreSQL relation with its indexes) of the
     history tables beside the events' own."""
@@ -182,6 +231,15 @@ def markdown(doc: dict[str, Any]) -> str:
     lines = [f"# Event history cost, {doc['clinicians']} clinicians x {doc['weeks']} weeks",
              "", f"Generated in {doc['generate_seconds']} s (history included);"
              f" load average {doc['load_average']} at the start."]
+    v = doc.get("versions")
+    if v is not None:
+        spread = ", ".join(f"{n}: {c:,}" for n, c in v["events_by_versions"].items())
+        lines += ["", f"History versions: {v['kind']} ({v['versions_per_event']} per event,"
+                  f" {v['versions_per_past_session']} per past live client session,"
+                  f" {v['versions']:,} for {v['events']:,} events; events by versions {spread};"
+                  f" written in {v['seconds']} s{_first_visits(v)})."
+                  " Reports as of now read from the history equal the tables:"
+                  f" {len(doc['as_of_now_equals_tables'])} checked."]
     for engine, e in doc["engines"].items():
         s = e["saves"]
         lines += ["", f"## {engine}", "",
@@ -202,6 +260,11 @@ def markdown(doc: dict[str, Any]) -> str:
         for table, size_of in e["size"].items():
             lines.append(f"| {table} | {size_of['rows']:,} | {size_of['mb']} |")
     return "\n".join(lines) + "\n"
+
+
+def _first_visits(versions: dict[str, Any]) -> str:
+    seconds = versions.get("first_visits_seconds")
+    return "" if seconds is None else f", of which first visits {seconds} s"
 
 
 def _x(ratio: float | None) -> str:
@@ -239,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=9, help="runs of each report")
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=["duckdb"],
                         help="engines to measure (default: duckdb)")
+    parser.add_argument("--versions", choices=("realistic", "one"), default="realistic",
+                        help="history versions per event: one per step it went through"
+                        " (default), or the generator's one")
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a"
                         " throwaway cluster")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).parent / "results")
@@ -253,10 +319,18 @@ def main(argv: list[str] | None = None) -> None:
             generate_practice(db, clinicians=args.clinicians, weeks=args.weeks, seed=1,
                               now=NOW, progress=False)
             generated = round(time.perf_counter() - started, 1)
+            started = time.perf_counter()
+            if args.versions == "realistic":
+                versions = history_versions.replace(db, NOW)
+            else:
+                versions = history_versions.counts(db, NOW)
+            versions["seconds"] = round(time.perf_counter() - started, 1)
             db.cursor().execute("CHECKPOINT")
+            checked = check_as_of_now(db)
         doc: dict[str, Any] = {"clinicians": args.clinicians, "weeks": args.weeks,
                                "generate_seconds": generated, "load_average": load,
-                               "engines": {}}
+                               "versions": {"kind": args.versions, **versions},
+                               "as_of_now_equals_tables": checked, "engines": {}}
         with engine_copies(path, list(dict.fromkeys(args.engines)), args.pg_url) as dbs:
             for engine, db in dbs.items():
                 doc["engines"][engine] = measure(db, args)

@@ -14,6 +14,11 @@ def test_history_cost_measures_saves_on_both_engines_and_reports_on_duckdb(
                        "--out-dir", str(tmp_path)])
     doc = json.loads((tmp_path / "history_cost-3x8.json").read_text())
     assert list(doc["engines"]) == ["duckdb", "postgresql"]
+    # By default the practice's history has a version per step each event went through, and
+    # every report as of now read from it equalled the tables before anything was timed.
+    assert doc["versions"]["kind"] == "realistic"
+    assert doc["versions"]["versions_per_past_session"] > 3, doc["versions"]
+    assert doc["as_of_now_equals_tables"] == list(history_cost.report_calls(None))  # type: ignore[arg-type]
     for engine, measured in doc["engines"].items():
         saves = measured["saves"]
         assert saves["saves_each"] == 10 and saves["with_history_ms"] > 0, engine
