@@ -318,3 +318,15 @@ def test_clicking_from_an_open_session_to_a_locked_one_and_back_sets_what_may_be
     page.locator(f'.fc-timegrid-event[data-event-id="{setup.planned}"]').click()
     editor(page).get_by_role("button", name="1 · Details ✓").click()
     expect(editor(page).get_by_label("Kind", exact=True)).to_be_enabled(timeout=TIMEOUT)
+
+
+def test_a_locked_session_opened_first_by_a_click_has_its_details_read_only(
+        page: Page, base: str, setup: Setup) -> None:
+    open_scheduler(page, base)
+    expect(page.locator(".fc-timegrid-event").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="‹ Prev").click()
+    page.locator(f'.fc-timegrid-event[data-event-id="{setup.locked}"]').click()
+    expect(editor(page).locator(".thera-editor-header")).to_contain_text("Sam Zed")
+    editor(page).get_by_role("button", name="1 · Details ✓").click()
+    expect(editor(page).get_by_label("Kind", exact=True)).to_be_disabled(timeout=TIMEOUT)
+    expect(editor(page).get_by_label("Title (optional)")).to_be_disabled()
