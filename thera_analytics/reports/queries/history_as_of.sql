@@ -13,11 +13,17 @@ events AS NOT MATERIALIZED (
     FROM event_history h
     WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
 ),
+-- The plans of the versions valid then, read in open and closed parts like outcomes below:
+-- as one filter DuckDB read every version with a plan (1.3 M at 200 clinicians x 5 years with
+-- a version per step) and built session_facts' LEFT JOIN on them.
 plans AS NOT MATERIALIZED (
     SELECT h.event_id, h.plan_saved_at AS saved_at
     FROM event_history h
-    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
-      AND h.plan_saved_at IS NOT NULL
+    WHERE h.valid_to IS NULL AND h.valid_from <= {as_of} AND h.plan_saved_at IS NOT NULL
+    UNION ALL
+    SELECT h.event_id, h.plan_saved_at AS saved_at
+    FROM event_history h
+    WHERE h.valid_to > {as_of} AND h.valid_from <= {as_of} AND h.plan_saved_at IS NOT NULL
 ),
 -- One row per version valid then, its status and signature NULL where it had none: the
 -- report queries read outcomes through a LEFT JOIN, or on signed_at, where such a row reads
