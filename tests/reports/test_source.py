@@ -7,7 +7,9 @@ import sys
 import textwrap
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
 from thera_analytics.domain.errors import PracticeError, ValidationError
@@ -79,3 +81,28 @@ def test_dates_and_hyphens_read_as_they_are_in_markdown() -> None:
     """Only what could change the rendering is escaped: dates keep their hyphens."""
     assert source.escape_markdown("2026-08-17 09:00, O'Neil-Smith (Jr.) #2 +1 !") == (
         "2026-08-17 09:00, O'Neil-Smith (Jr.) #2 +1 !")
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Etc/GMT+12",
+                                  "Australia/Sydney", "UTC"])
+def test_the_client_rows_of_a_reports_days_are_read_whatever_the_zone(zone: str) -> None:
+    """As of an instant, a report of local days reads the history's client rows of those days
+    only: every start on them, in any zone, is kept, and starts days away are not."""
+    local = ZoneInfo(zone)
+    first, last = date(2026, 5, 1), date(2026, 5, 31)
+    window = source.as_of_sql("SELECT 1", datetime(2026, 6, 9, tzinfo=UTC), (first, last))
+    keep = [datetime(2026, 5, 1, 0, 0, tzinfo=local), datetime(2026, 5, 31, 23, 59, tzinfo=local)]
+    drop = [datetime(2026, 4, 28, 12, 0, tzinfo=UTC), datetime(2026, 6, 3, 12, 0, tzinfo=UTC)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE event_client_history (event_id INTEGER, client_id INTEGER,"
+                " attendance VARCHAR, starts_at TIMESTAMPTZ, live BOOLEAN,"
+                " valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ)")
+    for i, at in enumerate(keep + drop):
+        con.execute("INSERT INTO event_client_history VALUES (?, 1, NULL, ?, TRUE, ?, NULL)",
+                    [i, at, datetime(2026, 1, 1, tzinfo=UTC)])
+    tables = window.removeprefix("WITH ").rsplit("\nSELECT 1", 1)[0].rstrip().rstrip(",")
+    read = con.execute(f"WITH {tables} SELECT event_id FROM thera_client_versions"
+                       " ORDER BY event_id").fetchall()
+    assert [row[0] for row in read] == [0, 1]
+    everything = source.as_of_sql("SELECT 1", datetime(2026, 6, 9, tzinfo=UTC))
+    assert "starts_at >=" not in everything and "starts_at >=" in window

@@ -50,7 +50,7 @@ def attendance_breakdowns(
     period = Period.coerce(start, end)
     rows = run(db, "attendance", [
         period.start, period.end, *filter_params(clinician_id, service_id),
-    ], as_of=given(as_of))
+    ], as_of=given(as_of), days=(period.start, period.end))
     return breakdowns(rows)
 
 

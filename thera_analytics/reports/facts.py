@@ -27,7 +27,8 @@ def session_facts(
         period = Period.coerce(start, end, default=Period(date.min, date.max))
         first = None if period.start == date.min else period.start
         last = None if period.end == date.max else period.end
-    return run(db, "session_facts", [first, first, last, last], as_of=given(as_of))
+    return run(db, "session_facts", [first, first, last, last], as_of=given(as_of),
+               days=(first, last))
 
 
 def session_facts_as_of(db: Source, as_of: datetime | str,

@@ -238,15 +238,17 @@ def _duration(seconds: float) -> str:
 
 
 def run(db: Source, name: str, params: Sequence[Any],
-        as_of: datetime | None = None) -> pd.DataFrame:
+        as_of: datetime | None = None, days: Days | None = None) -> pd.DataFrame:
     """Run the packaged query ``queries/<name>.sql``; ENUM columns come back as text.
 
     With ``as_of``, the query reads the practice as it stood at that instant: the versions of
     the event history valid then (``as_of_sql``), unless nothing has changed since, when the
-    tables are that state already."""
+    tables are that state already. ``days`` (first, last local day, either None) says the query
+    reads only events of those days: the history's client rows are then narrowed to them
+    before anything is joined to them (``as_of_sql``)."""
     text = sql_text(name)
     if as_of is not None and reads_history(db, as_of):
-        text = as_of_sql(text, as_of)
+        text = as_of_sql(text, as_of, days)
     frame = db.df(text, list(params))
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
@@ -268,19 +270,52 @@ _FRAGMENTS = ("backlog_as_of", "backlog_open")
 _LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n|\s+)*")
 
 
-def as_of_sql(text: str, as_of: datetime) -> str:
+Days = tuple[date | None, date | None]
+"""A report's local days, first and last, either None for no bound."""
+
+# Any practice zone is within a day of UTC: an event on local days first..last starts
+# (in UTC) from the day before first to the end of the day after last.
+_ZONE_MARGIN = timedelta(days=1)
+
+
+def as_of_sql(text: str, as_of: datetime, days: Days | None = None) -> str:
     """A report query made to read the event history as it stood at ``as_of``: the
-    ``history_as_of`` table expressions, named like the tables it reads, put in front of it."""
-    moment = instant(as_of)
+    ``history_as_of`` table expressions, named like the tables it reads, put in front of it.
+
+    With ``days``, the history's client rows are read only where they start within a day of
+    those local days (they repeat their event's start), a superset of the query's own filter
+    on ``local_date``: the report's period then narrows them before they are joined to first
+    visits and to the versions, instead of after."""
     # An aware UTC datetime's ISO text holds digits, '-', ':', '.', 'T' and '+' only.
-    literal = f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
+    literal = _timestamp(instant(as_of))
     clients = "history_first_visits" if "first_visit" in text else "history_clients"
     tables = (query("history_as_of", PACKAGE).replace("{client_rows}", query(clients, PACKAGE))
-              .replace("{as_of}", literal))
+              .replace("{client_days}", _client_days(days)).replace("{as_of}", literal))
     body = text[_LEADING_COMMENTS.match(text).end():]  # type: ignore[union-attr]
     if body[:4].upper() == "WITH" and body[4:5].isspace():
         return f"WITH {tables},\n{body[5:]}"
     return f"WITH {tables}\n{body}"
+
+
+def _timestamp(moment: datetime) -> str:
+    return f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
+
+
+def _client_days(days: Days | None) -> str:
+    """The test on a history client row's ``starts_at`` that keeps the rows of ``days``."""
+    first, last = days if days is not None else (None, None)
+    tests = []
+    if first is not None:
+        start = datetime.combine(_day(first), datetime.min.time(), UTC) - _ZONE_MARGIN
+        tests.append(f"c.starts_at >= {_timestamp(start)}")
+    if last is not None:
+        end = datetime.combine(_day(last), datetime.min.time(), UTC) + 2 * _ZONE_MARGIN
+        tests.append(f"c.starts_at < {_timestamp(end)}")
+    return " AND ".join(tests) or "TRUE"
+
+
+def _day(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def reads_history(db: Source, as_of: datetime) -> bool:
