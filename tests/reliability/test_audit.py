@@ -466,6 +466,7 @@ def test_the_editor_cannot_change_a_locked_note_even_with_its_widgets_forced_ope
     assert ed.open(event_id, Step.OUTCOME)
     assert ed.outcome.note.disabled and not ed.save_outcome.visible  # read-only, as shown
     # A tampered browser sends values to the read-only widgets and presses hidden buttons.
+    ed.open(event_id, Step.DETAILS)  # a step's form is filled when the step is shown
     for form in (ed.details, ed.plan, ed.outcome):
         form.editable = True
     ed.details.title.value = "Tampered title"
