@@ -13,7 +13,7 @@ generated practice's history that way, set-based, from each event's own columns:
 - a version at ``outcomes.signed_at``, if signed;
 - a version at ``events.cancelled_at``, if cancelled after its creation;
 
-each closing the one before. Steps at the same instant make one version, and no step is
+each holding until the next begins. Steps at the same instant make one version, and no step is
 placed before the event's creation. The last version equals the event's rows, so a report as
 of "now" read from the history equals the report read from the tables (the benchmark checks
 it). Client rows (``event_client_history``) are written by the versions that change them,
@@ -24,9 +24,10 @@ with ``history.rebuild_first_visits``.
 
 Rows are inserted in the order a practice appends them, by ``valid_from``: DuckDB finds an
 event's versions by scanning with each row group's min/max of ``event_id``, so the physical
-order decides what a save's close and an event's read cost. In unordered rows (a window's
-output) the close took 9.8 ms of CPU at 200 x 260; by ``valid_from`` 1.5 ms, by event 2.2 ms,
-against 1.1 ms with one version per event.
+order decides what reading an event's versions costs (an as-of report reads the versions of
+the events changed since its instant). Before migration 013, when a save still closed the open
+version, in unordered rows (a window's output) the close took 9.8 ms of CPU at 200 x 260; by
+``valid_from`` 1.5 ms, by event 2.2 ms, against 1.1 ms with one version per event.
 """
 
 from __future__ import annotations
@@ -56,11 +57,10 @@ FROM (SELECT e.id AS event_id, e.created_at, p.saved_at AS plan_at,
       LEFT JOIN outcomes o ON o.event_id = e.id) AS s
 """
 
-# One row per version: its instant, its number and the next version's instant.
+# One row per version: its instant and its number.
 _VERSIONS = """
 CREATE TEMP TABLE bench_versions AS
 SELECT event_id, moment AS valid_from,
-       LEAD(moment) OVER (PARTITION BY event_id ORDER BY moment) AS valid_to,
        CAST(row_number() OVER (PARTITION BY event_id ORDER BY moment) AS INTEGER) AS version
 FROM (SELECT event_id, created_at AS moment FROM bench_steps
       UNION SELECT event_id, plan_at FROM bench_steps WHERE plan_at IS NOT NULL
@@ -72,7 +72,7 @@ FROM (SELECT event_id, created_at AS moment FROM bench_steps
 # The event as it stood in each version: a step's columns from the version it happened in on.
 _HISTORY = """
 INSERT INTO event_history ({history_columns})
-SELECT v.event_id, v.version, v.valid_from, v.valid_to, e.kind, e.clinician_id, e.service_id,
+SELECT v.event_id, v.version, v.valid_from, e.kind, e.clinician_id, e.service_id,
        e.direct, e.series_id, e.starts_at, e.ends_at, e.duration_minutes, e.local_start,
        e.local_date, e.week_start, e.month_key, e.weekday,
        CASE WHEN s.cancel_at <= v.valid_from THEN e.cancelled_at END,

@@ -42,14 +42,15 @@ def test_each_event_has_a_version_per_step_ending_in_its_rows(db: Database) -> N
     # A past session was created, planned, marked and signed, most of them by now.
     assert counts["versions_per_past_session"] > 3, counts
     assert counts["events_by_versions"].get("4", 0) > 0, counts
-    # Versions are numbered 1..n, each closed when the next opens, the last open at the
-    # event's own version.
+    # Versions are numbered 1..n, each beginning no earlier than the one before (it holds
+    # until the next begins), the last at the event's own version.
     bad = db.df(
         "SELECT h.event_id FROM event_history h JOIN events e ON e.id = h.event_id"
         " LEFT JOIN event_history n ON n.event_id = h.event_id AND n.version = h.version + 1"
-        " WHERE (n.event_id IS NULL) <> (h.valid_to IS NULL)"
-        "    OR (n.event_id IS NOT NULL AND n.valid_from <> h.valid_to)"
-        "    OR (h.valid_to IS NULL AND h.version <> e.version)")
+        " WHERE (h.version > 1 AND NOT EXISTS (SELECT 1 FROM event_history p"
+        "        WHERE p.event_id = h.event_id AND p.version = h.version - 1))"
+        "    OR (n.event_id IS NOT NULL AND n.valid_from < h.valid_from)"
+        "    OR (n.event_id IS NULL AND h.version <> e.version)")
     assert bad.empty, bad
     assert history_cost.check_as_of_now(db) == list(history_cost.report_calls(db))
 
@@ -100,7 +101,7 @@ def test_a_save_continues_the_versions(practice_file: Path, engine: str,
         Practice(db, FixedClock(NOW)).save_plan(
             actor, int(row.id), int(row.version), "A plan", previous_homework="",
             previous_note="")
-        versions = db.df("SELECT version, valid_to FROM event_history WHERE event_id = ?"
+        versions = db.df("SELECT version, valid_to FROM event_history_spans WHERE event_id = ?"
                          " ORDER BY version", [int(row.id)])
     assert list(versions["version"]) == list(range(1, int(row.version) + 2))
     assert versions["valid_to"].isna().tolist() == [False] * int(row.version) + [True]

@@ -24,6 +24,7 @@ def test_an_older_practice_gets_its_history_from_the_audit_log(tmp_path, monkeyp
     with monkeypatch.context() as m:  # the code and schema as they were before migration 008
         m.setattr(database_module, "migrations", lambda engine=None: migrations(engine)[:7])
         m.setattr(history, "record", lambda *args, **kwargs: None)
+        m.setattr(history, "record_known", lambda *args, **kwargs: None)
         m.setattr(cancellations, "load_reasons", lambda cur: {})  # no reasons list before 009
         tp = make_practice(path)
         assert tp.db.schema_version() == 7
@@ -64,7 +65,7 @@ def test_the_sample_practice_has_a_version_of_every_event(tmp_path):
                       now=datetime(2026, 6, 12, 6, tzinfo=UTC))
     cur = db.cursor()
     assert cur.execute(
-        "SELECT count(*) FROM events e LEFT JOIN event_history h ON h.event_id = e.id"
+        "SELECT count(*) FROM events e LEFT JOIN event_history_spans h ON h.event_id = e.id"
         " AND h.valid_to IS NULL AND h.version = e.version AND h.valid_from = e.created_at"
         " AND h.completed_at IS NOT DISTINCT FROM e.completed_at WHERE h.event_id IS NULL"
     ).fetchone() == (0,)
@@ -84,13 +85,18 @@ def test_migration_010_works_out_each_clients_first_visit_over_time_from_the_his
     path = str(tmp_path / "before010.duckdb")
 
     def record_before_010(cur, event_id, now, *, clients=True):  # without first visits
-        for step in ("history_close", "history_open", "history_close_clients",
-                     "history_open_clients"):
+        cur.execute("UPDATE event_history SET valid_to = ? WHERE event_id = ?"
+                    " AND valid_to IS NULL", [now, event_id])
+        for step in ("history_open", "history_close_clients", "history_open_clients"):
             cur.execute(query(step), [now, event_id])
+
+    def record_known_before_010(cur, rec, version, now, completion, changed_by):
+        record_before_010(cur, rec.id, now, clients=False)
 
     with monkeypatch.context() as m:  # the code and schema as they were before migration 010
         m.setattr(database_module, "migrations", lambda engine=None: migrations(engine)[:9])
         m.setattr(history, "record", record_before_010)
+        m.setattr(history, "record_known", record_known_before_010)
         tp = make_practice(path)
         assert tp.db.schema_version() == 9
         created = tp.clock()

@@ -14,7 +14,7 @@ from thera_analytics.store import Database
 from thera_analytics.store.copying import copy_practice
 
 HISTORY = ("SELECT event_id, version, valid_from, valid_to, status, signed_at, completed_at"
-           " FROM event_history ORDER BY event_id, version")
+           " FROM event_history_spans ORDER BY event_id, version")
 CLIENTS = "SELECT * FROM event_client_history ORDER BY event_id, version, client_id"
 FIRST_VISITS = "SELECT * FROM first_visit_history ORDER BY client_id, valid_from"
 

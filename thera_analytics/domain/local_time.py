@@ -73,6 +73,10 @@ class LocalKeys:
 
     @classmethod
     def of(cls, instant: datetime, zone: ZoneInfo) -> LocalKeys:
-        local = to_local(instant, zone)
+        return cls.at_local(to_local(instant, zone))
+
+    @classmethod
+    def at_local(cls, local: datetime) -> LocalKeys:
+        """The keys of a wall-clock time already worked out in the practice's zone."""
         d = local.date()
         return cls(local, d, week_start(d), d.year * 100 + d.month, d.weekday())

@@ -72,6 +72,7 @@ class EventRecord:
     homework_shared: bool = False
     signed_at: datetime | None = None
     signed_by: str | None = None
+    signer_id: int | None = None  # the signer's user id (signed_by is their name)
     amendments: tuple[Amendment, ...] = field(default_factory=tuple)
     comments: tuple[Comment, ...] = field(default_factory=tuple)
 

@@ -136,9 +136,10 @@ def _sign(cur: Cursor, actor: Actor, event_id: int, version: int, now: datetime)
     if now < rec.start:
         raise SigningError("signature: a session can be signed once it has started")
     stored.sign(cur, event_id, now, actor.user_id)
-    signed = replace(rec, signed_at=now)
-    new_version = bump_version(cur, event_id, version, actor, now, signed.completion)
-    history.record(cur, event_id, now, clients=False)
+    signed = replace(rec, signed_at=now, signer_id=actor.user_id)
+    completion = signed.completion
+    new_version = bump_version(cur, event_id, version, actor, now, completion)
+    history.record_known(cur, signed, new_version, now, completion, actor.user_id)
     audit.record(cur, actor, now, "sign", "event", event_id, {"signed_at": None},
                  {"signed_at": now})
     return new_version

@@ -66,8 +66,9 @@ def save_plan(db: Database, actor: Actor, event_id: int, version: int, plan_text
         stored.save_plan(cur, event_id, plan_text, previous_homework, previous_note, now,
                          actor.user_id)
         saved = replace(rec, plan_text=plan_text, plan_saved_at=now)
-        new_version = bump_version(cur, event_id, version, actor, now, saved.completion)
-        history.record(cur, event_id, now, clients=False)
+        completion = saved.completion
+        new_version = bump_version(cur, event_id, version, actor, now, completion)
+        history.record_known(cur, saved, new_version, now, completion, actor.user_id)
         audit.record(cur, actor, now, "save_plan", "event", event_id,
                      old if rec.plan_saved_at else None, new)
     return new_version

@@ -37,7 +37,7 @@ def load_state(cur: Cursor, event_id: int) -> EventRecord:
         note=row[18] if row[18] is not None else "",
         homework=row[19] if row[19] is not None else "",
         homework_enabled=bool(row[20]), homework_shared=bool(row[21]),
-        signed_at=row[22],
+        signed_at=row[22], signer_id=row[23],
     )
 
 

@@ -5,43 +5,66 @@
 -- {as_of} is the instant, written in by reports.source as a TIMESTAMPTZ literal.
 -- NOT MATERIALIZED: each is inlined where it is used, so a report's own filters (its period,
 -- a clinician) reach the history scan instead of a copy of every version being made first.
+-- A version holds from its valid_from until the next version of its event begins (migration
+-- 013). So the events that no version began after the instant still hold its state in their
+-- rows, and are read from the tables (as the same report now reads them, its filters reaching
+-- the tables' scans); only the events changed since, few for a recent instant, are read from
+-- their versions: the last one begun by the instant, the one whose next version began after
+-- it. Both are worked out once (MATERIALIZED: short lists, each joined three times below).
+-- The events changed since, each with its first version begun after the instant.
+thera_changed AS MATERIALIZED (
+    SELECT n.event_id, MIN(n.version) AS version
+    FROM event_history n
+    WHERE n.valid_from > {as_of}
+    GROUP BY n.event_id
+),
+-- The versions valid then of the events changed since: the version before the first one
+-- begun after the instant (none for an event created after it).
+thera_versions_then AS MATERIALIZED (
+    SELECT h.*
+    FROM event_history h
+    JOIN thera_changed c ON c.event_id = h.event_id AND h.version = c.version - 1
+),
+-- Inside its own definition a common table expression's name is the table's: FROM events
+-- here reads the table.
 events AS NOT MATERIALIZED (
+    SELECT e.id, e.version, e.kind, e.clinician_id, e.service_id, e.direct, e.series_id,
+           e.starts_at, e.ends_at, e.duration_minutes, e.local_start, e.local_date,
+           e.week_start, e.month_key, e.weekday, e.cancelled_at,
+           COALESCE(e.dot_details, FALSE) AS dot_details,
+           COALESCE(e.dot_plan, FALSE) AS dot_plan,
+           COALESCE(e.dot_outcome, FALSE) AS dot_outcome, e.completed_at
+    FROM events e
+    WHERE NOT EXISTS (SELECT 1 FROM thera_changed c WHERE c.event_id = e.id)
+    UNION ALL
     SELECT h.event_id AS id, h.version, h.kind, h.clinician_id, h.service_id, h.direct,
            h.series_id, h.starts_at, h.ends_at, h.duration_minutes, h.local_start, h.local_date,
            h.week_start, h.month_key, h.weekday, h.cancelled_at, h.dot_details, h.dot_plan,
            h.dot_outcome, h.completed_at
-    FROM event_history h
-    WHERE h.valid_from <= {as_of} AND (h.valid_to IS NULL OR h.valid_to > {as_of})
+    FROM thera_versions_then h
 ),
--- The plans of the versions valid then, read in open and closed parts like outcomes below:
--- as one filter DuckDB read every version with a plan (1.3 M at 200 clinicians x 5 years with
--- a version per step) and built session_facts' LEFT JOIN on them.
 plans AS NOT MATERIALIZED (
-    SELECT h.event_id, h.plan_saved_at AS saved_at
-    FROM event_history h
-    WHERE h.valid_to IS NULL AND h.valid_from <= {as_of} AND h.plan_saved_at IS NOT NULL
+    SELECT p.event_id, p.saved_at
+    FROM plans p
+    WHERE NOT EXISTS (SELECT 1 FROM thera_changed c WHERE c.event_id = p.event_id)
     UNION ALL
     SELECT h.event_id, h.plan_saved_at AS saved_at
-    FROM event_history h
-    WHERE h.valid_to > {as_of} AND h.valid_from <= {as_of} AND h.plan_saved_at IS NOT NULL
+    FROM thera_versions_then h
+    WHERE h.plan_saved_at IS NOT NULL
 ),
--- One row per version valid then, its status and signature NULL where it had none: the
--- report queries read outcomes through a LEFT JOIN, or on signed_at, where such a row reads
--- as no outcome at all. Read in two parts, open and closed versions, for the reason given at
--- thera_client_versions below: with one filter (and the status test) DuckDB took these rows
--- for the smaller side of session_facts' LEFT JOIN and built a hash table of every version.
+-- The report queries read outcomes through a LEFT JOIN, or on signed_at: a version's row
+-- with no status or signature reads as no outcome at all, as a missing row does.
 outcomes AS NOT MATERIALIZED (
-    SELECT h.event_id, h.status, h.signed_at, h.signed_by
-    FROM event_history h
-    WHERE h.valid_to IS NULL AND h.valid_from <= {as_of}
+    SELECT o.event_id, o.status, o.signed_at, o.signed_by
+    FROM outcomes o
+    WHERE NOT EXISTS (SELECT 1 FROM thera_changed c WHERE c.event_id = o.event_id)
     UNION ALL
     SELECT h.event_id, h.status, h.signed_at, h.signed_by
-    FROM event_history h
-    WHERE h.valid_to > {as_of} AND h.valid_from <= {as_of}
+    FROM thera_versions_then h
 ),
 -- The clients of the versions valid then (each client row carries its version's validity),
 -- read as two disjoint parts: the rows still open that had begun by then, and the closed rows
--- that had begun and not yet ended. The same rows as one filter, but DuckDB estimates each
+-- that had begun and not yet ended (client rows keep their valid_to: migration 013). The same rows as one filter, but DuckDB estimates each
 -- part as large as the one filter, so the client rows come out the larger side of their join
 -- with the versions a report's period selects: it builds its hash table on those versions
 -- and skips the client rows of other events as it scans, instead of building one of every

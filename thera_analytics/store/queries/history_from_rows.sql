@@ -3,7 +3,7 @@
 -- The reports' as-of tests on signature, plan and completion instants still apply to it, so
 -- as of an instant before its last change it reads as the reports did before history existed.
 INSERT INTO event_history ({history_columns})
-SELECT e.id, e.version, e.created_at, NULL, e.kind, e.clinician_id, e.service_id,
+SELECT e.id, e.version, e.created_at, e.kind, e.clinician_id, e.service_id,
        e.direct, e.series_id, e.starts_at, e.ends_at, e.duration_minutes, e.local_start,
        e.local_date, e.week_start, e.month_key, e.weekday, e.cancelled_at, p.saved_at,
        o.status, o.signed_at, o.signed_by, COALESCE(e.dot_details, FALSE),
