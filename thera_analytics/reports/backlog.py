@@ -21,6 +21,7 @@ from thera_analytics.domain.errors import ValidationError
 from thera_analytics.reports.period import Period
 from thera_analytics.reports.signing import SIGNING_TARGET_HOURS, amendable_notes, signing_times
 from thera_analytics.reports.source import (
+    Days,
     Source,
     escape_markdown,
     filter_params,
@@ -48,7 +49,7 @@ def backlog_items(
         raise ValidationError("limit", "give how many of the oldest to keep (0 or more)")
     params = _as_of_params(as_of, start, end, clinician_id, service_id)
     return run(db, "backlog_items", [*params, None if limit is None else int(limit)],
-               as_of=given(as_of))
+               as_of=given(as_of), days=_days(params))
 
 
 def backlog_by_clinician(
@@ -57,8 +58,8 @@ def backlog_by_clinician(
     clinician_id: int | None = None, service_id: int | None = None,
 ) -> pd.DataFrame:
     """Backlog counts per clinician and age bucket (<24 h ... >14 d), with total and oldest."""
-    rows = run(db, "backlog_counts", _as_of_params(as_of, start, end, clinician_id, service_id),
-               as_of=given(as_of))
+    params = _as_of_params(as_of, start, end, clinician_id, service_id)
+    rows = run(db, "backlog_counts", params, as_of=given(as_of), days=_days(params))
     columns = ["clinician_id", "clinician", *BUCKET_LABELS, "total", "oldest_hours"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -266,6 +267,14 @@ def item_table(items: pd.DataFrame) -> pd.DataFrame:
         "Age bucket": items["age_bucket"].to_numpy(),
         "Missing": items["missing"].to_numpy(),
     })
+
+
+def _days(params: list[object]) -> Days | None:
+    """The local days ``_as_of_params`` keeps, for ``run`` (None: every day)."""
+    first, last = params[1], params[2]
+    if first is None and last is None:
+        return None
+    return (first if isinstance(first, date) else None, last if isinstance(last, date) else None)
 
 
 def _as_of_params(as_of: datetime | str | None, start: date | str | None,

@@ -19,11 +19,14 @@ thera_changed AS MATERIALIZED (
     GROUP BY n.event_id
 ),
 -- The versions valid then of the events changed since: the version before the first one
--- begun after the instant (none for an event created after it).
+-- begun after the instant (none for an event created after it). For a report of some local
+-- days, only those starting within a day of them ({client_days}, as for the client rows
+-- below; c is the version here): the scan then reads the other columns of few rows.
 thera_versions_then AS MATERIALIZED (
-    SELECT h.*
-    FROM event_history h
-    JOIN thera_changed c ON c.event_id = h.event_id AND h.version = c.version - 1
+    SELECT c.*
+    FROM event_history c
+    JOIN thera_changed n ON n.event_id = c.event_id AND c.version = n.version - 1
+    WHERE {client_days}
 ),
 -- Inside its own definition a common table expression's name is the table's: FROM events
 -- here reads the table.
