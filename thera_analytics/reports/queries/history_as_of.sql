@@ -3,8 +3,8 @@
 -- event_clients, plans, outcomes), holding the versions valid then. reports.source puts them in
 -- front of a report query, whose FROM events ... then reads the past instead of the present.
 -- {as_of} is the instant, written in by reports.source as a TIMESTAMPTZ literal.
--- NOT MATERIALIZED: each is inlined where it is used, so a report's own filters (its period,
--- a clinician) reach the history scan instead of a copy of every version being made first.
+-- NOT MATERIALIZED: each of those is inlined where it is used, so a report's own filters (its
+-- period, a clinician) reach the scans instead of a copy of every row being made first.
 -- A version holds from its valid_from until the next version of its event begins (migration
 -- 013). So the events that no version began after the instant still hold its state in their
 -- rows, and are read from the tables (as the same report now reads them, its filters reaching
@@ -67,13 +67,14 @@ outcomes AS NOT MATERIALIZED (
 ),
 -- The clients of the versions valid then (each client row carries its version's validity),
 -- read as two disjoint parts: the rows still open that had begun by then, and the closed rows
--- that had begun and not yet ended (client rows keep their valid_to: migration 013). The same rows as one filter, but DuckDB estimates each
--- part as large as the one filter, so the client rows come out the larger side of their join
--- with the versions a report's period selects: it builds its hash table on those versions
--- and skips the client rows of other events as it scans, instead of building one of every
--- client row (at 200 clinicians x 5 years the as-of attendance report took 2.7x the report
--- now, and session_facts 3.5x; benchmarks/README.md, "Event history cost"). A planner
--- choice, not a rule: benchmarks/history_cost.py is what shows it still holds.
+-- that had begun and not yet ended (client rows keep their valid_to: migration 013). The
+-- same rows as one filter, but DuckDB estimates each part as large as the one filter, so the
+-- client rows come out the larger side of their join with the versions a report's period
+-- selects: it builds its hash table on those versions and skips the client rows of other events
+-- as it scans, instead of building one of every client row (at 200 clinicians x 5 years the
+-- as-of attendance report took 2.7x the report now, and session_facts 3.5x; benchmarks/README.md,
+-- "Event history cost"). A planner choice, not a rule: benchmarks/history_cost.py is what shows
+-- it still holds.
 -- {client_days} is TRUE, or for a report of some local days (reports.source, days=) a test
 -- keeping the rows whose start (each client row repeats its version's) is within a day of
 -- them: the report's period then narrows the client rows before anything is joined to them.
