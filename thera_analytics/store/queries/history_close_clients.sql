@@ -1,3 +1,3 @@
--- Close the client rows of an event's current version (with history_close.sql).
+-- Close the open client rows of an event before a change rewrites them (store.history.record).
 -- Parameters: the instant, the event id.
 UPDATE event_client_history SET valid_to = ? WHERE event_id = ? AND valid_to IS NULL
