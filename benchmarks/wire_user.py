@@ -10,7 +10,9 @@ Playwright's ``page.on("websocket")`` while a clinician opened a session and sav
 3. the Bokeh websocket (``/scheduler/ws``, subprotocols ``bokeh`` and the token): ``ACK``, then
    ``PULL-DOC-REQ`` for the document, then the browser's own patches after rendering (its
    settings, ``document_ready``, the week calendar's first ``data_event``), each answered
-   ``OK``: page ready;
+   ``OK``: page ready; a session whose plan is already saved opens on its Outcome step, whose
+   page has no plan form yet, so the user clicks "2 · Plan" (the step bar's ``active``) and
+   takes the form the server patches in, as the browser user does;
 4. the save: ``value_input`` and ``value`` of the plan's text area, then the save button's
    ``button_click`` event, until the server's ``PATCH-DOC`` brings "Plan saved." in.
 
@@ -35,6 +37,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 PLAN_LABEL = "Plan"
+PLAN_STEP = "2 · Plan"
 SAVE_LABEL = "Save and next ›"
 SAVED = "Plan saved."
 TOKEN = re.compile(r'"token"\s*:\s*"([^"]+)"')
@@ -48,10 +51,35 @@ class WireError(RuntimeError):
 class Editor:
     """The document's models a save touches."""
 
-    plan: str  # the plan's text area
-    save: str  # the "Save and next ›" button
+    plan: str | None  # the plan's text area (None until the Plan step was first shown)
+    save: str | None  # the "Save and next ›" button
     week: str | None  # the week calendar (its first data_event tells the server the view)
     browser_info: str | None  # Panel's BrowserInfo model
+    steps: str | None = None  # the step bar (Details, Plan, Outcome)
+    plan_step: int | None = None  # the Plan step's index on that bar
+
+    def fill(self, node: Any) -> None:
+        """Take the models a document or a server patch brings in."""
+        for obj in _objects(node):
+            name, attrs = str(obj.get("name", "")), obj.get("attributes", {})
+            if name.endswith("TextAreaInput") and attrs.get("title") == PLAN_LABEL:
+                self.plan = self.plan or obj["id"]
+            elif name.endswith("Button") and attrs.get("label") == SAVE_LABEL:
+                self.save = self.save or obj["id"]
+            elif attrs.get("class_name") == "WeekGrid":
+                self.week = self.week or obj["id"]
+            elif name.endswith("BrowserInfo"):
+                self.browser_info = self.browser_info or obj["id"]
+            elif name.endswith("RadioButtonGroup") and any(
+                    str(label).startswith(PLAN_STEP) for label in attrs.get("labels") or []):
+                # The labels carry a done mark ("2 · Plan ✓") once a step is saved.
+                self.steps = self.steps or obj["id"]
+                self.plan_step = [str(label).startswith(PLAN_STEP)
+                                  for label in attrs["labels"]].index(True)
+
+    @property
+    def ready(self) -> bool:
+        return self.plan is not None and self.save is not None
 
 
 def _objects(node: Any) -> Iterator[dict[str, Any]]:
@@ -68,21 +96,14 @@ def _objects(node: Any) -> Iterator[dict[str, Any]]:
 
 
 def find_editor(doc: dict[str, Any]) -> Editor:
-    """The plan text area, the save button, the week and the browser info in a pulled doc."""
-    plan = save = week = info = None
-    for obj in _objects(doc):
-        name, attrs = str(obj.get("name", "")), obj.get("attributes", {})
-        if name.endswith("TextAreaInput") and attrs.get("title") == PLAN_LABEL:
-            plan = plan or obj["id"]
-        elif name.endswith("Button") and attrs.get("label") == SAVE_LABEL:
-            save = save or obj["id"]
-        elif attrs.get("class_name") == "WeekGrid":
-            week = week or obj["id"]
-        elif name.endswith("BrowserInfo"):
-            info = info or obj["id"]
-    if plan is None or save is None:
+    """The plan text area, the save button, the step bar, the week and the browser info in a
+    pulled doc. The editor puts a step's form into the page when that step is first shown, so
+    a session that opens on another step (its plan already saved) has no text area yet."""
+    editor = Editor(None, None, None, None)
+    editor.fill(doc)
+    if not editor.ready and editor.steps is None:
         raise WireError("the page has no plan editor (plan text area or save button missing)")
-    return Editor(plan, save, week, info)
+    return editor
 
 
 @dataclass
@@ -165,16 +186,32 @@ class WireUser:
             await self._request("PATCH-DOC", _event("data_event", {
                 "model": {"id": editor.week},
                 "data": {"type": "map", "entries": [["type", "view"], ["view", "week"]]}}))
+        if not editor.ready:
+            await self._show_plan_step(editor)
         return editor
+
+    async def _show_plan_step(self, editor: Editor) -> None:
+        """Click "2 · Plan" on the step bar, as the browser user does, and take the plan form
+        the server then patches into the page."""
+        assert editor.steps is not None and editor.plan_step is not None
+        await self._send("PATCH-DOC", _changed(editor.steps, "active", editor.plan_step))
+        while not editor.ready:
+            header, content = await self._receive()
+            if header["msgtype"] == "ERROR":
+                raise WireError(f"the server refused the Plan step: {content}")
+            if header["msgtype"] == "PATCH-DOC":
+                editor.fill(content)
 
     async def type_plan(self, editor: Editor, text: str) -> None:
         """Type the plan (the text area sends what is typed as ``value_input``)."""
+        assert editor.plan is not None, "open_session shows the Plan step"
         await self._request("PATCH-DOC", _changed(editor.plan, "value_input", text))
 
     async def save(self, editor: Editor, text: str) -> None:
         """Click save (the text area first commits its ``value``, as on leaving it), and wait
         until the server patches "Plan saved." in; like the browser, without waiting for the
         two messages' ``OK`` in between."""
+        assert editor.plan is not None and editor.save is not None
         await self._send("PATCH-DOC", _changed(editor.plan, "value", text))
         await self._send("PATCH-DOC", _event("button_click", {"model": {"id": editor.save}}))
         while True:

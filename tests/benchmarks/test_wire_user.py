@@ -36,12 +36,17 @@ def test_a_wire_user_saves_a_plan_that_the_database_keeps(
         editor = await user.open_session(event_id)
         await user.type_plan(editor, "Saved over the wire")
         await user.save(editor, "Saved over the wire")
+        # Reopened, the session shows its Outcome step (the plan is done): the user clicks
+        # "2 · Plan", as a clinician would, and amends the plan.
+        again = await user.open_session(event_id)
+        await user.type_plan(again, "Amended over the wire")
+        await user.save(again, "Amended over the wire")
         await user.close()
 
     with thera_serve(target) as (instance, *_):
         run_apart(work(instance.base))
     with Practice.open(target).db as db:
-        assert Practice(db).event(tp.manager, event_id).plan_text == "Saved over the wire"
+        assert Practice(db).event(tp.manager, event_id).plan_text == "Amended over the wire"
 
 
 def test_a_wire_user_with_a_wrong_password_is_refused(
