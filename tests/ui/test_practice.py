@@ -165,16 +165,41 @@ def figure(page: Page, key: str) -> str:
     return locator.first.inner_text().strip()
 
 
-def table_column(page: Page, table: str, field: str) -> list[str]:
+ROWS = """(rows, fields) => rows.map(row => fields.map(field => {
+    const cell = row.querySelector(`.tabulator-cell[tabulator-field="${field}"]`);
+    return cell ? cell.innerText.trim() : null;
+}))"""
+
+
+def table_rows(page: Page, table: str, *fields: str) -> list[tuple[str, ...]]:
+    """Each row's cells for ``fields``, read in one go once the table holds still.
+
+    Tabulator draws rows a few at a time and redraws when the server sends new data: a
+    row is read whole, and twice a frame apart, so a column never comes from another
+    drawing than its neighbour.
+    """
     rows = page.locator(f".thera-table-{table} .tabulator-row")
-    cells = rows.locator(f'.tabulator-cell[tabulator-field="{field}"]')
-    # Tabulator may still be drawing rows: read once every row has its cell.
     deadline = time.monotonic() + TIMEOUT / 1000
+    last: list[tuple[str, ...]] | None = None
     while True:
-        texts = [c.strip() for c in cells.all_inner_texts()]
-        if len(texts) == rows.count() or time.monotonic() > deadline:
-            return texts
+        read = [tuple(r) for r in rows.evaluate_all(ROWS, list(fields))]
+        whole = all(None not in r for r in read)
+        if (whole and read == last) or time.monotonic() > deadline:
+            return read
+        last = read if whole else None
         next_frame(page)
+
+
+def table_column(page: Page, table: str, field: str) -> list[str]:
+    return [r[0] for r in table_rows(page, table, field)]
+
+
+def once_equal(read: Callable[[], Any], want: Any) -> Any:
+    """``read()`` as soon as it equals ``want``, or its last value when TIMEOUT runs out."""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while (got := read()) != want and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return got
 
 
 # -- the manager's morning ----------------------------------------------------------------------
@@ -232,15 +257,13 @@ def test_a_manager_reads_the_week_filters_it_and_checks_completion_and_backlog(
     tab(page, "Completion")
     assert figure(page, "completion-incomplete") == f"{total:,}"
     expect(page.locator(".thera-table-completion .tabulator-row")).to_have_count(8)
-    names = table_column(page, "completion", "Clinician")
-    incomplete = [int(v) for v in table_column(page, "completion", "Incomplete")]
-    assert {n: i for n, i in zip(names, incomplete, strict=True) if i} == backlog
+    completion = table_rows(page, "completion", "Clinician", "Incomplete", "Client events")
+    assert {n: int(i) for n, i, _ in completion if int(i)} == backlog
     events = dict(sql(served, "SELECT c.name, count(*) FROM events e JOIN clinicians c"
                             " ON c.id = e.clinician_id JOIN event_kinds k ON k.kind = e.kind"
                             " WHERE e.week_start = ? AND e.cancelled_at IS NULL"
                             " AND k.event_group = 'client' GROUP BY 1", [last]))
-    assert dict(zip(names, map(int, table_column(page, "completion", "Client events")),
-                    strict=True)) == events
+    assert {n: int(e) for n, _, e in completion} == events
     missing = [int(v) for v in table_column(page, "missing", "Event")]
     oldest = [r[0] for r in sql(served, "SELECT event_id FROM note_backlog WHERE week_start = ?"
                                       " ORDER BY ends_at, event_id LIMIT 15", [last])]
@@ -268,9 +291,10 @@ def test_a_manager_reads_the_week_filters_it_and_checks_completion_and_backlog(
     page.get_by_role("button", name="Sessions of the chosen week").click()
     expect(page.locator('[data-figure="backlog-total"]')).to_have_text(f"{total:,}",
                                                                        timeout=TIMEOUT)
-    names = table_column(page, "backlog-by-clinician", "Clinician")
-    totals = [int(v) for v in table_column(page, "backlog-by-clinician", "Total")]
-    assert dict(zip(names, totals, strict=True)) == backlog
+    # The table may follow the figure by a frame or a patch: wait for it, then compare.
+    by_clinician = once_equal(lambda: {n: int(t) for n, t in table_rows(
+        page, "backlog-by-clinician", "Clinician", "Total")}, backlog)
+    assert by_clinician == backlog
     # Every open note, as of the instant the page measured.
     page.get_by_role("button", name="All open notes").click()
     as_of = page.locator("[data-as-of]").get_attribute("data-as-of")
